@@ -1,0 +1,106 @@
+# glovebox: plain Makefile (see docs/architecture.md).
+# Variants live in their own build directories so a sanitizer build never mixes
+# objects with the release build: build/release (default) and build/asan.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build/release
+SAN     ?=
+V       ?=
+Q       := $(if $(V),,@)
+
+PKGS    := ncursesw formw panelw libcurl jansson libsecret-1 libedit
+CC      ?= cc
+WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wwrite-strings -Werror
+CFLAGS  ?= -O2 -g
+ifeq ($(SAN),1)
+CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGLOVEBOX_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
+             $(shell pkg-config --cflags $(PKGS)) -I.
+LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
+TESTLIBS = $(shell pkg-config --libs cmocka)
+
+API_SRC     := $(wildcard api/*.c)
+WIDGETS_SRC := $(wildcard widgets/*.c)
+TUI_SRC     := $(wildcard tui/*.c)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+UNIT_SUPPORT:= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+
+API_OBJ     := $(API_SRC:%.c=$(BUILD)/obj/%.o)
+WIDGETS_OBJ := $(WIDGETS_SRC:%.c=$(BUILD)/obj/%.o)
+TUI_OBJ     := $(TUI_SRC:%.c=$(BUILD)/obj/%.o)
+SUPPORT_OBJ := $(UNIT_SUPPORT:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all glovebox tests fixtures test asan install uninstall clean deps analyze bench
+all: glovebox
+
+glovebox: $(BUILD)/glovebox
+ifeq ($(BUILD),build/release)
+	@cp -f $(BUILD)/glovebox ./glovebox
+endif
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libapi.a: $(API_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/libwidgets.a: $(WIDGETS_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/glovebox: $(TUI_OBJ) $(BUILD)/libwidgets.a $(BUILD)/libapi.a
+	$(CC) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libwidgets.a $(BUILD)/libapi.a $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(SUPPORT_OBJ) $(BUILD)/libwidgets.a $(BUILD)/libapi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(BUILD)/libwidgets.a $(BUILD)/libapi.a $(LIBS) $(TESTLIBS)
+
+# Helpers for tests: the load program goes into a FROM-scratch image, so it is static.
+$(BUILD)/fixtures/load: tests/fixtures/load.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o $@ $< -lpthread
+$(BUILD)/fixtures/faultserver: tests/fixtures/faultserver.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+tests: glovebox $(UNIT_BIN)
+fixtures: $(BUILD)/fixtures/load $(BUILD)/fixtures/faultserver
+
+# The one test command: unit tests (release and sanitizers), integration and screen tests.
+test:
+	$(MAKE) tests fixtures
+	$(MAKE) BUILD=build/asan SAN=1 tests
+	tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 tests
+	GB_BUILDS=build/asan tests/run.sh unit
+
+analyze:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --std=c11 --inline-suppr -I. api widgets tui
+
+bench: glovebox fixtures
+	bench/run.sh
+
+deps:
+	tests/deps.sh
+
+install: glovebox
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/glovebox $(DESTDIR)$(PREFIX)/bin/glovebox
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/glovebox
+
+clean:
+	rm -rf build glovebox
+
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/tests/*/*.d)

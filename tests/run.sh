@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line "N passed, N failed".
+# Usage: tests/run.sh [unit|valgrind|integration|screen|fault ...]   (default: all)
+# GB_BUILDS: build directories whose unit tests run (default: build/release build/asan).
+set -u
+cd "$(dirname "$0")/.."
+export GB_ROOT=$PWD
+export GB_RESULTS
+GB_RESULTS=$(mktemp)
+trap 'rm -f "$GB_RESULTS"' EXIT
+
+builds=${GB_BUILDS:-"build/release build/asan"}
+want=${*:-"unit valgrind fault integration screen"}
+wants() { case " $want " in *" $1 "*) return 0 ;; esac; return 1; }
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export LC_ALL=C.UTF-8
+
+# A cmocka binary: read its own summary lines; a crash or sanitizer report is one failure more.
+run_cmocka() {
+	local bin=$1 label=$2 out rc pass fail
+	out=$("$bin" 2>&1); rc=$?
+	pass=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	fail=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	pass=${pass:-0}; fail=${fail:-0}
+	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+	if [ "$fail" -ne 0 ]; then printf '%s\n' "$out" | grep -v '^\[ \(RUN\|       OK\) ' | tail -n 40; fi
+	printf 'suite %s: %d passed, %d failed\n' "$label" "$pass" "$fail"
+	echo "$pass $fail 0" >> "$GB_RESULTS"
+}
+
+if wants unit; then
+	echo "== unit tests"
+	for b in $builds; do
+		for t in "$b"/tests/test_*; do
+			[ -x "$t" ] || continue
+			run_cmocka "$t" "$(basename "$b")/$(basename "$t")"
+		done
+	done
+fi
+
+if wants valgrind; then
+	echo "== unit tests under valgrind"
+	if command -v valgrind >/dev/null; then
+		for t in build/release/tests/test_*; do
+			[ -x "$t" ] || continue
+			n=valgrind/$(basename "$t")
+			if out=$(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+				"$t" 2>&1); then
+				printf 'suite %s: 1 passed, 0 failed\n' "$n"; echo "1 0 0" >> "$GB_RESULTS"
+			else
+				printf '%s\n' "$out" | grep '^==' | head -n 30
+				printf 'suite %s: 0 passed, 1 failed\n' "$n"; echo "0 1 0" >> "$GB_RESULTS"
+			fi
+		done
+	else
+		echo "  ***** valgrind is not installed: skipping (make deps installs it) *****"
+	fi
+fi
+
+if wants fault; then
+	echo "== fault injection"
+	for s in tests/fault/*.sh; do [ -f "$s" ] && bash "$s"; done
+fi
+
+# Integration and screen tests share one sandbox engine (tests/engine/sandbox.sh).
+if wants integration || wants screen; then
+	sandbox_ok=0
+	if [ "$(id -u)" -ne 0 ]; then
+		GB_NO_ENGINE="not root: the sandbox engine needs root to run dockerd"
+	elif ! command -v dockerd >/dev/null; then
+		GB_NO_ENGINE="dockerd is not installed (make deps installs docker.io)"
+	elif out=$(tests/engine/sandbox.sh start 2>&1); then
+		sandbox_ok=1
+		eval "$(tests/engine/sandbox.sh env)"
+		export DOCKER_HOST
+	else
+		GB_NO_ENGINE="the sandbox engine did not start: $(printf '%s' "$out" | tail -n 5)"
+	fi
+	export GB_NO_ENGINE=${GB_NO_ENGINE:-}
+	for kind in integration screen; do
+		wants "$kind" || continue
+		echo "== $kind tests"
+		for s in tests/"$kind"/*.sh; do [ -f "$s" ] && bash "$s"; done
+	done
+	[ "$sandbox_ok" = 1 ] && [ -z "${GB_KEEP_SANDBOX:-}" ] && tests/engine/sandbox.sh stop >/dev/null 2>&1
+fi
+
+read -r P F S < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$GB_RESULTS")
+echo
+if [ "$S" -gt 0 ]; then echo "$P passed, $F failed, $S skipped"; else echo "$P passed, $F failed"; fi
+[ "$F" -eq 0 ]
