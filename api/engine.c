@@ -1,0 +1,434 @@
+#include "api/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/errmap.h"
+#include "api/version.h"
+#include "api/xalloc.h"
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+struct engine_req {
+	struct engine *engine;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *what;
+	char *body_out;          /* request body, kept alive for curl */
+	struct buf reply;
+	char *api_version, *swarm, *content_type;
+	bool stream, stream_stopped, oversize, is_ping;
+	engine_done_fn done;
+	engine_data_fn data;
+	void *ud;
+	char errbuf[CURL_ERROR_SIZE];
+	struct engine_req *prev, *next;
+};
+
+struct engine {
+	CURLM *multi;
+	struct endpoint ep;
+	struct engine_opts opts;
+	char *api_override;
+	int minor;
+	struct engine_req *reqs;  /* in flight */
+	size_t n_reqs;
+};
+
+static void buf_append(struct buf *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static struct endpoint endpoint_copy(const struct endpoint *ep)
+{
+	struct endpoint c = *ep;
+	c.socket_path = xstrdup(ep->socket_path);
+	c.base_url = xstrdup(ep->base_url);
+	c.ca_file = xstrdup(ep->ca_file);
+	c.cert_file = xstrdup(ep->cert_file);
+	c.key_file = xstrdup(ep->key_file);
+	c.display = xstrdup(ep->display);
+	return c;
+}
+
+struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *opts, char **err)
+{
+	static int curl_ready;
+	if (!curl_ready) {
+		/* Not thread-safe by curl's contract; glovebox calls it once from main's thread. */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			*err = xstrdup("libcurl could not be initialised");
+			return NULL;
+		}
+		curl_ready = 1;
+	}
+	struct engine *e = xcalloc(1, sizeof *e);
+	e->multi = curl_multi_init();
+	if (!e->multi) {
+		free(e);
+		*err = xstrdup("libcurl could not be initialised");
+		return NULL;
+	}
+	e->ep = endpoint_copy(ep);
+	if (opts)
+		e->opts = *opts;
+	if (e->opts.connect_timeout_ms <= 0)
+		e->opts.connect_timeout_ms = 5000;
+	if (e->opts.timeout_ms <= 0)
+		e->opts.timeout_ms = 30000;
+	if (e->opts.max_body == 0)
+		e->opts.max_body = 64u << 20;
+	if (e->opts.max_connections <= 0)
+		e->opts.max_connections = 32;
+	e->api_override = opts && opts->api_version && *opts->api_version ? xstrdup(opts->api_version) : NULL;
+	e->opts.api_version = NULL;
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, e->opts.max_connections);
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, e->opts.max_connections);
+	return e;
+}
+
+static void req_free(struct engine_req *r)
+{
+	curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->headers);
+	free(r->what);
+	free(r->body_out);
+	free(r->reply.p);
+	free(r->api_version);
+	free(r->swarm);
+	free(r->content_type);
+	free(r);
+}
+
+static void req_unlink(struct engine *e, struct engine_req *r)
+{
+	curl_multi_remove_handle(e->multi, r->easy);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		e->reqs = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	e->n_reqs--;
+}
+
+void engine_free(struct engine **pe)
+{
+	struct engine *e = *pe;
+	if (!e)
+		return;
+	while (e->reqs) {
+		struct engine_req *r = e->reqs;
+		req_unlink(e, r);
+		req_free(r);
+	}
+	curl_multi_cleanup(e->multi);
+	endpoint_clear(&e->ep);
+	free(e->api_override);
+	free(e);
+	*pe = NULL;
+}
+
+const struct endpoint *engine_endpoint(const struct engine *e) { return &e->ep; }
+int engine_api_minor(const struct engine *e) { return e->minor; }
+void engine_reset_version(struct engine *e) { e->minor = 0; }
+size_t engine_pending(const struct engine *e) { return e->n_reqs; }
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	struct engine_req *r = ud;
+	size_t len = size * n;
+	long status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (r->stream && status < 400) {
+		if (r->data(r->ud, p, len) != 0) {
+			r->stream_stopped = true;
+			return 0;
+		}
+		return len;
+	}
+	if (r->reply.len + len > r->engine->opts.max_body) {
+		r->oversize = true;
+		return 0;
+	}
+	buf_append(&r->reply, p, len);
+	return len;
+}
+
+/* Keep a header's value when its name matches; values are trimmed of CR/LF and blanks. */
+static void header_take(char **dst, const char *name, const char *line, size_t len)
+{
+	size_t nl = strlen(name);
+	if (len <= nl + 1 || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+		return;
+	const char *v = line + nl + 1;
+	const char *end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	free(*dst);
+	*dst = xstrndup(v, (size_t)(end - v));
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct engine_req *r = ud;
+	size_t len = size * n;
+	header_take(&r->api_version, "Api-Version", p, len);
+	header_take(&r->swarm, "Swarm", p, len);
+	header_take(&r->content_type, "Content-Type", p, len);
+	return len;
+}
+
+static struct engine_req *req_start(struct engine *e, const char *method, const char *path,
+                                    bool versioned, const char *body,
+                                    const char *const *headers, size_t n_headers,
+                                    const char *what, engine_data_fn data,
+                                    engine_done_fn done, void *ud)
+{
+	struct engine_req *r = xcalloc(1, sizeof *r);
+	r->engine = e;
+	r->what = xstrdup(what ? what : "talking to the engine");
+	r->done = done;
+	r->data = data;
+	r->stream = data != NULL;
+	r->ud = ud;
+	r->easy = curl_easy_init();
+	if (!r->easy) {
+		fputs("glovebox: curl_easy_init failed\n", stderr);
+		abort();
+	}
+	char *url = versioned ? xasprintf("%s/v1.%d%s", e->ep.base_url, e->minor, path)
+	                      : xasprintf("%s%s", e->ep.base_url, path);
+	CURL *c = r->easy;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	free(url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->opts.connect_timeout_ms);
+	if (!r->stream)
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, e->opts.timeout_ms);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "glovebox/" GLOVEBOX_VERSION);
+	if (e->ep.kind == ENDPOINT_UNIX)
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, e->ep.socket_path);
+	if (e->ep.tls) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		if (e->ep.ca_file)
+			curl_easy_setopt(c, CURLOPT_CAINFO, e->ep.ca_file);
+		if (e->ep.cert_file)
+			curl_easy_setopt(c, CURLOPT_SSLCERT, e->ep.cert_file);
+		if (e->ep.key_file)
+			curl_easy_setopt(c, CURLOPT_SSLKEY, e->ep.key_file);
+	}
+	if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(method, "GET") != 0) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	}
+	if (body) {
+		r->body_out = xstrdup(body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body_out);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body_out));
+		r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+	} else if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+	}
+	/* Streams must arrive as they are written, and big replies should not wait for a 100. */
+	r->headers = curl_slist_append(r->headers, "Expect:");
+	for (size_t i = 0; i < n_headers; i++)
+		r->headers = curl_slist_append(r->headers, headers[i]);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers);
+
+	r->next = e->reqs;
+	if (e->reqs)
+		e->reqs->prev = r;
+	e->reqs = r;
+	e->n_reqs++;
+	curl_multi_add_handle(e->multi, c);
+	return r;
+}
+
+struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
+                                      const char *body, const char *const *headers,
+                                      size_t n_headers, const char *what,
+                                      engine_done_fn done, void *ud)
+{
+	return req_start(e, method, path, true, body, headers, n_headers, what, NULL, done, ud);
+}
+
+struct engine_req *engine_request(struct engine *e, const char *method, const char *path,
+                                  const char *body, const char *what,
+                                  engine_done_fn done, void *ud)
+{
+	return req_start(e, method, path, true, body, NULL, 0, what, NULL, done, ud);
+}
+
+struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
+                                 engine_data_fn data, engine_done_fn done, void *ud)
+{
+	return req_start(e, "GET", path, true, NULL, NULL, 0, what, data, done, ud);
+}
+
+struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void *ud)
+{
+	struct engine_req *r = req_start(e, "GET", "/_ping", false, NULL, NULL, 0,
+	                                 "connecting to the engine", NULL, done, ud);
+	r->is_ping = true;
+	return r;
+}
+
+void engine_cancel(struct engine *e, struct engine_req *r)
+{
+	req_unlink(e, r);
+	req_free(r);
+}
+
+/* Finish one request: build the reply, unlink, call back, free. */
+static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
+{
+	struct engine_reply reply = {0};
+	char *error = NULL;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &reply.status);
+	reply.body = r->reply.p ? r->reply.p : "";
+	reply.len = r->reply.len;
+	reply.api_version = r->api_version;
+	reply.swarm = r->swarm;
+	reply.content_type = r->content_type;
+
+	if (r->oversize) {
+		error = xasprintf("the engine's reply is larger than the %zu MiB glovebox accepts while %s",
+		                  e->opts.max_body >> 20, r->what);
+	} else if (r->stream_stopped) {
+		error = xstrdup("stopped");
+	} else if (rc != CURLE_OK) {
+		error = errmap_transport((int)rc, r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc),
+		                         e->ep.display, r->what);
+		reply.unreachable = errmap_is_unreachable((int)rc);
+		reply.status = 0;
+	} else if (reply.status < 200 || reply.status >= 300) {
+		error = errmap_http(reply.status, reply.body, reply.len, r->what);
+	} else if (r->is_ping) {
+		char *verr = NULL;
+		int minor;
+		if (version_negotiate(e->api_override, r->api_version, &minor, &verr) == 0)
+			e->minor = minor;
+		else
+			error = verr;
+	}
+	reply.error = error;
+	req_unlink(e, r);
+	if (r->done)
+		r->done(r->ud, &reply);
+	free(error);
+	req_free(r);
+}
+
+static void dispatch(struct engine *e)
+{
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(e->multi, &left))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		char *priv = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		req_finish(e, (struct engine_req *)(void *)priv, m->data.result);
+	}
+}
+
+int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
+{
+	int running = 0;
+	if (curl_multi_perform(e->multi, &running) != CURLM_OK)
+		return -1;
+	dispatch(e);
+	long curl_ms = -1;
+	curl_multi_timeout(e->multi, &curl_ms);
+	if (e->n_reqs > 0 && curl_ms >= 0 && (timeout_ms < 0 || curl_ms < timeout_ms))
+		timeout_ms = (int)curl_ms;
+	if (timeout_ms < 0)
+		timeout_ms = 1000;
+	if (curl_multi_poll(e->multi, extra, n_extra, timeout_ms, NULL) != CURLM_OK)
+		return -1;
+	if (curl_multi_perform(e->multi, &running) != CURLM_OK)
+		return -1;
+	dispatch(e);
+	return 0;
+}
+
+int engine_run(struct engine *e)
+{
+	while (e->n_reqs > 0)
+		if (engine_poll(e, NULL, 0, 1000) != 0)
+			return -1;
+	return 0;
+}
+
+struct call_result {
+	bool done, unreachable;
+	char *body, *err;
+	size_t len;
+};
+
+static void call_done(void *ud, const struct engine_reply *reply)
+{
+	struct call_result *cr = ud;
+	cr->done = true;
+	if (reply->error) {
+		cr->err = xstrdup(reply->error);
+		cr->unreachable = reply->unreachable;
+		return;
+	}
+	cr->body = xstrndup(reply->body, reply->len);
+	cr->len = reply->len;
+}
+
+int engine_call(struct engine *e, const char *method, const char *path, const char *req_body,
+                const char *what, char **body, size_t *len, bool *unreachable, char **err)
+{
+	struct call_result cr = {0};
+	engine_request(e, method, path, req_body, what, call_done, &cr);
+	while (!cr.done)
+		if (engine_poll(e, NULL, 0, 1000) != 0) {
+			*err = xstrdup("libcurl failed while waiting for the engine");
+			return -1;
+		}
+	if (unreachable)
+		*unreachable = cr.unreachable;
+	if (cr.err) {
+		*err = cr.err;
+		free(cr.body);
+		return -1;
+	}
+	if (len)
+		*len = cr.len;
+	if (body)
+		*body = cr.body;
+	else
+		free(cr.body);
+	return 0;
+}

@@ -1,0 +1,107 @@
+/* The Docker Engine API client: libcurl's multi interface, never blocking on its own.
+ *
+ * The owner of the event loop (the TUI, or a CLI command) submits requests and then drives
+ * the transfers with engine_poll(), which waits on curl's sockets plus any extra fds the
+ * caller passes (terminal input, a signal self-pipe), runs the transfers and calls each
+ * finished request's callback. Nothing here ever waits on the network by itself;
+ * engine_call() is a blocking convenience built on the same path, for the CLI only.
+ *
+ * Every request has a connect timeout; non-streaming requests also have a total timeout and
+ * a cap on the reply size. Streams (events, logs, stats) have no total timeout: their owner
+ * cancels them. Paths are given without the version prefix ("/services"); the engine adds
+ * "/v1.NN" once engine_negotiate() has settled the version. Bodies are sent with
+ * Content-Type: application/json. TLS verification is never turned off. */
+#ifndef GB_API_ENGINE_H
+#define GB_API_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <curl/curl.h>
+
+#include "api/endpoint.h"
+
+struct engine;
+struct engine_req;
+
+struct engine_opts {
+	long connect_timeout_ms;   /* default 5000 */
+	long timeout_ms;           /* whole non-streaming request; default 30000 */
+	size_t max_body;           /* reply cap for non-streaming requests; default 64 MiB */
+	long max_connections;      /* parallel connections; default 32 */
+	const char *api_version;   /* DOCKER_API_VERSION, borrowed during engine_new; NULL = negotiate */
+};
+
+/* What a finished request got. Everything is borrowed and valid only during the callback. */
+struct engine_reply {
+	long status;               /* HTTP status, 0 when there was no reply */
+	const char *body;          /* NUL-terminated, "" when empty (streams: "") */
+	size_t len;
+	const char *api_version;   /* Api-Version header or NULL */
+	const char *swarm;         /* Swarm header (API >= 1.42) or NULL */
+	const char *content_type;  /* Content-Type header or NULL */
+	const char *error;         /* NULL on 2xx; else a sentence a person can act on */
+	bool unreachable;          /* the engine could not be reached at all */
+};
+
+/* done is called exactly once per request unless the request is cancelled first; it may
+ * submit or cancel other requests. */
+typedef void (*engine_done_fn)(void *ud, const struct engine_reply *reply);
+/* Streams: each chunk of body as it arrives. Return 0 to go on, -1 to stop (then done is
+ * called with error "stopped"). Not called for error replies (status >= 400): their body goes
+ * to done. */
+typedef int (*engine_data_fn)(void *ud, const char *data, size_t len);
+
+/* ep is copied. Returns NULL with *err on failure (curl could not be initialised). */
+struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *opts, char **err);
+/* Cancels every request without calling their callbacks. */
+void engine_free(struct engine **e);
+
+const struct endpoint *engine_endpoint(const struct engine *e);
+
+/* Negotiated API minor version (41 means 1.41), 0 before negotiation. */
+int engine_api_minor(const struct engine *e);
+/* Forget the negotiated version (the engine went away; it may come back another version). */
+void engine_reset_version(struct engine *e);
+
+/* Start negotiation: GET /_ping, then min(Api-Version, ours), honouring DOCKER_API_VERSION.
+ * done receives the ping reply; reply->error is set when the ping or the version failed. */
+struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void *ud);
+
+/* A request. method "GET", "POST", "DELETE", "HEAD"; body may be NULL; what names the
+ * request for error messages ("listing services"). Needs a negotiated version. Never NULL. */
+struct engine_req *engine_request(struct engine *e, const char *method, const char *path,
+                                  const char *body, const char *what,
+                                  engine_done_fn done, void *ud);
+
+/* Same, with extra request headers (e.g. "X-Registry-Auth: ..."); headers are copied into
+ * curl and never logged. n_headers may be 0. */
+struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
+                                      const char *body, const char *const *headers,
+                                      size_t n_headers, const char *what,
+                                      engine_done_fn done, void *ud);
+
+/* A streaming GET (events, logs, stats with stream=true). */
+struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
+                                 engine_data_fn data, engine_done_fn done, void *ud);
+
+/* Stop a request; its done callback is not called. r must be in flight. */
+void engine_cancel(struct engine *e, struct engine_req *r);
+
+/* Requests in flight. */
+size_t engine_pending(const struct engine *e);
+
+/* Wait up to timeout_ms (or less, when curl wants to be called sooner) for activity on curl's
+ * sockets or on the extra fds, run the transfers and call the callbacks of finished requests.
+ * extra[i].revents tells which extra fds are ready. Returns 0, or -1 on a curl failure. */
+int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms);
+
+/* Run until no request is in flight (for CLI commands). */
+int engine_run(struct engine *e);
+
+/* Blocking call for the CLI: submit, run until it finished. On success (2xx) returns 0 and
+ * gives the body in *body (owned by the caller, NUL-terminated; may be NULL to discard) and
+ * its length; otherwise -1 with *err (owned) and *unreachable set. */
+int engine_call(struct engine *e, const char *method, const char *path, const char *req_body,
+                const char *what, char **body, size_t *len, bool *unreachable, char **err);
+
+#endif

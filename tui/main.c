@@ -1,0 +1,132 @@
+/* glovebox: entry point, global options and the command table. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/xalloc.h"
+#include "tui/cli.h"
+
+static const char usage_text[] =
+	"usage: glovebox [--host URL] [--timeout SECONDS] [COMMAND [ARGS]]\n"
+	"\n"
+	"The console for running jobs next to sensitive data on a Docker Swarm.\n"
+	"Without a command it opens the console.\n"
+	"\n"
+	"commands:\n"
+	"  ls [--json] [--no-usage]   list jobs (swarm services) with state and usage\n"
+	"  version [--json]           client version and the negotiated engine API version\n"
+	"  help                       this text\n"
+	"\n"
+	"options:\n"
+	"  -H, --host URL       engine: unix:///path, tcp://host:port, https://host:port\n"
+	"                       (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
+	"  -t, --timeout SECS   give up on a request after SECS seconds (default 30)\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION\n"
+	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("glovebox: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_connect(struct cli *cli)
+{
+	struct endpoint_env env;
+	char *err = NULL;
+	endpoint_env_from_process(&env);
+	if (endpoint_resolve(cli->host, &env, &cli->ep, &err) != 0) {
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_USAGE;
+	}
+	struct engine_opts opts = {
+		.timeout_ms = cli->timeout_ms,
+		.api_version = getenv("DOCKER_API_VERSION"),
+	};
+	cli->engine = engine_new(&cli->ep, &opts, &err);
+	if (!cli->engine) {
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_ERROR;
+	}
+	return 0;
+}
+
+void cli_close(struct cli *cli)
+{
+	engine_free(&cli->engine);
+	endpoint_clear(&cli->ep);
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli, (void)argc, (void)argv;
+	fputs(usage_text, stdout);
+	return GB_EXIT_OK;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *, int, char **);
+} commands[] = {
+	{"ls", cmd_ls},
+	{"version", cmd_version},
+	{"help", cmd_help},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"host", required_argument, NULL, 'H'},
+		{"timeout", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli cli = {.timeout_ms = 30000, .prog = "glovebox"};
+	int c;
+
+	setlocale(LC_ALL, "");
+	while ((c = getopt_long(argc, argv, "+H:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			cli.host = optarg;
+			break;
+		case 't': {
+			char *end;
+			double s = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || !(s > 0) || s > 86400) {
+				cli_error("--timeout takes a number of seconds between 0 and 86400, not \"%s\"", optarg);
+				return GB_EXIT_USAGE;
+			}
+			cli.timeout_ms = (long)(s * 1000);
+			break;
+		}
+		case 'h':
+			fputs(usage_text, stdout);
+			return GB_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return GB_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0;   /* let the command parse its own options from a fresh start */
+	if (argc == 0)
+		return cmd_console(&cli, argc, argv);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			return commands[i].run(&cli, argc, argv);
+	cli_error("unknown command \"%s\" (glovebox help lists them)", argv[0]);
+	return GB_EXIT_USAGE;
+}
