@@ -10,7 +10,9 @@
  * - bidi controls (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) and zero-width or
  *   invisible characters (U+200B..U+200D, U+2060..U+2064, U+FEFF, U+00AD, U+180E) and other
  *   format characters: "<U+202E>" token; line/paragraph separators U+2028/U+2029 likewise;
- * - characters wcwidth() says are non-printable (< 0) in the current locale: "<U+XXXX>".
+ * - characters wcwidth() says are non-printable (< 0) in the current locale: "<U+XXXX>";
+ * - a combining mark (wcwidth 0) with no passed-through glyph to sit on (at the start, or
+ *   after a token, U+FFFD or a kept TAB/newline): "<U+0301>", so it cannot decorate a token.
  * Everything else passes unchanged.
  * In a non-UTF-8 locale (ascii_only), every non-ASCII character becomes "?" so the output
  * is pure printable ASCII.
@@ -42,7 +44,8 @@ size_t text_width(const char *s);
 /* Write into out (size outsz bytes) the longest prefix of sanitised text s that fits in
  * max_cols columns; when s is wider, the prefix is cut to max_cols-1 columns plus "…"
  * ("~" in ASCII mode). A double-width character is never split. Pads with spaces to exactly
- * max_cols when pad is true. Returns the number of columns written. */
+ * max_cols when pad is true. Returns the number of columns written. outsz bounds the bytes
+ * too: text cut for lack of bytes is marked the same way ("~" when "…" does not fit). */
 size_t text_fit(char *out, size_t outsz, const char *s, size_t max_cols, bool pad, bool ascii);
 
 /* Whether the current locale's charset is UTF-8 (nl_langinfo(CODESET)). */
