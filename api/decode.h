@@ -2,7 +2,8 @@
  * Tolerant of missing optional fields (they stay NULL/0), strict about types: a field that
  * is present with the wrong JSON type is an error that names it ("Spec.Name: expected a
  * string"). Every decoder takes the raw body, returns 0 or -1 with *err (caller frees),
- * and leaves *out cleared on failure. Timestamps (RFC 3339 with nanoseconds) become unix ns. */
+ * overwrites *out without freeing it, and leaves *out cleared on failure. JSON null counts
+ * as missing. Timestamps (RFC 3339 with nanoseconds) become unix ns. */
 #ifndef GB_API_DECODE_H
 #define GB_API_DECODE_H
 

@@ -23,7 +23,8 @@ struct service {
 	int64_t created_ns, updated_ns;
 	uint64_t version;                 /* Version.Index, for updates */
 	enum service_mode mode;
-	uint64_t replicas;                /* Spec.Mode.Replicated.Replicas (desired for replicated) */
+	uint64_t replicas;                /* Spec.Mode.Replicated.Replicas (desired for replicated);
+	                                   * ReplicatedJob.TotalCompletions for replicated jobs */
 	bool has_status;                  /* ServiceStatus present (API >= 1.41 with status=true) */
 	uint64_t running_tasks, desired_tasks, completed_tasks;
 	int64_t limit_nano_cpus, limit_memory;       /* TaskTemplate.Resources.Limits, 0 = none */
@@ -75,7 +76,8 @@ struct stats_sample {
 	bool has_total_inactive_file; uint64_t total_inactive_file;  /* cgroup v1 */
 	bool has_inactive_file;       uint64_t inactive_file;        /* cgroup v2 */
 	uint64_t pids;
-	bool empty;                                 /* {} for a stopped container */
+	bool empty;                                 /* no sample (stopped container): {}, no
+	                                             * cpu_stats, or a zero "read" (Engine 20.10) */
 };
 
 /* One event of GET /events. */
