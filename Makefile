@@ -36,7 +36,7 @@ TUI_OBJ     := $(TUI_SRC:%.c=$(BUILD)/obj/%.o)
 SUPPORT_OBJ := $(UNIT_SUPPORT:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all glovebox tests fixtures test asan install uninstall clean deps analyze bench
+.PHONY: all glovebox tests fixtures test asan install uninstall clean deps analyze bench run
 all: glovebox
 
 glovebox: $(BUILD)/glovebox
@@ -92,7 +92,10 @@ bench: glovebox fixtures
 	bench/run.sh
 
 deps:
-	tests/deps.sh
+	bash tests/deps.sh
+
+run: glovebox
+	tests/engine/demo.sh
 
 install: glovebox
 	install -d $(DESTDIR)$(PREFIX)/bin
