@@ -8,7 +8,7 @@
 #include "api/stats.h"
 #include "api/xalloc.h"
 
-enum fetch { F_PING, F_INFO, F_SERVICES, F_TASKS, F_COUNT };
+enum fetch { F_PING, F_INFO, F_SERVICES, F_TASKS, F_NODES, F_COUNT };
 
 /* One container on the connected node that we sample or inspected. */
 struct tracked {
@@ -40,6 +40,7 @@ struct cluster {
 	struct engine_info info;
 	struct service_list services;
 	struct task_list tasks;
+	struct node_list nodes;
 	struct tracked *tracked;
 	size_t n_tracked;
 	char *error;
@@ -86,6 +87,7 @@ void cluster_free(struct cluster **pc)
 	engine_info_clear(&c->info);
 	service_list_clear(&c->services);
 	task_list_clear(&c->tasks);
+	node_list_clear(&c->nodes);
 	free(c->error);
 	free(c);
 	*pc = NULL;
@@ -112,6 +114,14 @@ static void set_error(struct cluster *c, const char *msg, bool unreachable)
 }
 
 static void fetch_start(struct cluster *c, enum fetch f);
+
+static bool fetching(const struct cluster *c)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (c->fetch[i])
+			return true;
+	return false;
+}
 
 static void on_fetch(void *ud, const struct engine_reply *r)
 {
@@ -165,6 +175,15 @@ static void on_fetch(void *ud, const struct engine_reply *r)
 		}
 		break;
 	}
+	case F_NODES: {
+		struct node_list l = {0};
+		rc = decode_nodes(r->body, r->len, &l, &err);
+		if (rc == 0) {
+			node_list_clear(&c->nodes);
+			c->nodes = l;
+		}
+		break;
+	}
 	case F_COUNT:
 		break;
 	}
@@ -174,7 +193,7 @@ static void on_fetch(void *ud, const struct engine_reply *r)
 		set_error(c, msg, false);
 		free(msg);
 		free(err);
-	} else if (!c->round_failed && !c->fetch[F_INFO] && !c->fetch[F_SERVICES] && !c->fetch[F_TASKS]) {
+	} else if (!c->round_failed && !fetching(c)) {
 		free(c->error);
 		c->error = NULL;
 		c->unreachable = false;
@@ -187,10 +206,11 @@ static void fetch_start(struct cluster *c, enum fetch f)
 {
 	static const char *const paths[F_COUNT] = {
 		[F_INFO] = "/info", [F_SERVICES] = "/services?status=true", [F_TASKS] = "/tasks",
+		[F_NODES] = "/nodes",
 	};
 	static const char *const whats[F_COUNT] = {
 		[F_INFO] = "asking the engine about itself", [F_SERVICES] = "listing services",
-		[F_TASKS] = "listing tasks",
+		[F_TASKS] = "listing tasks", [F_NODES] = "listing nodes",
 	};
 	if (c->fetch[f])
 		return;
@@ -205,7 +225,7 @@ static void fetch_start(struct cluster *c, enum fetch f)
 
 void cluster_refresh(struct cluster *c)
 {
-	if (!c->fetch[F_PING] && !c->fetch[F_INFO] && !c->fetch[F_SERVICES] && !c->fetch[F_TASKS])
+	if (!fetching(c))
 		c->round_failed = false;
 	if (engine_api_minor(c->engine) == 0) {
 		c->want_after_ping = true;
@@ -334,9 +354,8 @@ void cluster_sample(struct cluster *c, bool precise)
 
 bool cluster_busy(const struct cluster *c)
 {
-	for (int i = 0; i < F_COUNT; i++)
-		if (c->fetch[i])
-			return true;
+	if (fetching(c))
+		return true;
 	for (size_t i = 0; i < c->n_tracked; i++)
 		if (c->tracked[i].req)
 			return true;
@@ -350,6 +369,25 @@ uint64_t cluster_generation(const struct cluster *c) { return c->generation; }
 const struct engine_info *cluster_info(const struct cluster *c) { return &c->info; }
 const struct service_list *cluster_services(const struct cluster *c) { return &c->services; }
 const struct task_list *cluster_tasks(const struct cluster *c) { return &c->tasks; }
+const struct node_list *cluster_nodes(const struct cluster *c) { return &c->nodes; }
+
+bool cluster_container_oom(const struct cluster *c, const char *cid, bool *oom_killed)
+{
+	for (size_t i = 0; cid && i < c->n_tracked; i++)
+		if (c->tracked[i].inspected && strcmp(c->tracked[i].cid, cid) == 0) {
+			*oom_killed = c->tracked[i].oom_killed;
+			return true;
+		}
+	return false;
+}
+
+const struct node *cluster_node(const struct cluster *c, const char *id)
+{
+	for (size_t i = 0; id && i < c->nodes.n; i++)
+		if (c->nodes.v[i].id && strcmp(c->nodes.v[i].id, id) == 0)
+			return &c->nodes.v[i];
+	return NULL;
+}
 
 void cluster_jobs(const struct cluster *c, struct job_list *out)
 {

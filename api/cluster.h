@@ -24,7 +24,7 @@ void cluster_free(struct cluster **c);
 
 void cluster_set_listener(struct cluster *c, cluster_changed_fn fn, void *ud);
 
-/* Fetch engine info, services (with status) and tasks; negotiate the API version first when
+/* Fetch engine info, services (with status), tasks and nodes; negotiate the API version first when
  * the engine has none. A fetch already in flight is not started twice. */
 void cluster_refresh(struct cluster *c);
 
@@ -51,6 +51,13 @@ uint64_t cluster_generation(const struct cluster *c);
 const struct engine_info *cluster_info(const struct cluster *c);
 const struct service_list *cluster_services(const struct cluster *c);
 const struct task_list *cluster_tasks(const struct cluster *c);
+const struct node_list *cluster_nodes(const struct cluster *c);
+/* The node with that id, or NULL. */
+const struct node *cluster_node(const struct cluster *c, const char *id);
+
+/* Whether the container (on the connected node) was inspected; if so *oom_killed tells
+ * whether the kernel's OOM killer ended it. */
+bool cluster_container_oom(const struct cluster *c, const char *cid, bool *oom_killed);
 
 /* Jobs from the current data (see jobs.h); the caller clears *out. */
 void cluster_jobs(const struct cluster *c, struct job_list *out);

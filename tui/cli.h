@@ -10,7 +10,7 @@
 
 struct cli {
 	const char *host;          /* --host, borrowed from argv; NULL = environment */
-	long timeout_ms;           /* --timeout */
+	long timeout_ms;           /* --timeout; 0 = the command's default (30 s) */
 	struct endpoint ep;
 	struct engine *engine;     /* owned, after cli_connect */
 	const char *prog;

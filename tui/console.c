@@ -1,9 +1,56 @@
-/* The interactive console: placeholder until the event loop lands. */
-#include "tui/cli.h"
+/* glovebox console (also what glovebox runs without a command). */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "tui/app.h"
 
 int cmd_console(struct cli *cli, int argc, char **argv)
 {
-	(void)cli, (void)argc, (void)argv;
-	cli_error("the console is not built yet; try `glovebox ls`");
-	return GB_EXIT_ERROR;
+	static const struct option opts[] = {
+		{"headless", no_argument, NULL, 'x'},
+		{"iterations", required_argument, NULL, 'n'},
+		{"refresh", required_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
+	};
+	struct app_opts ao = {0};
+	int c;
+	while (argc > 0 && (c = getopt_long(argc, argv, "xn:r:", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'x':
+			ao.headless = true;
+			break;
+		case 'n':
+			ao.iterations = strtol(optarg, &end, 10);
+			if (*end || ao.iterations < 1) {
+				cli_error("--iterations takes a positive number");
+				return GB_EXIT_USAGE;
+			}
+			break;
+		case 'r': {
+			double s = strtod(optarg, &end);
+			if (*end || !(s >= 0.2) || s > 3600) {
+				cli_error("--refresh takes seconds between 0.2 and 3600");
+				return GB_EXIT_USAGE;
+			}
+			ao.refresh_ms = (int)(s * 1000);
+			break;
+		}
+		default:
+			return GB_EXIT_USAGE;
+		}
+	}
+	if (argc > 0 && optind < argc) {
+		cli_error("console takes no arguments");
+		return GB_EXIT_USAGE;
+	}
+	/* The console must not sit 30 s on a stalled engine before it says so. */
+	if (cli->timeout_ms == 0)
+		cli->timeout_ms = 10000;
+	int rc = cli_connect(cli);
+	if (rc != 0)
+		return rc;
+	rc = app_run(cli, &ao);
+	cli_close(cli);
+	return rc;
 }

@@ -16,6 +16,7 @@ static const char usage_text[] =
 	"Without a command it opens the console.\n"
 	"\n"
 	"commands:\n"
+	"  console [--refresh SECS]   the console (the default)\n"
 	"  ls [--json] [--no-usage]   list jobs (swarm services) with state and usage\n"
 	"  version [--json]           client version and the negotiated engine API version\n"
 	"  help                       this text\n"
@@ -79,6 +80,7 @@ static const struct {
 	const char *name;
 	int (*run)(struct cli *, int, char **);
 } commands[] = {
+	{"console", cmd_console},
 	{"ls", cmd_ls},
 	{"version", cmd_version},
 	{"help", cmd_help},
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli cli = {.timeout_ms = 30000, .prog = "glovebox"};
+	struct cli cli = {.prog = "glovebox"};
 	int c;
 
 	setlocale(LC_ALL, "");

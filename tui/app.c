@@ -1,0 +1,528 @@
+#include "tui/app.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "api/decode.h"
+#include "api/xalloc.h"
+#include "widgets/sanitize.h"
+
+#define MIN_ROWS 10
+#define MIN_COLS 40
+#define BACKOFF_MAX_MS 30000
+#define EVENTS_LINE_MAX (1u << 20)
+/* {"type":["service","node","container"]}: what changes the picture; tasks have no events. */
+#define EVENTS_PATH "/events?filters=%7B%22type%22%3A%5B%22service%22%2C%22node%22%2C%22container%22%5D%7D"
+
+static const struct keybinding global_keys[] = {
+	{KEY_F(1), "F1", "Help", "Show this help", KB_BAR, OP_HELP},
+	{'?', "?", NULL, "Show this help", 0, OP_HELP},
+	{'/', "/", "Filter", "Filter rows as you type; Enter keeps the filter, Esc clears it", KB_BAR, OP_FILTER},
+	{KEY_F(5), "F5", NULL, "Refresh now and repaint the screen", 0, OP_REFRESH},
+	{12, NULL, NULL, NULL, 0, OP_REFRESH},   /* Ctrl-L */
+	{27, "Esc", NULL, "Back to the previous screen, or clear the filter", 0, OP_BACK},
+	{KEY_F(10), "F10", "Quit", "Quit glovebox", KB_BAR, OP_QUIT},
+	{'q', "q", NULL, "Quit glovebox", 0, OP_QUIT},
+	{0, NULL, NULL, NULL, 0, 0},
+};
+
+int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Capped exponential backoff with +-20 % jitter, so many consoles do not reconnect in step. */
+static int64_t backoff_ms(struct app *a, unsigned attempt)
+{
+	int64_t ms = 500;
+	for (unsigned i = 0; i < attempt && ms < BACKOFF_MAX_MS; i++)
+		ms *= 2;
+	if (ms > BACKOFF_MAX_MS)
+		ms = BACKOFF_MAX_MS;
+	int jitter = (int)(rand_r(&a->rng) % 41) - 20;
+	return ms + ms * jitter / 100;
+}
+
+void app_request_refresh(struct app *a)
+{
+	int64_t soon = mono_ms() + 150;   /* a burst of events makes one refresh */
+	if (a->next_refresh > soon)
+		a->next_refresh = soon;
+}
+
+/* --- the events stream --- */
+
+static void events_stop(struct app *a)
+{
+	if (a->events)
+		engine_cancel(a->cli->engine, a->events);
+	a->events = NULL;
+	a->ev_len = 0;
+}
+
+static int on_events_data(void *ud, const char *data, size_t len)
+{
+	struct app *a = ud;
+	if (a->ev_len + len > EVENTS_LINE_MAX) {
+		a->ev_len = 0;   /* an absurd line: drop it, a refresh will catch up */
+		app_request_refresh(a);
+		return 0;
+	}
+	a->ev_buf = xrealloc(a->ev_buf, a->ev_len + len + 1);
+	memcpy(a->ev_buf + a->ev_len, data, len);
+	a->ev_len += len;
+	char *nl;
+	while ((nl = memchr(a->ev_buf, '\n', a->ev_len))) {
+		size_t n = (size_t)(nl - a->ev_buf);
+		struct event ev = {0};
+		if (n > 0 && decode_event(a->ev_buf, n, &ev, NULL) == 0)
+			app_request_refresh(a);
+		event_clear(&ev);
+		memmove(a->ev_buf, nl + 1, a->ev_len - n - 1);
+		a->ev_len -= n + 1;
+	}
+	a->ev_backoff = 0;
+	return 0;
+}
+
+static void on_events_done(void *ud, const struct engine_reply *r)
+{
+	struct app *a = ud;
+	(void)r;
+	a->events = NULL;
+	a->ev_len = 0;
+	a->next_events = mono_ms() + backoff_ms(a, a->ev_backoff++);
+	app_request_refresh(a);
+}
+
+static void events_start(struct app *a)
+{
+	a->events = engine_stream(a->cli->engine, EVENTS_PATH, "following engine events",
+	                          on_events_data, on_events_done, a);
+}
+
+/* --- data --- */
+
+static void on_cluster(void *ud)
+{
+	struct app *a = ud;
+	a->data_dirty = true;
+}
+
+static void status_update(struct app *a)
+{
+	const char *err = cluster_error(a->cluster);
+	char left[512], right[128];
+	size_t pending = 0, failed = 0, running = 0;
+	for (size_t i = 0; i < a->jobs.n; i++) {
+		enum job_state s = a->jobs.v[i].state;
+		pending += s == JOB_PENDING;
+		failed += s == JOB_FAILED || s == JOB_OOM;
+		running += s == JOB_RUNNING;
+	}
+	snprintf(left, sizeof left, "%zu jobs: %zu running, %zu pending, %zu failed%s%s", a->jobs.n,
+	         running, pending, failed, a->filter[0] ? "  filter: " : "", a->filter);
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	int minor = engine_api_minor(a->cli->engine);
+	char clock[16];
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	if (minor)
+		snprintf(right, sizeof right, "API 1.%d  %s", minor, clock);
+	else
+		snprintf(right, sizeof right, "%s", clock);
+	statusbar_set(a->status, left, right);
+	if (a->filtering) {
+		char *msg = xasprintf("/%s", a->filter);
+		statusbar_message(a->status, STATUS_INFO, msg);
+		free(msg);
+	} else if (err) {
+		char *msg;
+		int64_t wait = (a->next_refresh - mono_ms() + 999) / 1000;
+		if (a->last_ok_ns) {
+			int64_t stale = (now_ns() - a->last_ok_ns) / 1000000000LL;
+			msg = xasprintf("stale for %llds, reconnecting in %llds: %s", (long long)stale,
+			                (long long)(wait > 0 ? wait : 0), err);
+		} else {
+			msg = xasprintf("reconnecting in %llds: %s", (long long)(wait > 0 ? wait : 0), err);
+		}
+		statusbar_message(a->status, STATUS_ERROR, msg);
+		free(msg);
+	} else {
+		statusbar_message(a->status, STATUS_INFO, NULL);
+	}
+	a->dirty = true;
+}
+
+static void rebuild(struct app *a)
+{
+	a->data_dirty = false;
+	const char *err = cluster_error(a->cluster);
+	int64_t now = mono_ms();
+	if (err) {
+		/* Keep the last data on screen; try again later, ever more slowly. */
+		events_stop(a);
+		engine_reset_version(a->cli->engine);
+		if (!cluster_busy(a->cluster) && !a->retry_scheduled) {
+			a->next_refresh = now + backoff_ms(a, a->backoff++);
+			a->retry_scheduled = true;
+		}
+	} else if (cluster_updated_ns(a->cluster) != a->last_ok_ns) {
+		a->last_ok_ns = cluster_updated_ns(a->cluster);
+		if (a->backoff) {   /* just recovered: start sampling and events again at once */
+			a->next_sample = now;
+			a->next_events = now;
+		}
+		a->backoff = 0;
+		a->ev_backoff = 0;
+	}
+	job_list_clear(&a->jobs);
+	cluster_jobs(a->cluster, &a->jobs);
+	services_screen_data_changed(a->services);
+	if (a->tasks)
+		tasks_screen_data_changed(a->tasks);
+	status_update(a);
+}
+
+/* --- layout and painting --- */
+
+static const struct keybinding *screen_keys(struct app *a)
+{
+	return a->screen == SCREEN_TASKS ? tasks_keys : services_keys;
+}
+
+static void layout(struct app *a)
+{
+	int rows = LINES, cols = COLS;
+	a->dirty = true;
+	if (rows < MIN_ROWS || cols < MIN_COLS)
+		return;
+	struct rect body = {0, 0, rows - 2, cols};
+	services_screen_place(a->services, body);
+	if (a->tasks)
+		tasks_screen_place(a->tasks, body);
+	widget_place(statusbar_widget(a->status), stdscr, (struct rect){rows - 2, 0, 1, cols});
+	widget_place(keybar_widget(a->keybar), stdscr, (struct rect){rows - 1, 0, 1, cols});
+	if (a->help)
+		widget_place(help_widget(a->help), stdscr, (struct rect){0, 0, rows, cols});
+	a->dirty = true;
+}
+
+static void paint(struct app *a)
+{
+	erase();
+	if (LINES < MIN_ROWS || COLS < MIN_COLS) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "(%dx%d, needs %dx%d)", COLS, LINES, MIN_COLS, MIN_ROWS);
+		widget_put(stdscr, 0, 0, COLS, "terminal too small", A_NORMAL, false, true);
+		widget_put(stdscr, 1, 0, COLS, msg, A_NORMAL, false, true);
+	} else if (a->help) {
+		widget_draw(help_widget(a->help));
+	} else {
+		if (a->screen == SCREEN_TASKS && a->tasks)
+			tasks_screen_draw(a->tasks);
+		else
+			services_screen_draw(a->services);
+		widget_draw(statusbar_widget(a->status));
+		widget_draw(keybar_widget(a->keybar));
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+	a->dirty = false;
+}
+
+/* --- screens --- */
+
+void app_open_tasks(struct app *a, const char *service_id)
+{
+	tasks_screen_free(&a->tasks);
+	a->tasks = tasks_screen_new(a, service_id);
+	a->screen = SCREEN_TASKS;
+	keybar_set_keys(a->keybar, tasks_bar);
+	layout(a);
+	tasks_screen_data_changed(a->tasks);
+}
+
+void app_back(struct app *a)
+{
+	if (a->screen == SCREEN_TASKS) {
+		a->screen = SCREEN_SERVICES;
+		tasks_screen_free(&a->tasks);
+		keybar_set_keys(a->keybar, services_bar);
+		a->dirty = true;
+	}
+}
+
+static struct table *current_table(struct app *a)
+{
+	return a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_table(a->tasks)
+	                                             : services_screen_table(a->services);
+}
+
+static void help_open(struct app *a)
+{
+	const struct help_section sections[] = {
+		{a->screen == SCREEN_TASKS ? "Tasks of a job" : "Jobs", screen_keys(a)},
+		{"Moving and sorting", table_keys},
+		{"Everywhere", global_keys},
+	};
+	a->help = help_new("glovebox help", sections, sizeof sections / sizeof sections[0], &a->theme);
+	layout(a);
+}
+
+/* --- keys --- */
+
+static void filter_key(struct app *a, wint_t ch, bool is_code)
+{
+	size_t len = strlen(a->filter);
+	if (!is_code && (ch == 27)) {            /* Esc: drop the filter */
+		a->filter[0] = '\0';
+		a->filtering = false;
+	} else if ((!is_code && (ch == '\r' || ch == '\n')) || (is_code && ch == KEY_ENTER)) {
+		a->filtering = false;
+	} else if ((is_code && ch == KEY_BACKSPACE) || (!is_code && (ch == 127 || ch == 8))) {
+		while (len > 0 && ((unsigned char)a->filter[len - 1] & 0xC0) == 0x80)
+			len--;                       /* back over a whole UTF-8 character */
+		if (len > 0)
+			len--;
+		a->filter[len] = '\0';
+	} else if (!is_code && ch >= 0x20 && ch != 0x7f) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		size_t n = wcrtomb(mb, (wchar_t)ch, &st);
+		if (n != (size_t)-1 && len + n < sizeof a->filter) {
+			memcpy(a->filter + len, mb, n);
+			a->filter[len + n] = '\0';
+		}
+	}
+	table_set_filter(current_table(a), a->filter);
+	status_update(a);
+}
+
+static void global_op(struct app *a, int op)
+{
+	switch (op) {
+	case OP_QUIT:
+		a->quit = true;
+		break;
+	case OP_HELP:
+		help_open(a);
+		break;
+	case OP_FILTER:
+		a->filtering = true;
+		status_update(a);
+		break;
+	case OP_REFRESH:
+		app_request_refresh(a);
+		clearok(curscr, TRUE);
+		a->dirty = true;
+		break;
+	case OP_BACK:
+		if (a->filter[0]) {
+			a->filter[0] = '\0';
+			table_set_filter(current_table(a), "");
+			status_update(a);
+		} else {
+			app_back(a);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void handle_key(struct app *a, wint_t ch, bool is_code)
+{
+	int key = (int)ch;
+	if (is_code && key == KEY_RESIZE) {
+		layout(a);
+		return;
+	}
+	if (a->help) {
+		int r = help_handle_key(a->help, key);
+		if (r & WR_DONE || (r == WR_IGNORED && (key == 'q' || key == 27 || key == KEY_F(10))))
+			help_free(&a->help);
+		a->dirty = true;
+		return;
+	}
+	if (a->filtering) {
+		filter_key(a, ch, is_code);
+		return;
+	}
+	if (!is_code && ch > 0xff)
+		return;   /* no binding uses characters beyond Latin-1 */
+	int r = a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_key(a->tasks, key)
+	                                              : services_screen_key(a->services, key);
+	if (r == WR_IGNORED)
+		r = table_handle_key(current_table(a), key);
+	if (r == WR_IGNORED) {
+		const struct keybinding *k = keytable_find(global_keys, key);
+		if (k)
+			global_op(a, k->op);
+	}
+	a->dirty = true;
+}
+
+/* Read every key curses has buffered (neomutt's key/get.c does the same). Returns -1 when
+ * the terminal is gone. */
+static int drain_input(struct app *a)
+{
+	wint_t ch;
+	int r, n = 0;
+	while ((r = get_wch(&ch)) != ERR) {
+		handle_key(a, ch, r == KEY_CODE_YES);
+		n++;
+	}
+	return n;
+}
+
+static void handle_signals(struct app *a)
+{
+	int sigs[32];
+	int n = term_take_signals(&a->term, sigs, 32);
+	for (int i = 0; i < n; i++) {
+		switch (sigs[i]) {
+		case SIGWINCH:
+			term_resize(&a->term);
+			layout(a);
+			break;
+		case SIGTSTP:
+			term_suspend(&a->term);
+			layout(a);
+			break;
+		case SIGCONT:
+			a->dirty = true;
+			break;
+		default:   /* INT, TERM, HUP, QUIT, PIPE: leave cleanly */
+			a->quit = true;
+			break;
+		}
+	}
+}
+
+/* --- the loop --- */
+
+static void run_timers(struct app *a, int64_t now)
+{
+	if (now >= a->next_refresh) {
+		a->retry_scheduled = false;
+		cluster_refresh(a->cluster);
+		a->next_refresh = now + a->opts.refresh_ms;
+	}
+	if (now >= a->next_sample && cluster_updated_ns(a->cluster) && !cluster_error(a->cluster)) {
+		cluster_sample(a->cluster, false);
+		a->next_sample = now + a->opts.refresh_ms;
+	}
+	if (!a->events && now >= a->next_events && engine_api_minor(a->cli->engine) &&
+	    !cluster_error(a->cluster)) {
+		events_start(a);
+	}
+	if (now >= a->next_tick) {
+		status_update(a);
+		a->next_tick = now + 1000;
+	}
+}
+
+static int next_wait(struct app *a, int64_t now)
+{
+	int64_t t = a->next_tick;
+	if (a->next_refresh < t)
+		t = a->next_refresh;
+	if (a->next_sample < t)
+		t = a->next_sample;
+	if (!a->events && a->next_events < t)
+		t = a->next_events;
+	t -= now;
+	return t < 0 ? 0 : t > 1000 ? 1000 : (int)t;
+}
+
+int app_run(struct cli *cli, const struct app_opts *opts)
+{
+	struct app a;
+	char *err = NULL;
+	memset(&a, 0, sizeof a);
+	a.cli = cli;
+	a.opts = *opts;
+	if (a.opts.refresh_ms <= 0)
+		a.opts.refresh_ms = 2000;
+	a.rng = (unsigned)getpid() ^ (unsigned)time(NULL);
+
+	if (!opts->headless && term_check(&err) != 0) {
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_USAGE;
+	}
+	if (term_start(&a.term, opts->headless, &err) != 0) {
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_ERROR;
+	}
+	xalloc_set_oom_hook(term_emergency_restore);
+	theme_init(&a.theme, 0);
+	a.cluster = cluster_new(cli->engine);
+	cluster_set_listener(a.cluster, on_cluster, &a);
+	a.status = statusbar_new(&a.theme);
+	a.keybar = keybar_new(services_bar, &a.theme);
+	a.services = services_screen_new(&a);
+	statusbar_message(a.status, STATUS_INFO, "connecting to the engine...");
+	layout(&a);
+
+	long turns = 0;
+	while (!a.quit) {
+		int64_t now = mono_ms();
+		run_timers(&a, now);
+		if (a.data_dirty)
+			rebuild(&a);
+		if (a.dirty)
+			paint(&a);
+		struct curl_waitfd fds[2] = {
+			{.fd = a.term.sig_fd, .events = CURL_WAIT_POLLIN},
+			{.fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN},
+		};
+		unsigned nfds = opts->headless ? 1 : 2;
+		if (engine_poll(cli->engine, fds, nfds, next_wait(&a, mono_ms())) != 0) {
+			cli_error("libcurl failed in the event loop");
+			break;
+		}
+		if (fds[0].revents)
+			handle_signals(&a);
+		if (nfds > 1 && fds[1].revents) {
+			/* A closed terminal reads as endless "ready, but nothing": leave instead of spinning. */
+			if (drain_input(&a) == 0 && (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL) ||
+			                             !isatty(STDIN_FILENO)))
+				a.quit = true;
+		}
+		if (opts->iterations && ++turns >= opts->iterations)
+			a.quit = true;
+	}
+
+	if (opts->headless) {
+		char *e = sanitize_str(cluster_error(a.cluster) ? cluster_error(a.cluster) : "none", SAN_ASCII);
+		printf("headless: %ld turns, %zu jobs, last error: %s\n", turns, a.jobs.n, e);
+		free(e);
+	}
+	events_stop(&a);
+	free(a.ev_buf);
+	help_free(&a.help);
+	tasks_screen_free(&a.tasks);
+	services_screen_free(&a.services);
+	keybar_free(&a.keybar);
+	statusbar_free(&a.status);
+	cluster_free(&a.cluster);
+	job_list_clear(&a.jobs);
+	term_stop(&a.term);
+	xalloc_set_oom_hook(NULL);
+	return GB_EXIT_OK;
+}

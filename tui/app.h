@@ -1,0 +1,107 @@
+/* The console: one event loop that owns the engine transfers, the terminal and the timers.
+ *
+ * Each turn: run due timers (refresh, usage samples, reconnect, clock), rebuild the view
+ * model when the cluster data changed, paint once if anything is dirty (one doupdate()),
+ * then wait in engine_poll() on curl's sockets, stdin and the signal self-pipe until the
+ * nearest timer. Keys are read until ERR each turn, so input is answered while transfers are
+ * in flight. See docs/architecture.md. */
+#ifndef GB_TUI_APP_H
+#define GB_TUI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/cluster.h"
+#include "api/jobs.h"
+#include "tui/cli.h"
+#include "tui/term.h"
+#include "widgets/help.h"
+#include "widgets/keybar.h"
+#include "widgets/statusbar.h"
+#include "widgets/table.h"
+#include "widgets/theme.h"
+
+/* Owner's action codes in key tables (struct keybinding.op). */
+enum app_op {
+	OP_NONE = 0,
+	OP_QUIT = 100, OP_HELP, OP_FILTER, OP_BACK, OP_REFRESH, OP_OPEN,
+};
+
+struct app_opts {
+	bool headless;          /* virtual terminal, no tty (sanitizer runs of the real loop) */
+	long iterations;        /* stop after this many loop turns; 0 = run until quit */
+	int refresh_ms;         /* polling interval for tasks and usage */
+};
+
+struct services_screen;
+struct tasks_screen;
+
+enum screen_id { SCREEN_SERVICES, SCREEN_TASKS };
+
+struct app {
+	struct cli *cli;                 /* borrowed: engine and endpoint */
+	struct cluster *cluster;
+	struct tui_term term;
+	struct theme theme;
+	struct app_opts opts;
+	bool quit;
+
+	struct job_list jobs;            /* view model of the services screen */
+	bool data_dirty;                 /* the cluster changed since jobs were built */
+	bool dirty;                      /* something must be painted */
+
+	enum screen_id screen;
+	struct services_screen *services;
+	struct tasks_screen *tasks;
+	struct statusbar *status;
+	struct keybar *keybar;
+	struct help *help;               /* open help screen, or NULL */
+
+	bool filtering;                  /* the '/' prompt has the keyboard */
+	char filter[256];
+
+	/* Timers, CLOCK_MONOTONIC ms. */
+	int64_t next_refresh, next_sample, next_tick, next_events;
+	unsigned backoff;                /* failed attempts in a row */
+	bool retry_scheduled;            /* next_refresh is a backoff retry */
+	unsigned rng;                    /* jitter */
+	int64_t last_ok_ns;              /* realtime of the last good refresh */
+
+	/* The /events stream: services, nodes and containers changing trigger a refresh. */
+	struct engine_req *events;
+	char *ev_buf;
+	size_t ev_len;
+	unsigned ev_backoff;
+};
+
+int app_run(struct cli *cli, const struct app_opts *opts);
+
+/* For the screens. */
+int64_t mono_ms(void);
+void app_request_refresh(struct app *a);
+void app_open_tasks(struct app *a, const char *service_id);
+void app_back(struct app *a);
+
+/* Screens: services (the jobs list) and tasks of one service. */
+struct services_screen *services_screen_new(struct app *a);
+void services_screen_free(struct services_screen **s);
+void services_screen_place(struct services_screen *s, struct rect area);
+void services_screen_data_changed(struct services_screen *s);
+void services_screen_draw(struct services_screen *s);
+int services_screen_key(struct services_screen *s, int key);
+struct table *services_screen_table(struct services_screen *s);
+/* The selected job, or NULL. */
+const struct job *services_screen_selected(struct services_screen *s);
+/* Keys of the screen (help, handler) and what its key bar shows. */
+extern const struct keybinding services_keys[], services_bar[];
+
+struct tasks_screen *tasks_screen_new(struct app *a, const char *service_id);
+void tasks_screen_free(struct tasks_screen **s);
+void tasks_screen_place(struct tasks_screen *s, struct rect area);
+void tasks_screen_data_changed(struct tasks_screen *s);
+void tasks_screen_draw(struct tasks_screen *s);
+int tasks_screen_key(struct tasks_screen *s, int key);
+struct table *tasks_screen_table(struct tasks_screen *s);
+extern const struct keybinding tasks_keys[], tasks_bar[];
+
+#endif
