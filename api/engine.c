@@ -347,17 +347,20 @@ static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 	req_free(r);
 }
 
-static void dispatch(struct engine *e)
+/* Returns how many requests finished. */
+static int dispatch(struct engine *e)
 {
 	CURLMsg *m;
-	int left;
+	int left, n = 0;
 	while ((m = curl_multi_info_read(e->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		char *priv = NULL;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 		req_finish(e, (struct engine_req *)(void *)priv, m->data.result);
+		n++;
 	}
+	return n;
 }
 
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
@@ -365,7 +368,9 @@ int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, i
 	int running = 0;
 	if (curl_multi_perform(e->multi, &running) != CURLM_OK)
 		return -1;
-	dispatch(e);
+	/* Callbacks ran: let the caller act on them (repaint, submit more) before waiting. */
+	if (dispatch(e) > 0)
+		return 0;
 	long curl_ms = -1;
 	curl_multi_timeout(e->multi, &curl_ms);
 	if (e->n_reqs > 0 && curl_ms >= 0 && (timeout_ms < 0 || curl_ms < timeout_ms))

@@ -92,6 +92,7 @@ size_t engine_pending(const struct engine *e);
 
 /* Wait up to timeout_ms (or less, when curl wants to be called sooner) for activity on curl's
  * sockets or on the extra fds, run the transfers and call the callbacks of finished requests.
+ * Returns at once, without waiting, when requests had already finished.
  * extra[i].revents tells which extra fds are ready. Returns 0, or -1 on a curl failure. */
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms);
 
