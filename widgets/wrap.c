@@ -1,0 +1,104 @@
+#include "widgets/wrap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/xalloc.h"
+#include "widgets/sanitize.h"
+#include "widgets/widget.h"
+
+static void push_n(struct wrap *w, const char *s, size_t n)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 8;
+		w->line = xreallocarray(w->line, w->cap, sizeof *w->line);
+	}
+	w->line[w->n++] = xstrndup(s, n);
+}
+
+void wrap_push(struct wrap *w, const char *line)
+{
+	push_n(w, line, strlen(line));
+}
+
+/* Wrap one paragraph (no '\n') of n bytes. */
+static void wrap_para(struct wrap *w, const char *p, size_t n, int width)
+{
+	/* A line is never longer in bytes than its paragraph. */
+	char *line = xmalloc(n + 1);
+	size_t len = 0;
+	int cols = 0;
+	const char *end = p + n;
+
+	while (p < end) {
+		while (p < end && *p == ' ')
+			p++;
+		if (p == end)
+			break;
+		const char *word = p;
+		int ww = 0, cw;
+		while (p < end && *p != ' ') {
+			p += text_next_char(p, &cw);
+			ww += cw;
+		}
+		if (cols > 0 && cols + 1 + ww <= width) {
+			line[len++] = ' ';
+			cols++;
+		} else if (cols > 0) {
+			push_n(w, line, len);
+			len = 0;
+			cols = 0;
+		}
+		/* Place the word, breaking it where it is wider than a line. */
+		for (const char *q = word; q < p;) {
+			size_t k = text_next_char(q, &cw);
+			if (cols > 0 && cols + cw > width) {
+				push_n(w, line, len);
+				len = 0;
+				cols = 0;
+			}
+			memcpy(line + len, q, k);
+			len += k;
+			cols += cw;
+			q += k;
+		}
+	}
+	if (len > 0)
+		push_n(w, line, len);
+	free(line);
+}
+
+void wrap_text(struct wrap *w, const char *text, int width)
+{
+	if (width < 1 || !text)
+		return;
+	for (;;) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		size_t before = w->n;
+		wrap_para(w, text, n, width);
+		if (w->n == before)
+			push_n(w, "", 0);
+		if (!nl)
+			break;
+		text = nl + 1;
+	}
+}
+
+void wrap_free(struct wrap *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->line[i]);
+	free(w->line);
+	*w = (struct wrap){ 0 };
+}
+
+int wrap_max_width(const struct wrap *w)
+{
+	int max = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		int c = (int)text_width(w->line[i]);
+		max = c > max ? c : max;
+	}
+	return max;
+}
