@@ -27,10 +27,11 @@ const struct keybinding tasks_keys[] = {
 
 const struct keybinding tasks_bar[] = {
 	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
+	/* Quit early: the key bar drops entries from the end when narrow. */
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
 	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
 	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
 	{'>', "<>", "Sort", NULL, KB_BAR, 0},
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
