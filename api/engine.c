@@ -222,8 +222,14 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->opts.connect_timeout_ms);
-	if (!r->stream)
+	if (!r->stream) {
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, e->opts.timeout_ms);
+	} else if (e->ep.kind == ENDPOINT_TCP) {
+		/* A stream may be quiet for hours; keepalive finds a peer that vanished. */
+		curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+		curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, 30L);
+		curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, 10L);
+	}
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);

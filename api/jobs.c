@@ -307,6 +307,27 @@ void job_list_clear(struct job_list *l)
 	l->n = 0;
 }
 
+/* Limits are per task: n sampled tasks together may use n times the limit. */
+void job_cpu_gauge(const struct job *j, int64_t node_cpus, struct gauge *g)
+{
+	unsigned n = j->sampled ? j->sampled : 1;
+	double cpus = j->cpu_limit > 0 ? j->cpu_limit * n : (double)(node_cpus > 0 ? node_cpus : 1);
+	g->known = j->sampled > 0;
+	g->value = j->cpu_percent;
+	g->total = cpus * 100;
+	g->percent = g->value / g->total * 100;
+}
+
+void job_mem_gauge(const struct job *j, int64_t node_mem, struct gauge *g)
+{
+	unsigned n = j->sampled ? j->sampled : 1;
+	double total = j->mem_limit > 0 ? (double)j->mem_limit * n : (double)node_mem;
+	g->known = j->sampled > 0 && total > 0;
+	g->value = (double)j->mem_used;
+	g->total = total;
+	g->percent = total > 0 ? g->value / total * 100 : 0;
+}
+
 void format_bytes(char *buf, size_t sz, uint64_t bytes)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

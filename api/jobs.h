@@ -78,6 +78,19 @@ void jobs_derive(const struct job_inputs *in, struct job_list *out);
 
 void job_list_clear(struct job_list *l);
 
+/* What a usage bar shows: value out of total, and the percentage for its text. */
+struct gauge {
+	bool known;          /* false until a sample arrived */
+	double value, total;
+	double percent;      /* value / total * 100 */
+};
+
+/* CPU of the job's sampled tasks against their CPU limits (one CPU = 100), or against
+ * node_cpus whole CPUs when the job has no limit. */
+void job_cpu_gauge(const struct job *j, int64_t node_cpus, struct gauge *g);
+/* Memory in use against the job's memory limits, or against node_mem bytes without one. */
+void job_mem_gauge(const struct job *j, int64_t node_mem, struct gauge *g);
+
 /* "64 MiB", "1.5 GiB", "512 B": binary units, at most one decimal. */
 void format_bytes(char *buf, size_t sz, uint64_t bytes);
 /* "5s", "12m", "3h", "4d", "2y": the largest unit, like docker's "About" columns but short. */

@@ -64,32 +64,29 @@ static const char *src_id(void *ctx, size_t row)
 	return j && j->id ? j->id : "";
 }
 
-/* CPU against the job's limit when it has one, else against one CPU of the node. */
-static void cpu_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
+/* A usage bar from the job's gauge; text is the percentage when known. */
+static void bar(const struct gauge *g, struct meter *m, char *text, size_t sz)
 {
 	memset(m, 0, sizeof *m);
-	m->known = j->sampled > 0;
-	double limit = j->cpu_limit > 0 ? j->cpu_limit * (j->sampled ? j->sampled : 1) : 0;
-	if (limit <= 0) {
-		int64_t ncpu = cluster_info(a->cluster)->ncpu;
-		limit = ncpu > 0 ? (double)ncpu : 1;
-	}
-	m->total = limit * 100;
-	m->value = j->cpu_percent;
-	snprintf(text, sz, "%.0f%%", m->total > 0 ? j->cpu_percent / limit : 0);
-	m->text = m->known ? text : NULL;
+	m->known = g->known;
+	m->total = g->total;
+	m->value = g->value;
+	snprintf(text, sz, "%.0f%%", g->percent);
+	m->text = g->known ? text : NULL;
+}
+
+static void cpu_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
+{
+	struct gauge g;
+	job_cpu_gauge(j, cluster_info(a->cluster)->ncpu, &g);
+	bar(&g, m, text, sz);
 }
 
 static void mem_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
 {
-	memset(m, 0, sizeof *m);
-	m->known = j->sampled > 0;
-	double limit = j->mem_limit > 0 ? (double)j->mem_limit * (j->sampled ? j->sampled : 1)
-	                                : (double)cluster_info(a->cluster)->mem_total;
-	m->total = limit;
-	m->value = (double)j->mem_used;
-	snprintf(text, sz, "%.0f%%", limit > 0 ? (double)j->mem_used / limit * 100 : 0);
-	m->text = m->known ? text : NULL;
+	struct gauge g;
+	job_mem_gauge(j, cluster_info(a->cluster)->mem_total, &g);
+	bar(&g, m, text, sz);
 }
 
 static void state_text(const struct job *j, char *buf, size_t sz)

@@ -230,6 +230,39 @@ static void test_format(void **state)
 	assert_string_equal(b, "1y");
 }
 
+static void test_gauges(void **state)
+{
+	(void)state;
+	struct gauge g;
+	/* Half a CPU under a 1-CPU limit reads 50 %; 40 MiB of 64 MiB reads 62.5 %. */
+	struct job j = {.sampled = 1, .cpu_percent = 50, .cpu_limit = 1, .mem_used = 40u << 20,
+	                .mem_limit = 64 << 20};
+	job_cpu_gauge(&j, 2, &g);
+	assert_true(g.known);
+	assert_true(g.percent == 50);
+	assert_true(g.total == 100);
+	job_mem_gauge(&j, 1LL << 30, &g);
+	assert_true(g.percent == 62.5);
+	/* Two sampled tasks share twice the per-task limit. */
+	j.sampled = 2;
+	j.cpu_percent = 150;
+	j.cpu_limit = 1.5;
+	job_cpu_gauge(&j, 2, &g);
+	assert_true(g.percent == 50);
+	/* No limit: against the node's CPUs and memory. */
+	struct job nolimit = {.sampled = 1, .cpu_percent = 100, .mem_used = 512u << 20};
+	job_cpu_gauge(&nolimit, 4, &g);
+	assert_true(g.percent == 25);
+	job_mem_gauge(&nolimit, 2LL << 30, &g);
+	assert_true(g.percent == 25);
+	/* Not sampled yet: unknown, never 0. */
+	struct job none = {.cpu_limit = 1, .mem_limit = 64 << 20};
+	job_cpu_gauge(&none, 2, &g);
+	assert_false(g.known);
+	job_mem_gauge(&none, 0, &g);
+	assert_false(g.known);
+}
+
 static void test_json(void **state)
 {
 	struct world *w = *state;
@@ -280,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_usage_and_local_containers),
 		cmocka_unit_test(test_restart_loop),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_gauges),
 		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests_name("jobs", tests, world_setup, world_teardown);
