@@ -1,0 +1,90 @@
+/* From what a researcher asks for to the Swarm objects glovebox creates: the request is
+ * checked against the policy (every field, each with its own message, so a form can show
+ * the reason beside the field), then turned into a hardened ServiceSpec and a per-job
+ * internal network. Pure functions: no network, no clock (the caller passes the time). */
+#ifndef GB_API_JOBSPEC_H
+#define GB_API_JOBSPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/imageref.h"
+#include "api/policy.h"
+
+/* What the submitter is, from the password and group databases (never $USER). */
+struct identity {
+	const char *user;                     /* account name */
+	unsigned uid, gid;
+	const char *const *groups; size_t n_groups;   /* names of every group the account is in */
+};
+
+/* What the researcher asked for. Strings are borrowed; NULL/0 mean "default". */
+struct job_request {
+	const char *image;
+	const char *class_name;
+	const char *const *datasets; size_t n_datasets;
+	const char *cpus;                     /* as typed, "2" or "0.5"; NULL = class default */
+	const char *memory;                   /* as typed, "4GiB"; NULL = class default */
+	const char *lifetime;                 /* as typed, "12h"; NULL = the policy's max_lifetime */
+	const char *name;                     /* NULL = derived from the image and the user */
+	const char *const *command; size_t n_command;   /* argv; none = the image's own */
+	const char *purpose;                  /* one line, required when terms must be accepted */
+};
+
+enum job_field {
+	JF_IMAGE, JF_CLASS, JF_DATASETS, JF_CPUS, JF_MEMORY, JF_LIFETIME, JF_NAME, JF_COMMAND,
+	JF_PURPOSE, JF_COUNT
+};
+
+/* One message per field, NULL where the field is fine. Owned. */
+struct job_errors { char *msg[JF_COUNT]; };
+
+/* The request with defaults applied, checked, ready to build. Owned strings. */
+struct job_plan {
+	char *name;                           /* service name, also the network's stem */
+	char *network;                        /* "<name>-net" */
+	struct imageref image;
+	const struct policy_class *cls;       /* borrowed from the policy */
+	char **datasets; size_t n_datasets;   /* names, in the policy's order */
+	double cpus;
+	int64_t memory;
+	int64_t lifetime;                     /* seconds */
+	char **command; size_t n_command;
+	char *owner;                          /* the submitter's account */
+	char *user_spec;                      /* ContainerSpec.User "uid:gid"; 65534:65534 for root */
+	char *results_source;
+};
+
+/* Check every field and fill plan. Returns 0 when all fields are fine; -1 with errs filled
+ * otherwise (plan is then cleared). Names: [a-z0-9][a-z0-9-]{0,47} after lowercasing a derived
+ * name ("<user>-<image basename>-<4 random hex>" with rnd supplying the hex digits). */
+int job_plan_make(const struct policy *p, const struct job_request *r, const struct identity *id,
+                  unsigned rnd, struct job_plan *plan, struct job_errors *errs);
+
+void job_plan_clear(struct job_plan *plan);
+void job_errors_clear(struct job_errors *e);
+/* "image", "class", ... for messages and --json output. */
+const char *job_field_name(enum job_field f);
+
+/* Labels and references the spec carries. Borrowed strings. */
+struct job_meta {
+	const char *image_pinned;             /* "registry/path:tag@sha256:..." */
+	const char *terms_sha256;             /* of the exact terms text accepted */
+	const char *consent;                  /* name of the acceptance record (a swarm config) */
+	int64_t now;                          /* unix seconds, for glovebox.expires-at */
+	int api_minor;                        /* negotiated version: fields it lacks are not sent */
+};
+
+/* The ServiceSpec JSON for POST /services/create: one replica; limits = reservations for CPU
+ * and memory; GPUs as generic resources; the class's constraints; the job's network;
+ * dataset binds read-only, the results bind the only writable one, tmpfs /tmp; read-only
+ * root filesystem, CapabilityDrop ALL, non-root user, NoNewPrivileges (API >= 1.44), pids
+ * limit 512 (>= 1.41), init; restart on-failure at most 5 times; labels glovebox.owner,
+ * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string. */
+char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta);
+
+/* The NetworkCreate JSON: overlay, internal (no egress), labelled glovebox.job. New string. */
+char *job_network_spec(const struct job_plan *plan);
+
+#endif

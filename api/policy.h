@@ -1,0 +1,80 @@
+/* The platform's rules, written by an admin as JSON (schema: docs/policy.md).
+ *
+ * glovebox applies them to every submission: which node classes exist and their CPU and
+ * memory defaults and maxima, which datasets exist and which Unix groups may use them, where
+ * results go, the data-use terms, which registries images may come from, the longest
+ * lifetime, who the admins are. Validation is strict and names the field in every error
+ * ("classes.gpu.max_cpus: must be at least cpus (4)"). */
+#ifndef GB_API_POLICY_H
+#define GB_API_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct policy_class {
+	char *name, *description;
+	char **constraints; size_t n_constraints;   /* placement constraints, e.g. node.labels.glovebox.class==gpu */
+	double cpus, max_cpus;                      /* default and maximum CPUs per job */
+	int64_t memory, max_memory;                 /* default and maximum bytes per job */
+	unsigned gpus;                              /* GPUs (generic resource "GPU") per job, 0 = none */
+};
+
+struct policy_dataset {
+	char *name, *description;
+	char *source;                               /* absolute path on every node */
+	char *target;                               /* absolute path in the container */
+	char **groups; size_t n_groups;             /* Unix groups that may use it; none = everyone */
+};
+
+enum researcher_logs { LOGS_FULL, LOGS_TAIL, LOGS_NONE };
+
+struct policy {
+	char *origin;                               /* "/etc/glovebox/policy.json" or "swarm config NAME" */
+	struct policy_class *classes; size_t n_classes;         /* in the file's order */
+	struct policy_dataset *datasets; size_t n_datasets;     /* in the file's order */
+	char *results_source;                       /* template; "{user}" is the submitter's account */
+	char *results_target;
+	char *terms_file;                           /* resolved against the policy's directory; NULL from a swarm config */
+	char *terms_version;
+	char *terms_text;                           /* the terms themselves, once loaded; NULL before */
+	char **registries; size_t n_registries;     /* "host[:port]"; none = any registry */
+	int64_t max_lifetime;                       /* seconds */
+	char *admin_group;
+	enum researcher_logs researcher_logs;       /* default full */
+};
+
+/* Parse and validate. base_dir resolves a relative terms.file (NULL: the current directory).
+ * Unknown keys are errors (a typo must not silently drop a rule). Does not read the terms
+ * file. Returns 0, or -1 with *err naming the field. */
+int policy_parse(const char *json, size_t len, const char *base_dir, struct policy *out, char **err);
+
+/* Read path, parse it, and read the terms file it names into terms_text. */
+int policy_load_file(const char *path, struct policy *out, char **err);
+
+void policy_clear(struct policy *p);
+
+const struct policy_class *policy_class_find(const struct policy *p, const char *name);
+const struct policy_dataset *policy_dataset_find(const struct policy *p, const char *name);
+
+/* Whether a member of groups (n names) may use d. */
+bool policy_dataset_allowed(const struct policy_dataset *d, const char *const *groups, size_t n);
+
+/* Whether images from registry (a host[:port] as in image references; "docker.io" for Docker
+ * Hub) may run. An empty list allows any. */
+bool policy_registry_allowed(const struct policy *p, const char *registry);
+
+/* The results source for user: the template with every "{user}" replaced. New string. */
+char *policy_results_source(const struct policy *p, const char *user);
+
+/* "2GiB", "512MiB", "64M", "1.5G", "1073741824" (bytes; K/M/G/T and KiB/MiB/GiB/TiB are all
+ * binary, as docker's --memory; KB/MB/GB/TB are decimal). Returns 0 or -1 with *err. */
+int parse_size(const char *s, int64_t *bytes, char **err);
+
+/* "24h", "90m", "1h30m", "2d", "45s", "3600" (seconds). Returns 0 or -1 with *err. */
+int parse_duration(const char *s, int64_t *seconds, char **err);
+
+/* "1d 2h", "3h 5m", "45s": for people. */
+void format_duration(char *buf, size_t sz, int64_t seconds);
+
+#endif
