@@ -26,14 +26,17 @@ struct consent {
 };
 
 /* The record as JSON (keys: user, terms_version, terms_sha256, terms_text, datasets, class,
- * purpose, time (ISO 8601 UTC), host, glovebox_version). New string. */
+ * purpose, time (ISO 8601 UTC), host, glovebox_version). New string; NULL when c is not a
+ * record consent_from_json would accept (a field NULL or not UTF-8, a blank or multi-line
+ * purpose, terms_sha256 not that of terms_text) or is too big for a swarm config. */
 char *consent_to_json(const struct consent *c);
 /* Parse a record back; -1 with *err when it is not one. */
 int consent_from_json(const char *json, size_t len, struct consent *out, char **err);
 void consent_clear(struct consent *c);
 
 /* The swarm config name for a record, and its labels as a JSON object text
- * {"glovebox.consent":"1","glovebox.user":...,"glovebox.terms-sha256":...}. New strings. */
+ * {"glovebox.consent":"1","glovebox.user":...,"glovebox.terms-sha256":...}. New strings;
+ * the labels are NULL when one of those fields is NULL or not UTF-8. */
 char *consent_config_name(const struct consent *c);
 char *consent_config_labels(const struct consent *c);
 
