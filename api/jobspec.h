@@ -45,6 +45,7 @@ struct job_plan {
 	char *name;                           /* service name, also the network's stem */
 	char *network;                        /* "<name>-net" */
 	struct imageref image;
+	const struct policy *policy;          /* borrowed: dataset paths and the results target */
 	const struct policy_class *cls;       /* borrowed from the policy */
 	char **datasets; size_t n_datasets;   /* names, in the policy's order */
 	double cpus;
@@ -81,7 +82,8 @@ struct job_meta {
  * dataset binds read-only, the results bind the only writable one, tmpfs /tmp; read-only
  * root filesystem, CapabilityDrop ALL, non-root user, NoNewPrivileges (API >= 1.44), pids
  * limit 512 (>= 1.41), init; restart on-failure at most 5 times; labels glovebox.owner,
- * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string. */
+ * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string; NULL only when
+ * the plan names a dataset its policy lacks or holds a string that is not UTF-8. */
 char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta);
 
 /* The NetworkCreate JSON: overlay, internal (no egress), labelled glovebox.job. New string. */
