@@ -1,5 +1,6 @@
 #include "api/decode.h"
 
+#include <glib.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -549,6 +550,103 @@ int decode_container_state(const char *json, size_t len, struct container_state 
 	int r = decode_one(json, len, "container", container_item, out, err);
 	if (r < 0)
 		container_state_clear(out);
+	return r;
+}
+
+static void config_item(struct dec *d, json_t *o, void *out)
+{
+	struct swarm_config *c = out;
+
+	c->id = get_str(d, o, "ID");
+	c->name = get_str(d, o, "Spec.Name");
+	c->created_ns = get_time(d, o, "CreatedAt");
+	get_labels(d, o, "Spec.Labels", &c->labels);
+	char *b64 = get_str(d, o, "Spec.Data");
+	gsize n = 0;
+	guchar *raw = b64 && *b64 ? g_base64_decode(b64, &n) : NULL;
+	c->data = xmalloc(n + 1);
+	if (raw)
+		memcpy(c->data, raw, n);
+	c->data[n] = '\0';
+	c->data_len = n;
+	g_free(raw);
+	free(b64);
+}
+
+int decode_configs(const char *json, size_t len, struct config_list *out, char **err)
+{
+	char *local, **e = err_sink(err, &local);
+	void *v = NULL;
+
+	memset(out, 0, sizeof *out);
+	int r = decode_list(json, len, "configs", sizeof *out->v, config_item, &v, &out->n, e);
+	out->v = v;
+	if (r < 0)
+		config_list_clear(out);
+	free(local);
+	return r;
+}
+
+static void digest_item(struct dec *d, json_t *o, void *out)
+{
+	*(char **)out = get_str(d, o, "Descriptor.digest");
+	if (!*(char **)out && !d->err)
+		dec_fail(d, "Descriptor.digest", strlen("Descriptor.digest"), "a string");
+}
+
+int decode_distribution_digest(const char *json, size_t len, char **digest, char **err)
+{
+	*digest = NULL;
+	int r = decode_one(json, len, "distribution", digest_item, digest, err);
+	if (r < 0) {
+		free(*digest);
+		*digest = NULL;
+	}
+	return r;
+}
+
+struct created { char *id, *warnings; };
+
+static void created_item(struct dec *d, json_t *o, void *out)
+{
+	struct created *c = out;
+	json_t *w;
+
+	c->id = get_str(d, o, json_object_get(o, "ID") ? "ID" : "Id");
+	if (!c->id && !d->err)
+		dec_fail(d, "ID", 2, "a string");
+	w = json_object_get(o, "Warnings");
+	if (json_is_array(w)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(w, i, x) {
+			if (!json_is_string(x))
+				continue;
+			char *joined = c->warnings ? xasprintf("%s; %s", c->warnings, json_string_value(x))
+			                           : xstrdup(json_string_value(x));
+			free(c->warnings);
+			c->warnings = joined;
+		}
+	} else if (json_is_string(json_object_get(o, "Warning")) &&
+	           *json_string_value(json_object_get(o, "Warning"))) {
+		c->warnings = xstrdup(json_string_value(json_object_get(o, "Warning")));
+	}
+}
+
+int decode_created(const char *json, size_t len, char **id, char **warnings, char **err)
+{
+	struct created c = {0};
+	int r = decode_one(json, len, "created", created_item, &c, err);
+	if (r < 0) {
+		free(c.id);
+		free(c.warnings);
+		c.id = c.warnings = NULL;
+	}
+	*id = c.id;
+	if (warnings)
+		*warnings = c.warnings;
+	else
+		free(c.warnings);
 	return r;
 }
 

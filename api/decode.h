@@ -17,6 +17,16 @@ int decode_event(const char *json, size_t len, struct event *out, char **err);
 int decode_info(const char *json, size_t len, struct engine_info *out, char **err);
 int decode_container_state(const char *json, size_t len, struct container_state *out, char **err);
 
+int decode_configs(const char *json, size_t len, struct config_list *out, char **err);
+
+/* GET /distribution/{name}/json: the manifest digest (Descriptor.digest), a new string. */
+int decode_distribution_digest(const char *json, size_t len, char **digest, char **err);
+
+/* The reply of a create call: {"ID": ...} (services, configs) or {"Id": ...} (networks).
+ * Returns the id (new string), and the Warnings/Warning text joined by "; " in *warnings
+ * (new string, NULL when none; warnings may be NULL). */
+int decode_created(const char *json, size_t len, char **id, char **warnings, char **err);
+
 /* The engine's error body {"message": "..."}: returns a new string or NULL. */
 char *decode_error_message(const char *json, size_t len);
 

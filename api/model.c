@@ -119,3 +119,17 @@ void container_state_clear(struct container_state *c)
 	free(c->error);
 	memset(c, 0, sizeof *c);
 }
+
+void config_list_clear(struct config_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct swarm_config *c = &l->v[i];
+		free(c->id);
+		free(c->name);
+		labels_clear(&c->labels);
+		free(c->data);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}

@@ -104,6 +104,18 @@ struct container_state {
 	int64_t finished_ns;
 };
 
+/* A swarm config (GET /configs): glovebox keeps policies, terms and consent records in them. */
+struct swarm_config {
+	char *id, *name;
+	struct labels labels;
+	char *data;                       /* Spec.Data decoded from base64, NUL-terminated */
+	size_t data_len;
+	int64_t created_ns;
+};
+
+struct config_list { struct swarm_config *v; size_t n; };
+
+void config_list_clear(struct config_list *l);
 void service_list_clear(struct service_list *l);
 void task_list_clear(struct task_list *l);
 void node_list_clear(struct node_list *l);

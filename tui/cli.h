@@ -7,9 +7,11 @@
 #include "api/endpoint.h"
 #include "api/engine.h"
 #include "api/errmap.h"
+#include "api/policy.h"
 
 struct cli {
 	const char *host;          /* --host, borrowed from argv; NULL = environment */
+	const char *policy_path;   /* --policy, borrowed; NULL = GLOVEBOX_POLICY, the swarm, /etc */
 	long timeout_ms;           /* --timeout; 0 = the command's default (30 s) */
 	struct endpoint ep;
 	struct engine *engine;     /* owned, after cli_connect */
@@ -21,11 +23,26 @@ struct cli {
 int cli_connect(struct cli *cli);
 void cli_close(struct cli *cli);
 
+/* Connect and negotiate the API version (blocking, for commands). Prints the error and
+ * returns the exit code on failure, 0 on success. */
+int cli_connect_negotiated(struct cli *cli);
+
+/* The policy: --policy FILE, else $GLOVEBOX_POLICY, else the newest one published in the
+ * swarm, else /etc/glovebox/policy.json. Needs a negotiated engine for the swarm step.
+ * Returns 0, or an exit code after printing the error. */
+int cli_policy(struct cli *cli, struct policy *out);
+
+/* Run the engine until done is true (set by a callback); SIGINT sets *interrupted. */
+void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted);
+
 /* Print "glovebox: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cmd_ls(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_console(struct cli *cli, int argc, char **argv);
+int cmd_submit(struct cli *cli, int argc, char **argv);
+int cmd_terms(struct cli *cli, int argc, char **argv);
+int cmd_policy(struct cli *cli, int argc, char **argv);
 
 #endif

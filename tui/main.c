@@ -19,16 +19,21 @@ static const char usage_text[] =
 	"  console [--refresh SECS]   the console (the default)\n"
 	"  ls [--json] [--no-usage]   list jobs (swarm services) with state and usage\n"
 	"  version [--json]           client version and the negotiated engine API version\n"
+	"  submit --image REF --class NAME [...] [-- CMD ARG...]   submit a job (glovebox submit --help)\n"
+	"  terms [--sha256]           the data-use terms and their SHA-256\n"
+	"  policy check|publish FILE  validate a policy file, or publish it to the swarm\n"
 	"  help                       this text\n"
 	"\n"
 	"options:\n"
 	"  -H, --host URL       engine: unix:///path, tcp://host:port, https://host:port\n"
 	"                       (default: $DOCKER_HOST, else unix:///var/run/docker.sock)\n"
 	"  -t, --timeout SECS   give up on a request after SECS seconds (default 30)\n"
+	"  -P, --policy FILE    the platform policy (default: $GLOVEBOX_POLICY, the one\n"
+	"                       published in the swarm, else /etc/glovebox/policy.json)\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION\n"
-	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable\n";
+	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable, 4 terms not accepted\n";
 
 void cli_error(const char *fmt, ...)
 {
@@ -83,6 +88,9 @@ static const struct {
 	{"console", cmd_console},
 	{"ls", cmd_ls},
 	{"version", cmd_version},
+	{"submit", cmd_submit},
+	{"terms", cmd_terms},
+	{"policy", cmd_policy},
 	{"help", cmd_help},
 };
 
@@ -91,6 +99,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"host", required_argument, NULL, 'H'},
 		{"timeout", required_argument, NULL, 't'},
+		{"policy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -98,8 +107,11 @@ int main(int argc, char **argv)
 	int c;
 
 	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "+H:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+H:t:P:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'P':
+			cli.policy_path = optarg;
+			break;
 		case 'H':
 			cli.host = optarg;
 			break;

@@ -1,0 +1,378 @@
+#include "api/submit.h"
+
+#include <glib.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/decode.h"
+#include "api/xalloc.h"
+
+enum step { S_RESOLVE, S_CHECK_NAME, S_CHECK_NET, S_REMOVE_NET, S_CONSENT, S_NETWORK, S_SERVICE,
+            S_ROLLBACK, S_DONE };
+
+struct submit {
+	struct engine *engine;
+	const struct job_plan *plan;
+	char *terms_sha256, *consent_name, *consent_json, *consent_labels, *registry_auth;
+	int64_t now;
+	submit_progress_fn progress;
+	submit_done_fn done;
+	void *ud;
+
+	enum step step;
+	struct engine_req *req;
+	bool interrupted, finished, rolled_back;
+	char *image_pinned, *network_id, *service_id, *warnings, *stale_network;
+	char *error;
+	enum job_field field;
+};
+
+static void next(struct submit *s);
+
+static void fail(struct submit *s, enum job_field field, char *msg)
+{
+	if (!s->error) {
+		s->error = msg;
+		s->field = field;
+	} else {
+		free(msg);
+	}
+	s->step = s->network_id ? S_ROLLBACK : S_DONE;
+	next(s);
+}
+
+static void finish(struct submit *s)
+{
+	struct submit_result r = {
+		.ok = s->error == NULL,
+		.field = s->error ? s->field : JF_COUNT,
+		.error = s->error,
+		.service_id = s->service_id,
+		.network_id = s->network_id,
+		.image_pinned = s->image_pinned,
+		.warnings = s->warnings,
+		.rolled_back = s->rolled_back,
+	};
+	s->finished = true;
+	if (s->done)
+		s->done(s->ud, &r);
+}
+
+static void progress(struct submit *s, const char *what)
+{
+	if (s->progress)
+		s->progress(s->ud, what);
+}
+
+static char *json_filter(const char *key, const char *value)
+{
+	json_t *f = json_pack("{s:{s:b}}", key, value, 1);
+	char *text = json_dumps(f, JSON_COMPACT);
+	json_decref(f);
+	char *esc = g_uri_escape_string(text, NULL, FALSE);
+	free(text);
+	char *out = xstrdup(esc);
+	g_free(esc);
+	return out;
+}
+
+/* Lists are prefix matches on names: only an exact name counts. With id, also hands back the
+ * object's id and, in *ours, whether its label glovebox.job names job. */
+static bool list_has_name(const char *body, size_t len, const char *key, const char *name,
+                          char **id, const char *job, bool *ours)
+{
+	json_t *root = json_loadb(body, len, 0, NULL), *o;
+	size_t i;
+	bool found = false;
+	json_array_foreach(root, i, o) {
+		json_t *n = json_object_get(o, key);
+		if (!json_is_string(n))
+			n = json_object_get(json_object_get(o, "Spec"), key);
+		if (json_is_string(n) && strcmp(json_string_value(n), name) == 0) {
+			found = true;
+			if (id) {
+				json_t *j = json_object_get(o, "Id");
+				if (!json_is_string(j))
+					j = json_object_get(o, "ID");
+				*id = xstrdup(json_string_value(j));
+				json_t *l = json_object_get(json_object_get(o, "Labels"), "glovebox.job");
+				*ours = json_is_string(l) && strcmp(json_string_value(l), job) == 0;
+			}
+			break;
+		}
+	}
+	json_decref(root);
+	return found;
+}
+
+static void on_reply(void *ud, const struct engine_reply *r)
+{
+	struct submit *s = ud;
+	char *err = NULL;
+	s->req = NULL;
+
+	switch (s->step) {
+	case S_RESOLVE: {
+		char *digest = NULL;
+		char *name = imageref_name_tag(&s->plan->image);
+		if (r->error) {
+			fail(s, JF_IMAGE, xasprintf("cannot resolve %s to a digest on its registry: %s", name,
+			                            r->error));
+		} else if (decode_distribution_digest(r->body, r->len, &digest, &err) != 0) {
+			fail(s, JF_IMAGE, xasprintf("the registry's answer for %s cannot be read: %s", name, err));
+		} else {
+			s->image_pinned = imageref_pinned(&s->plan->image, digest);
+			s->step = S_CHECK_NAME;
+			next(s);
+		}
+		free(digest);
+		free(name);
+		break;
+	}
+	case S_CHECK_NAME:
+		if (r->error) {
+			fail(s, JF_COUNT, xstrdup(r->error));
+		} else if (list_has_name(r->body, r->len, "Name", s->plan->name, NULL, NULL, NULL)) {
+			fail(s, JF_NAME, xasprintf("a job named %s already exists: choose another name", s->plan->name));
+		} else {
+			s->step = S_CHECK_NET;
+			next(s);
+		}
+		break;
+	case S_CHECK_NET:
+		if (r->error) {
+			fail(s, JF_COUNT, xstrdup(r->error));
+		} else {
+			bool ours = false;
+			bool exists = list_has_name(r->body, r->len, "Name", s->plan->network,
+			                            &s->stale_network, s->plan->name, &ours);
+			if (exists && !ours) {
+				fail(s, JF_NAME, xasprintf("a network named %s exists and is not this job's: choose another name",
+				                           s->plan->network));
+				break;
+			}
+			s->step = exists ? S_REMOVE_NET : S_CONSENT;
+			next(s);
+		}
+		break;
+	case S_REMOVE_NET:
+		if (r->error) {
+			fail(s, JF_NAME, xasprintf("a network %s is left from an earlier submission and cannot be removed: %s",
+			                           s->plan->network, r->error));
+		} else {
+			s->step = S_CONSENT;
+			next(s);
+		}
+		break;
+	case S_CONSENT:
+		/* 409: the same record exists already (same user, second and terms): fine. */
+		if (r->error && r->status != 409) {
+			fail(s, JF_COUNT, xasprintf("the acceptance of the terms could not be recorded: %s", r->error));
+		} else {
+			s->step = S_NETWORK;
+			next(s);
+		}
+		break;
+	case S_NETWORK:
+		if (r->error) {
+			fail(s, JF_COUNT, xasprintf("the job's network could not be made: %s", r->error));
+		} else if (decode_created(r->body, r->len, &s->network_id, NULL, &err) != 0) {
+			fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
+		} else {
+			s->step = S_SERVICE;
+			next(s);
+		}
+		break;
+	case S_SERVICE:
+		if (r->error) {
+			fail(s, JF_COUNT, xstrdup(r->error));
+		} else if (decode_created(r->body, r->len, &s->service_id, &s->warnings, &err) != 0) {
+			fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
+		} else {
+			s->step = S_DONE;
+			next(s);
+		}
+		break;
+	case S_ROLLBACK:
+		if (r->error && r->status != 404) {
+			char *msg = xasprintf("%s; and the network %s made for it could not be removed: %s",
+			                      s->error, s->plan->network, r->error);
+			free(s->error);
+			s->error = msg;
+		} else {
+			free(s->network_id);
+			s->network_id = NULL;
+			s->rolled_back = true;
+		}
+		s->step = S_DONE;
+		next(s);
+		break;
+	case S_DONE:
+		break;
+	}
+	free(err);
+}
+
+static void request(struct submit *s, const char *method, const char *path, const char *body,
+                    const char *what)
+{
+	progress(s, what);
+	const char *hdr[1];
+	size_t nh = 0;
+	char *auth = NULL;
+	if (s->registry_auth && (s->step == S_RESOLVE || s->step == S_SERVICE)) {
+		auth = xasprintf("X-Registry-Auth: %s", s->registry_auth);
+		hdr[nh++] = auth;
+	}
+	s->req = engine_request_hdr(s->engine, method, path, body, hdr, nh, what, on_reply, s);
+	if (auth) {
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
+}
+
+static void next(struct submit *s)
+{
+	char *path = NULL, *body = NULL;
+	if (s->interrupted && s->step != S_ROLLBACK && s->step != S_DONE && !s->service_id) {
+		if (!s->error) {
+			s->error = xstrdup("interrupted: nothing was submitted");
+			s->field = JF_COUNT;
+		}
+		s->step = s->network_id ? S_ROLLBACK : S_DONE;
+	}
+	switch (s->step) {
+	case S_RESOLVE: {
+		if (s->plan->image.digest) {
+			s->image_pinned = imageref_pinned(&s->plan->image, s->plan->image.digest);
+			s->step = S_CHECK_NAME;
+			next(s);
+			return;
+		}
+		char *name = imageref_name_tag(&s->plan->image);
+		path = xasprintf("/distribution/%s/json", name);
+		free(name);
+		request(s, "GET", path, NULL, "resolving the image to a digest");
+		break;
+	}
+	case S_CHECK_NAME: {
+		char *f = json_filter("name", s->plan->name);
+		path = xasprintf("/services?filters=%s", f);
+		free(f);
+		request(s, "GET", path, NULL, "checking the job name");
+		break;
+	}
+	case S_CHECK_NET: {
+		char *f = json_filter("name", s->plan->network);
+		path = xasprintf("/networks?filters=%s", f);
+		free(f);
+		request(s, "GET", path, NULL, "checking for a leftover network");
+		break;
+	}
+	case S_REMOVE_NET:
+		path = xasprintf("/networks/%s", s->stale_network);
+		request(s, "DELETE", path, NULL, "removing a leftover network");
+		break;
+	case S_CONSENT: {
+		if (!s->consent_json) {
+			s->step = S_NETWORK;
+			next(s);
+			return;
+		}
+		gchar *b64 = g_base64_encode((const guchar *)s->consent_json, strlen(s->consent_json));
+		json_t *labels = json_loads(s->consent_labels ? s->consent_labels : "{}", 0, NULL);
+		json_t *cfg = json_pack("{s:s, s:o, s:s}", "Name", s->consent_name, "Labels",
+		                        labels ? labels : json_object(), "Data", b64);
+		body = json_dumps(cfg, JSON_COMPACT);
+		json_decref(cfg);
+		g_free(b64);
+		request(s, "POST", "/configs/create", body, "recording the acceptance of the terms");
+		break;
+	}
+	case S_NETWORK:
+		body = job_network_spec(s->plan);
+		if (!body) {
+			fail(s, JF_COUNT, xstrdup("the network spec cannot be built from this plan"));
+			return;
+		}
+		request(s, "POST", "/networks/create", body, "creating the job's internal network");
+		break;
+	case S_SERVICE: {
+		struct job_meta meta = {
+			.image_pinned = s->image_pinned,
+			.terms_sha256 = s->terms_sha256,
+			.consent = s->consent_name,
+			.now = s->now,
+			.api_minor = engine_api_minor(s->engine),
+		};
+		body = job_service_spec(s->plan, &meta);
+		if (!body) {
+			fail(s, JF_COUNT, xstrdup("the service spec cannot be built from this plan (a dataset missing from the policy, or text that is not UTF-8)"));
+			return;
+		}
+		request(s, "POST", "/services/create", body, "creating the service");
+		break;
+	}
+	case S_ROLLBACK:
+		path = xasprintf("/networks/%s", s->network_id);
+		request(s, "DELETE", path, NULL, "removing the network again");
+		break;
+	case S_DONE:
+		finish(s);
+		break;
+	}
+	free(path);
+	free(body);
+}
+
+struct submit *submit_start(struct engine *e, const struct submit_args *a,
+                            submit_progress_fn progress_fn, submit_done_fn done, void *ud)
+{
+	struct submit *s = xcalloc(1, sizeof *s);
+	s->engine = e;
+	s->plan = a->plan;
+	s->terms_sha256 = xstrdup(a->terms_sha256);
+	s->consent_name = xstrdup(a->consent_name);
+	s->consent_json = xstrdup(a->consent_json);
+	s->consent_labels = xstrdup(a->consent_labels);
+	s->registry_auth = xstrdup(a->registry_auth);
+	s->now = a->now;
+	s->progress = progress_fn;
+	s->done = done;
+	s->ud = ud;
+	s->field = JF_COUNT;
+	s->step = S_RESOLVE;
+	next(s);
+	return s;
+}
+
+void submit_interrupt(struct submit *s)
+{
+	s->interrupted = true;
+}
+
+void submit_free(struct submit **ps)
+{
+	struct submit *s = *ps;
+	if (!s)
+		return;
+	if (s->req)
+		engine_cancel(s->engine, s->req);
+	free(s->terms_sha256);
+	free(s->consent_name);
+	free(s->consent_json);
+	free(s->consent_labels);
+	if (s->registry_auth) {
+		explicit_bzero(s->registry_auth, strlen(s->registry_auth));
+		free(s->registry_auth);
+	}
+	free(s->image_pinned);
+	free(s->network_id);
+	free(s->service_id);
+	free(s->warnings);
+	free(s->stale_network);
+	free(s->error);
+	free(s);
+	*ps = NULL;
+}

@@ -1,0 +1,58 @@
+/* Submitting a job: the steps against the engine, asynchronously, undone on failure.
+ *
+ *   1. resolve the image's tag to a digest (GET /distribution/{name}/json), unless pinned
+ *   2. check no service has the job's name; remove a leftover network of an earlier,
+ *      interrupted submission of the same name
+ *   3. store the acceptance record as a swarm config, when there is a new one
+ *   4. create the job's internal overlay network
+ *   5. create the service, pinned to the digest
+ * If a step fails (or the submission is interrupted) before the service exists, the network
+ * made in step 4 is removed again: a failed submission never leaves a half-made job. The
+ * acceptance record stays: it records a fact, and records are immutable. */
+#ifndef GB_API_SUBMIT_H
+#define GB_API_SUBMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/engine.h"
+#include "api/jobspec.h"
+
+struct submit_args {
+	const struct job_plan *plan;       /* borrowed until done */
+	const char *terms_sha256;
+	const char *consent_name;          /* the acceptance record the job cites */
+	const char *consent_json;          /* a new record to store first, or NULL */
+	const char *consent_labels;        /* its labels, a JSON object text */
+	const char *registry_auth;         /* X-Registry-Auth value or NULL; never logged */
+	int64_t now;                       /* unix seconds */
+};
+
+struct submit_result {
+	bool ok;
+	enum job_field field;              /* the field an error is about, JF_COUNT for none */
+	const char *error;                 /* a sentence, NULL when ok */
+	const char *service_id, *network_id, *image_pinned;
+	const char *warnings;              /* the engine's, or NULL */
+	bool rolled_back;                  /* the network made for it was removed again */
+};
+
+struct submit;
+
+/* Borrowed strings, valid during the call. */
+typedef void (*submit_progress_fn)(void *ud, const char *step);
+typedef void (*submit_done_fn)(void *ud, const struct submit_result *r);
+
+/* Start; the strings of args are copied, except plan. done is called once. */
+struct submit *submit_start(struct engine *e, const struct submit_args *args,
+                            submit_progress_fn progress, submit_done_fn done, void *ud);
+
+/* Stop at the next step boundary and undo what was made; done then reports "interrupted"
+ * (or success, when the service already existed). */
+void submit_interrupt(struct submit *s);
+
+/* After done, or to abandon a submission without callbacks (requests are cancelled, nothing is
+ * undone: use submit_interrupt for that). */
+void submit_free(struct submit **s);
+
+#endif

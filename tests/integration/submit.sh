@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# glovebox submit against the sandbox engine and a real private registry: the service it makes
+# has every property the platform promises, the terms gate works, bad input leaves nothing.
+T_SUITE=integration/submit
+. "$(dirname "$0")/../lib.sh"
+
+[ -n "${GB_NO_ENGINE:-}" ] && t_skip_suite "$GB_NO_ENGINE"
+[ -n "${DOCKER_HOST:-}" ] || t_skip_suite "no sandbox engine (DOCKER_HOST unset)"
+command -v docker-registry >/dev/null || t_skip_suite "docker-registry is not installed (make deps)"
+
+REG=127.0.0.1:5000
+IMAGE=$REG/glovebox/load:latest
+work=$(mktemp -d)
+owner=$(id -un)
+cleanup() {
+	docker service ls -q --filter "label=glovebox.owner=$owner" | xargs -r docker service rm >/dev/null 2>&1
+	sleep 1
+	docker network ls -q --filter label=glovebox.job | xargs -r docker network rm >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cleanup; work=$(mktemp -d)
+
+"$GB_ROOT/tests/engine/registry.sh" start >/dev/null || t_skip_suite "the registry did not start"
+"$GB_ROOT/tests/engine/registry.sh" push glovebox/load:latest >/dev/null || t_skip_suite "cannot push to the registry"
+mkdir -p /srv/glovebox/data/ct-2018 /srv/glovebox/data/mri-open /srv/glovebox/data/genomics-restricted \
+	"/srv/glovebox/results/$owner"
+cp "$GB_ROOT/docs/examples/policy.json" "$GB_ROOT/docs/examples/terms.md" "$work/"
+# Acceptance records outlive a run: terms of this run's own make the first acceptance needed.
+printf '\nTest run %s.\n' "$(date +%s%N)" >> "$work/terms.md"
+P="$work/policy.json"
+gb() { "$GLOVEBOX" --policy "$P" "$@"; }
+sha=$(sha256sum "$work/terms.md" | cut -d' ' -f1)
+
+t_eq "glovebox terms --sha256 is the file's SHA-256" "$sha" "$(gb terms --sha256)"
+t_check "policy check accepts the example" gb policy check "$P"
+
+count() { echo "$(docker service ls -q | wc -l)/$(docker network ls -q --filter label=glovebox.job | wc -l)"; }
+before=$(count)
+
+# The terms gate.
+out=$(gb submit --image "$IMAGE" --class default --dataset mri-open -- --cpu 0.05 --mem 8 2>&1); rc=$?
+t_eq "without accepting the terms: exit 4" 4 "$rc"
+t_check "the refusal names the hash" grep -q -- "--accept-terms $sha" <<<"$out"
+out=$(gb submit --image "$IMAGE" --class default --accept-terms 0000 --purpose x 2>&1); rc=$?
+t_eq "a wrong hash: exit 4" 4 "$rc"
+out=$(gb submit --image "$IMAGE" --class default --accept-terms "$sha" 2>&1); rc=$?
+t_eq "accepting without a purpose: exit 2" 2 "$rc"
+t_eq "nothing made by refused submissions" "$before" "$(count)"
+
+# A real submission.
+out=$(gb submit --json --image "$IMAGE" --class default --dataset mri-open --name gbt-sub-ok \
+	--accept-terms "$sha" --purpose "integration test" -- --cpu 0.05 --mem 8 2>"$work/err"); rc=$?
+t_eq "submit with acceptance: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || cat "$work/err"
+consent=$(jq -r .consent <<<"$out")
+spec=$(docker service inspect gbt-sub-ok --format '{{json .Spec}}')
+s() { jq -r "$1" <<<"$spec"; }
+sc() { jq -c "$1" <<<"$spec"; }
+t_eq "one replica" 1 "$(s .Mode.Replicated.Replicas)"
+t_eq "image pinned to its digest" "$IMAGE@$(curl -s -o /dev/null -w '%header{docker-content-digest}' \
+	-H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+	http://$REG/v2/glovebox/load/manifests/latest)" "$(s .TaskTemplate.ContainerSpec.Image)"
+t_eq "args passed to the image's entrypoint" '["--cpu","0.05","--mem","8"]' "$(sc .TaskTemplate.ContainerSpec.Args)"
+t_eq "CPU limit = reservation = class default" "1000000000 1000000000" \
+	"$(s '"\(.TaskTemplate.Resources.Limits.NanoCPUs) \(.TaskTemplate.Resources.Reservations.NanoCPUs)"')"
+t_eq "memory limit = reservation" true "$(s '.TaskTemplate.Resources.Limits.MemoryBytes == .TaskTemplate.Resources.Reservations.MemoryBytes and .TaskTemplate.Resources.Limits.MemoryBytes > 0')"
+t_eq "pids limit" 512 "$(s .TaskTemplate.Resources.Limits.Pids)"
+t_eq "placement from the class" '["node.labels.glovebox.class==default"]' "$(sc .TaskTemplate.Placement.Constraints)"
+t_eq "read-only root filesystem" true "$(s .TaskTemplate.ContainerSpec.ReadOnly)"
+t_eq "all capabilities dropped" '["ALL"]' "$(sc .TaskTemplate.ContainerSpec.CapabilityDrop)"
+t_eq "init process" true "$(s .TaskTemplate.ContainerSpec.Init)"
+t_check "non-root user" test "$(s .TaskTemplate.ContainerSpec.User | cut -d: -f1)" != 0
+t_eq "dataset bind is read-only" "bind true /srv/glovebox/data/mri-open" \
+	"$(s '.TaskTemplate.ContainerSpec.Mounts[] | select(.Target == "/data/mri-open") | "\(.Type) \(.ReadOnly) \(.Source)"')"
+t_eq "results bind is the only writable bind" "/srv/glovebox/results/$owner" \
+	"$(s '[.TaskTemplate.ContainerSpec.Mounts[] | select(.Type == "bind" and (.ReadOnly | not))] | map(.Source) | join(",")')"
+t_eq "tmpfs on /tmp" tmpfs "$(s '.TaskTemplate.ContainerSpec.Mounts[] | select(.Target == "/tmp") | .Type')"
+t_eq "restart on failure, at most 5" "on-failure 5" "$(s '"\(.TaskTemplate.RestartPolicy.Condition) \(.TaskTemplate.RestartPolicy.MaxAttempts)"')"
+t_eq "labels: owner, class, datasets" "$owner default mri-open" \
+	"$(s '"\(.Labels["glovebox.owner"]) \(.Labels["glovebox.class"]) \(.Labels["glovebox.datasets"])"')"
+t_eq "label: terms hash" "$sha" "$(s '.Labels["glovebox.terms-sha256"]')"
+t_eq "label: consent record" "$consent" "$(s '.Labels["glovebox.consent"]')"
+t_check "label: expiry in the future" test "$(date -d "$(s '.Labels["glovebox.expires-at"]')" +%s)" -gt "$(date +%s)"
+net=$(s '.TaskTemplate.Networks[0].Target')
+t_eq "the job's network is internal" "true overlay" "$(docker network inspect "$net" --format '{{.Internal}} {{.Driver}}')"
+t_check "the job runs" wait_for 60 sh -c "docker service ls --filter name=gbt-sub-ok --format '{{.Replicas}}' | grep -q '^1/1'"
+
+# The acceptance record in the swarm matches the terms file.
+rec=$(docker config inspect "$consent" --format '{{json .Spec}}')
+data=$(jq -r .Data <<<"$rec" | base64 -d)
+t_eq "record: terms hash" "$sha" "$(jq -r .terms_sha256 <<<"$data")"
+t_eq "record: user from the password database" "$owner" "$(jq -r .user <<<"$data")"
+t_eq "record: purpose" "integration test" "$(jq -r .purpose <<<"$data")"
+t_eq "record: class and datasets" "default mri-open" "$(jq -r '"\(.class) \(.datasets | join(","))"' <<<"$data")"
+t_eq "record is labelled for listing" "1 $owner" "$(jq -r '"\(.Labels["glovebox.consent"]) \(.Labels["glovebox.user"])"' <<<"$rec")"
+
+# Accepted once: the next submission needs no --accept-terms.
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-again -- --cpu 0.05 --mem 8 2>&1); rc=$?
+t_eq "second submission without --accept-terms: exit 0" 0 "$rc"
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-again 2>&1); rc=$?
+t_eq "a duplicate name is refused" 2 "$rc"
+t_check "  and says so" grep -q "already exists" <<<"$out"
+
+# Changed terms force a new acceptance and show what changed.
+printf '\nNew clause: results must be reviewed by the data steward.\n' >> "$work/terms.md"
+sha2=$(sha256sum "$work/terms.md" | cut -d' ' -f1)
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-new 2>&1); rc=$?
+t_eq "changed terms: exit 4" 4 "$rc"
+t_check "the change is shown" grep -q '^+ New clause: results must be reviewed' <<<"$out"
+t_check "the new hash is named" grep -q -- "--accept-terms $sha2" <<<"$out"
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-new --accept-terms "$sha2" --purpose "after the change" 2>&1); rc=$?
+t_eq "accepting the new terms: exit 0" 0 "$rc"
+
+# Every bad input: a clear message, exit 2, nothing left behind.
+before=$(count)
+bad() {   # name expected-substring args...
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$(gb submit --name gbt-sub-bad "$@" 2>&1); rc=$?
+	t_eq "$name: exit 2" 2 "$rc"
+	if grep -q -- "$want" <<<"$out"; then t_ok "$name: says \"$want\""; else t_fail "$name: says \"$want\"" "$out"; fi
+}
+bad "unknown class" 'class: unknown class "nosuch"' --image "$IMAGE" --class nosuch
+bad "CPUs over the class maximum" "cpus:" --image "$IMAGE" --class default --cpus 3
+bad "a dataset the user may not use" "datasets:" --image "$IMAGE" --class default --dataset ct-2018
+bad "an image outside the allowed registries" "not from an allowed registry" --image docker.io/library/busybox:1 --class default
+bad "a malformed reference" "malformed image reference" --image 'Bad/Image::x' --class default
+bad "a lifetime over the maximum" "lifetime:" --image "$IMAGE" --class default --lifetime 48h
+bad "an image tag the registry does not have" "image:" --image "$REG/glovebox/load:nosuchtag" --class default
+t_eq "nothing left behind by bad input" "$before" "$(count)"
+
+# A job larger than the free capacity queues with the reason, and starts when room frees.
+docker service rm gbt-sub-ok gbt-sub-again gbt-sub-new >/dev/null 2>&1
+sleep 2
+out=$(gb submit --image "$IMAGE" --class default --cpus 2 --name gbt-sub-big -- --cpu 0.01 2>&1); rc=$?
+t_eq "a 2-CPU job: exit 0" 0 "$rc"
+big_running() { docker service ls --filter name=gbt-sub-big --format '{{.Replicas}}' | grep -q '^1/1'; }
+t_check "  it runs" wait_for 60 big_running
+out=$(gb submit --image "$IMAGE" --class default --cpus 1 --name gbt-sub-queued -- --cpu 0.01 2>&1); rc=$?
+t_eq "a job that does not fit now: exit 0" 0 "$rc"
+t_check "  the fit check says it will queue" grep -q "will queue: insufficient CPU" <<<"$out"
+pending() { "$GLOVEBOX" ls --json --no-usage | jq -e '.[] | select(.name == "gbt-sub-queued") | select(.state == "pending" and (.reason | test("insufficient resources")))'; }
+t_check "  it is pending with the scheduler's reason" wait_for 30 pending
+docker service rm gbt-sub-big >/dev/null
+running() { "$GLOVEBOX" ls --json --no-usage | jq -e '.[] | select(.name == "gbt-sub-queued") | select(.state == "running")'; }
+t_check "  and runs once the big job is gone" wait_for 60 running
+t_end

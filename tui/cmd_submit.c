@@ -1,0 +1,433 @@
+/* glovebox submit, terms, policy: the command-line side of submitting jobs. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/cluster.h"
+#include "api/decode.h"
+#include "api/fit.h"
+#include "api/identity.h"
+#include "api/jobspec.h"
+#include "api/store.h"
+#include "api/submit.h"
+#include "api/terms.h"
+#include "api/xalloc.h"
+#include "tui/cli.h"
+#include "widgets/sanitize.h"
+
+static const char submit_usage[] =
+	"usage: glovebox submit --image REF --class NAME [--dataset NAME]... [--cpus N]\n"
+	"                       [--memory SIZE] [--lifetime DUR] [--name NAME] [--purpose TEXT]\n"
+	"                       [--accept-terms SHA256] [--json] [-- CMD ARG...]\n"
+	"\n"
+	"Submits a job under the platform policy: the class's constraints and quotas, read-only\n"
+	"datasets, an internal network without egress, a hardened container, the image pinned to\n"
+	"its digest. The data-use terms must have been accepted: the first time, and whenever they\n"
+	"change, pass --accept-terms with their SHA-256 (glovebox terms shows both) and --purpose.\n"
+	"exit codes: 0 submitted, 1 error, 2 bad input, 3 engine unreachable, 4 terms not accepted\n";
+
+/* Print text from the engine or the policy to a terminal safely. */
+static void put_clean(FILE *f, const char *prefix, const char *text)
+{
+	char *clean = sanitize_str(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | (locale_is_utf8() ? 0 : SAN_ASCII));
+	fprintf(f, "%s%s\n", prefix, clean);
+	free(clean);
+}
+
+struct consents {
+	bool done, unreachable;
+	char *error;
+	char *accepted;              /* name of a record for the current terms */
+	struct consent last;         /* the newest record, for the diff */
+	bool has_last;
+	const char *sha, *user;
+};
+
+static void on_consents(void *ud, const struct config_list *l, const char *error, bool unreachable)
+{
+	struct consents *c = ud;
+	c->done = true;
+	if (error) {
+		c->error = xstrdup(error);
+		c->unreachable = unreachable;
+		return;
+	}
+	const struct swarm_config *newest = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct swarm_config *cf = &l->v[i];
+		/* Labels can be edited by any manager; the record's data cannot: trust the data. */
+		struct consent rec = {0};
+		if (consent_from_json(cf->data, cf->data_len, &rec, NULL) != 0)
+			continue;
+		if (!c->accepted && strcmp(rec.terms_sha256, c->sha) == 0 && strcmp(rec.user, c->user) == 0)
+			c->accepted = xstrdup(cf->name);
+		consent_clear(&rec);
+		if (!newest || cf->created_ns > newest->created_ns)
+			newest = cf;
+	}
+	if (newest && consent_from_json(newest->data, newest->data_len, &c->last, NULL) == 0)
+		c->has_last = true;
+}
+
+struct outcome {
+	bool done, json;
+	int rc;
+};
+
+static void on_progress(void *ud, const char *step)
+{
+	struct outcome *o = ud;
+	if (!o->json)
+		fprintf(stderr, "glovebox: %s...\n", step);
+}
+
+static struct {
+	const struct job_plan *plan;
+	const char *fit;
+	const char *consent;
+} shown;
+
+static void on_done(void *ud, const struct submit_result *r)
+{
+	struct outcome *o = ud;
+	o->done = true;
+	if (!r->ok) {
+		char *msg = sanitize_str(r->error, SAN_ASCII);
+		if (r->field != JF_COUNT)
+			cli_error("%s: %s", job_field_name(r->field), msg);
+		else
+			cli_error("%s", msg);
+		if (r->rolled_back)
+			cli_error("the network made for the job was removed again: nothing is left behind");
+		free(msg);
+		o->rc = r->field == JF_NAME || r->field == JF_IMAGE ? GB_EXIT_USAGE : GB_EXIT_ERROR;
+		return;
+	}
+	if (o->json) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?}", "id", r->service_id, "name",
+		                      shown.plan->name, "network", shown.plan->network, "image",
+		                      r->image_pinned, "consent", shown.consent, "fit", shown.fit,
+		                      "warnings", r->warnings);
+		char *text = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		puts(text);
+		free(text);
+		json_decref(j);
+	} else {
+		printf("submitted %s (service %.12s)\n", shown.plan->name, r->service_id);
+		put_clean(stdout, "image    ", r->image_pinned);
+		put_clean(stdout, "network  ", shown.plan->network);
+		put_clean(stdout, "fit      ", shown.fit);
+		if (r->warnings)
+			put_clean(stdout, "warning  ", r->warnings);
+	}
+	o->rc = GB_EXIT_OK;
+}
+
+/* The fit check reads the whole cluster; a failure here only means no estimate. */
+static char *fit_now(struct cli *cli, const struct job_plan *plan)
+{
+	struct cluster *cl = cluster_new(cli->engine);
+	cluster_refresh(cl);
+	engine_run(cli->engine);
+	char *msg;
+	if (cluster_error(cl)) {
+		msg = xasprintf("unknown (%s)", cluster_error(cl));
+	} else {
+		struct fit f;
+		fit_check(cluster_nodes(cl), cluster_services(cl), cluster_tasks(cl),
+		          (const char *const *)plan->cls->constraints, plan->cls->n_constraints,
+		          plan->cpus, plan->memory, &f);
+		msg = fit_describe(&f, plan->cls->name, plan->cpus, plan->memory);
+	}
+	cluster_free(&cl);
+	return msg;
+}
+
+static int terms_gate(struct cli *cli, const struct policy *pol, const struct whoami *me,
+                      const struct job_plan *plan, const char *accept, const char *purpose,
+                      char **consent_name, char **consent_json, char **consent_labels)
+{
+	char *sha = sha256_hex(pol->terms_text, strlen(pol->terms_text));
+	char *label = xasprintf("glovebox.user=%s", me->user);
+	struct consents c = {.sha = sha, .user = me->user};
+	configs_list(cli->engine, "glovebox.consent=1", label, on_consents, &c);
+	cli_wait(cli, &c.done, NULL);
+	free(label);
+	int rc = 0;
+	if (c.error) {
+		cli_error("cannot read your earlier acceptances of the terms: %s", c.error);
+		rc = c.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+	} else if (c.accepted) {
+		*consent_name = c.accepted;
+		c.accepted = NULL;
+	} else if (!accept || strcmp(accept, sha) != 0) {
+		if (accept)
+			cli_error("--accept-terms %s does not match the current terms", accept);
+		cli_error("the data-use terms (version %s) must be accepted before you submit%s",
+		          pol->terms_version, c.has_last ? ": they changed since you last accepted them" : "");
+		if (c.has_last && c.last.terms_text) {
+			char *diff = terms_diff(c.last.terms_text, pol->terms_text, 2);
+			put_clean(stderr, "what changed:\n", diff);
+			free(diff);
+		}
+		fprintf(stderr, "read them with `glovebox terms`, then submit again with\n"
+		                "  --accept-terms %s --purpose \"what the job is for\"\n", sha);
+		rc = GB_EXIT_TERMS;
+	} else if (!purpose || !*purpose) {
+		cli_error("--purpose is required when you accept the terms: one line saying what the job is for");
+		rc = GB_EXIT_USAGE;
+	} else {
+		char host[256] = "unknown";
+		gethostname(host, sizeof host - 1);
+		struct consent rec = {
+			.user = me->user, .terms_version = pol->terms_version, .terms_sha256 = sha,
+			.terms_text = pol->terms_text, .datasets = plan->datasets, .n_datasets = plan->n_datasets,
+			.class_name = plan->cls->name, .purpose = (char *)(uintptr_t)purpose,
+			.time = (int64_t)time(NULL), .host = host, .glovebox_version = (char *)(uintptr_t)GLOVEBOX_VERSION,
+		};
+		*consent_json = consent_to_json(&rec);
+		*consent_labels = consent_config_labels(&rec);
+		if (!*consent_json || !*consent_labels) {
+			/* The record would not read back: never cite a record that was not stored. */
+			cli_error("purpose: the acceptance needs a purpose of one non-blank line (and terms under 1000 KiB)");
+			rc = GB_EXIT_USAGE;
+		} else {
+			*consent_name = consent_config_name(&rec);
+		}
+	}
+	free(c.error);
+	free(c.accepted);
+	if (c.has_last)
+		consent_clear(&c.last);
+	free(sha);
+	return rc;
+}
+
+int cmd_submit(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"image", required_argument, NULL, 'i'}, {"class", required_argument, NULL, 'c'},
+		{"dataset", required_argument, NULL, 'd'}, {"cpus", required_argument, NULL, 'C'},
+		{"memory", required_argument, NULL, 'm'}, {"lifetime", required_argument, NULL, 'l'},
+		{"name", required_argument, NULL, 'n'}, {"purpose", required_argument, NULL, 'p'},
+		{"accept-terms", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	struct job_request req = {0};
+	const char **datasets = xcalloc((size_t)argc + 1, sizeof *datasets);
+	const char *accept = NULL;
+	struct outcome out = {.rc = GB_EXIT_ERROR};
+	int c, rc = GB_EXIT_OK;
+	while ((c = getopt_long(argc, argv, "+i:c:d:C:m:l:n:p:a:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': req.image = optarg; break;
+		case 'c': req.class_name = optarg; break;
+		case 'd': datasets[req.n_datasets++] = optarg; break;
+		case 'C': req.cpus = optarg; break;
+		case 'm': req.memory = optarg; break;
+		case 'l': req.lifetime = optarg; break;
+		case 'n': req.name = optarg; break;
+		case 'p': req.purpose = optarg; break;
+		case 'a': accept = optarg; break;
+		case 'j': out.json = true; break;
+		case 'h': fputs(submit_usage, stdout); free(datasets); return GB_EXIT_OK;
+		default: fputs(submit_usage, stderr); free(datasets); return GB_EXIT_USAGE;
+		}
+	}
+	req.datasets = datasets;
+	req.command = (const char *const *)argv + optind;
+	req.n_command = (size_t)(argc - optind);
+	if (!req.image || !req.class_name) {
+		cli_error("submit needs --image and --class (glovebox submit --help)");
+		free(datasets);
+		return GB_EXIT_USAGE;
+	}
+
+	struct whoami me = {0};
+	struct policy pol = {0};
+	struct job_plan plan = {0};
+	struct job_errors errs = {0};
+	char *err = NULL, *consent_name = NULL, *consent_json = NULL, *consent_labels = NULL, *fit = NULL;
+	if (whoami_current(&me, &err) != 0) {
+		cli_error("%s", err);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+	if ((rc = cli_connect_negotiated(cli)) != 0 || (rc = cli_policy(cli, &pol)) != 0)
+		goto out;
+	unsigned rnd = (unsigned)time(NULL) ^ (unsigned)getpid() * 2654435761u;
+	if (job_plan_make(&pol, &req, &me.id, rnd, &plan, &errs) != 0) {
+		for (int f = 0; f < JF_COUNT; f++)
+			if (errs.msg[f]) {
+				char *m = sanitize_str(errs.msg[f], SAN_ASCII);
+				cli_error("%s: %s", job_field_name((enum job_field)f), m);
+				free(m);
+			}
+		rc = GB_EXIT_USAGE;
+		goto out;
+	}
+	rc = terms_gate(cli, &pol, &me, &plan, accept, req.purpose, &consent_name, &consent_json,
+	                &consent_labels);
+	if (rc != 0)
+		goto out;
+	fit = fit_now(cli, &plan);
+	if (!out.json)
+		put_clean(stderr, "glovebox: fit: ", fit);
+
+	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
+	struct submit_args args = {
+		.plan = &plan, .terms_sha256 = sha, .consent_name = consent_name,
+		.consent_json = consent_json, .consent_labels = consent_labels,
+		.now = (int64_t)time(NULL),
+	};
+	shown.plan = &plan;
+	shown.fit = fit;
+	shown.consent = consent_name;
+	volatile int interrupted = 0;
+	struct submit *s = submit_start(cli->engine, &args, on_progress, on_done, &out);
+	cli_wait(cli, &out.done, &interrupted);
+	if (!out.done) {
+		/* Ctrl-C: let the submission undo what it made, then stop. */
+		submit_interrupt(s);
+		cli_wait(cli, &out.done, NULL);
+	}
+	submit_free(&s);
+	free(sha);
+	rc = out.rc;
+out:
+	free(err);
+	free(fit);
+	free(consent_name);
+	free(consent_json);
+	free(consent_labels);
+	job_errors_clear(&errs);
+	job_plan_clear(&plan);
+	policy_clear(&pol);
+	whoami_clear(&me);
+	free(datasets);
+	cli_close(cli);
+	return rc;
+}
+
+int cmd_terms(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"sha256", no_argument, NULL, 's'}, {NULL, 0, NULL, 0},
+	};
+	bool only_hash = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "s", opts, NULL)) != -1) {
+		if (c != 's')
+			return GB_EXIT_USAGE;
+		only_hash = true;
+	}
+	struct policy pol = {0};
+	int rc = 0;
+	/* A policy file needs no engine; the swarm's policy does. */
+	if (!cli->policy_path && !getenv("GLOVEBOX_POLICY") && (rc = cli_connect_negotiated(cli)) != 0)
+		goto out;
+	if ((rc = cli_policy(cli, &pol)) != 0)
+		goto out;
+	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
+	if (only_hash) {
+		puts(sha);
+	} else {
+		/* Piped: the exact bytes, so they hash to the same value; on a terminal: sanitised. */
+		if (isatty(STDOUT_FILENO))
+			put_clean(stdout, "", pol.terms_text);
+		else
+			fputs(pol.terms_text, stdout);
+		printf("\n---\nterms version %s\nsha256 %s\n", pol.terms_version, sha);
+	}
+	free(sha);
+out:
+	policy_clear(&pol);
+	cli_close(cli);
+	return rc;
+}
+
+struct created {
+	bool done;
+	long status;
+	char *error;
+};
+
+static void on_created(void *ud, const struct engine_reply *r)
+{
+	struct created *c = ud;
+	c->done = true;
+	c->status = r->status;
+	c->error = xstrdup(r->error);
+}
+
+/* POST a config; a 409 means the same one is there already. Returns 0 new, 1 existing, -1. */
+static int create_config(struct cli *cli, const char *body, const char *what)
+{
+	struct created c = {0};
+	engine_request(cli->engine, "POST", "/configs/create", body, what, on_created, &c);
+	cli_wait(cli, &c.done, NULL);
+	int rc = c.error ? (c.status == 409 ? 1 : -1) : 0;
+	if (rc < 0)
+		cli_error("%s", c.error);
+	free(c.error);
+	return rc;
+}
+
+int cmd_policy(struct cli *cli, int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "publish") != 0)) {
+		cli_error("usage: glovebox policy check FILE | glovebox policy publish FILE");
+		return GB_EXIT_USAGE;
+	}
+	struct policy pol = {0};
+	char *err = NULL;
+	if (policy_load_file(argv[2], &pol, &err) != 0) {
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_USAGE;
+	}
+	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
+	int rc = GB_EXIT_OK;
+	if (strcmp(argv[1], "check") == 0) {
+		printf("%s: valid: %zu classes, %zu datasets, terms version %s (sha256 %s)\n", argv[2],
+		       pol.n_classes, pol.n_datasets, pol.terms_version, sha);
+		goto out;
+	}
+	if ((rc = cli_connect_negotiated(cli)) != 0)
+		goto out;
+	FILE *f = fopen(argv[2], "rb");
+	char *json = NULL;
+	size_t len = 0;
+	if (f) {
+		json = xmalloc(1 << 20);
+		len = fread(json, 1, (1 << 20) - 1, f);
+		json[len] = '\0';
+		fclose(f);
+	}
+	char *tname = NULL, *pname = NULL;
+	char *tbody = publish_terms_body(&pol, &tname);
+	char *pbody = json ? publish_policy_body(json, len, tname, &pname) : NULL;
+	int t = pbody ? create_config(cli, tbody, "publishing the terms") : -1;
+	int p = t >= 0 ? create_config(cli, pbody, "publishing the policy") : -1;
+	if (t < 0 || p < 0)
+		rc = GB_EXIT_ERROR;
+	else if (p == 1)
+		printf("already published: %s with terms %s\n", pname, tname);
+	else
+		printf("published %s with terms %s (version %s, sha256 %s)\n", pname, tname,
+		       pol.terms_version, sha);
+	free(json);
+	free(tname);
+	free(pname);
+	free(tbody);
+	free(pbody);
+out:
+	free(sha);
+	policy_clear(&pol);
+	cli_close(cli);
+	return rc;
+}
