@@ -94,6 +94,8 @@ int policy_from_configs(const struct config_list *policies, const struct config_
 	}
 	free(out->terms_text);
 	out->terms_text = xstrndup(t->data, t->data_len);
+	free(out->terms_file);   /* a path on the publisher's machine, meaningless here */
+	out->terms_file = NULL;
 	free(out->origin);
 	out->origin = xasprintf("swarm config %s", p->name);
 	return 0;

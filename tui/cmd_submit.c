@@ -403,8 +403,9 @@ int cmd_policy(struct cli *cli, int argc, char **argv)
 	char *json = NULL;
 	size_t len = 0;
 	if (f) {
-		json = xmalloc(1 << 20);
-		len = fread(json, 1, (1 << 20) - 1, f);
+		/* policy_load_file accepted it, so it is at most 1 MiB. */
+		json = xmalloc((1 << 20) + 1);
+		len = fread(json, 1, 1 << 20, f);
 		json[len] = '\0';
 		fclose(f);
 	}

@@ -1,0 +1,1135 @@
+/* policy.h: the example policy read back value by value, one failing case per validation rule
+ * with the exact message (field path included), sizes and durations, and the checks jobs use. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/policy.h"
+#include "api/xalloc.h"
+#include "tests/unit/support.h"
+
+#define KiB ((int64_t)1 << 10)
+#define MiB ((int64_t)1 << 20)
+#define GiB ((int64_t)1 << 30)
+#define TiB ((int64_t)1 << 40)
+
+/* A repository file by its path from the root ($GB_ROOT, as support.c). New string. */
+static char *repo_path(const char *rel)
+{
+	const char *root = getenv("GB_ROOT");
+	return xasprintf("%s/%s", root && *root ? root : ".", rel);
+}
+
+static void parse_ok(const char *json, const char *base_dir, struct policy *p)
+{
+	char *err = NULL;
+	if (policy_parse(json, strlen(json), base_dir, p, &err) != 0)
+		fail_msg("policy_parse: %s", err);
+	assert_null(err);
+}
+
+/* ---- the example ---- */
+
+static void check_example(const struct policy *p)
+{
+	static const char *const names[] = {"default", "highram", "highcpu", "gpu"};
+
+	assert_int_equal(p->n_classes, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(p->classes[i].name, names[i]);
+
+	const struct policy_class *c = policy_class_find(p, "default");
+	assert_ptr_equal(c, &p->classes[0]);
+	assert_string_equal(c->description, "1 CPU and 256 MiB; up to 2 CPUs and 1 GiB");
+	assert_int_equal(c->n_constraints, 1);
+	assert_string_equal(c->constraints[0], "node.labels.glovebox.class==default");
+	assert_true(c->cpus == 1.0);
+	assert_true(c->max_cpus == 2.0);
+	assert_int_equal(c->memory, 256 * MiB);
+	assert_int_equal(c->max_memory, 1 * GiB);
+	assert_int_equal(c->gpus, 0);
+
+	c = policy_class_find(p, "highram");
+	assert_true(c->cpus == 2.0 && c->max_cpus == 4.0);
+	assert_int_equal(c->memory, 16 * GiB);
+	assert_int_equal(c->max_memory, 64 * GiB);
+	assert_string_equal(c->constraints[0], "node.labels.glovebox.class==highram");
+
+	c = policy_class_find(p, "highcpu");
+	assert_true(c->cpus == 8.0 && c->max_cpus == 32.0);
+	assert_int_equal(c->memory, 8 * GiB);
+	assert_int_equal(c->max_memory, 32 * GiB);
+
+	c = policy_class_find(p, "gpu");
+	assert_ptr_equal(c, &p->classes[3]);
+	assert_true(c->cpus == 4.0 && c->max_cpus == 8.0);
+	assert_int_equal(c->memory, 16 * GiB);
+	assert_int_equal(c->max_memory, 32 * GiB);
+	assert_int_equal(c->gpus, 1);
+	assert_string_equal(c->constraints[0], "node.labels.glovebox.class==gpu");
+
+	assert_null(policy_class_find(p, "GPU"));
+	assert_null(policy_class_find(p, "nope"));
+	assert_null(policy_class_find(p, NULL));
+
+	assert_int_equal(p->n_datasets, 3);
+	assert_string_equal(p->datasets[0].name, "ct-2018");
+	assert_string_equal(p->datasets[1].name, "mri-open");
+	assert_string_equal(p->datasets[2].name, "genomics-restricted");
+
+	const struct policy_dataset *d = policy_dataset_find(p, "ct-2018");
+	assert_ptr_equal(d, &p->datasets[0]);
+	assert_string_equal(d->description, "Chest CT scans, 2018 cohort (pseudonymised)");
+	assert_string_equal(d->source, "/srv/glovebox/data/ct-2018");
+	assert_string_equal(d->target, "/data/ct-2018");
+	assert_int_equal(d->n_groups, 1);
+	assert_string_equal(d->groups[0], "oncology");
+
+	d = policy_dataset_find(p, "mri-open");
+	assert_string_equal(d->source, "/srv/glovebox/data/mri-open");
+	assert_string_equal(d->target, "/data/mri-open");
+	assert_int_equal(d->n_groups, 0);
+	assert_null(d->groups);
+
+	d = policy_dataset_find(p, "genomics-restricted");
+	assert_string_equal(d->source, "/srv/glovebox/data/genomics-restricted");
+	assert_string_equal(d->target, "/data/genomics-restricted");
+	assert_int_equal(d->n_groups, 1);
+	assert_string_equal(d->groups[0], "genomics");
+	assert_null(policy_dataset_find(p, "ct"));
+
+	assert_string_equal(p->results_source, "/srv/glovebox/results/{user}");
+	assert_string_equal(p->results_target, "/results");
+	assert_string_equal(p->terms_version, "2026-11");
+	assert_int_equal(p->n_registries, 1);
+	assert_string_equal(p->registries[0], "127.0.0.1:5000");
+	assert_int_equal(p->max_lifetime, 86400);
+	assert_string_equal(p->admin_group, "glovebox-admins");
+	assert_int_equal(p->researcher_logs, LOGS_FULL);
+}
+
+static void test_example_parses(void **state)
+{
+	(void)state;
+	char *path = repo_path("docs/examples/policy.json");
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char buf[16384];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+
+	struct policy p;
+	parse_ok(buf, "docs/examples", &p);
+	check_example(&p);
+	assert_string_equal(p.terms_file, "docs/examples/terms.md");
+	assert_null(p.terms_text);      /* policy_parse does not read it */
+	assert_null(p.origin);
+	policy_clear(&p);
+	assert_int_equal(p.n_classes, 0);
+	assert_null(p.classes);
+	policy_clear(&p);               /* twice is harmless */
+	free(path);
+}
+
+static void test_load_example_file(void **state)
+{
+	(void)state;
+	char *path = repo_path("docs/examples/policy.json");
+	char *terms_path = repo_path("docs/examples/terms.md");
+	struct policy p;
+	char *err = NULL;
+
+	if (policy_load_file(path, &p, &err) != 0)
+		fail_msg("%s", err);
+	check_example(&p);
+	assert_string_equal(p.origin, path);
+	assert_string_equal(p.terms_file, terms_path);
+
+	FILE *f = fopen(terms_path, "rb");
+	assert_non_null(f);
+	char buf[16384];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(p.terms_text);
+	assert_string_equal(p.terms_text, buf);
+	assert_non_null(strstr(p.terms_text, "re-identification"));
+	policy_clear(&p);
+	free(terms_path);
+	free(path);
+}
+
+/* Defaults: max_* = the defaults, no datasets, any registry, logs full. */
+static void test_minimal_defaults(void **state)
+{
+	(void)state;
+	char *json = fixture_read("policy/good-minimal.json", NULL);
+	struct policy p;
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.n_classes, 1);
+	const struct policy_class *c = &p.classes[0];
+	assert_string_equal(c->description, "");
+	assert_int_equal(c->n_constraints, 0);
+	assert_true(c->cpus == 0.5 && c->max_cpus == 0.5);
+	assert_int_equal(c->memory, 512 * MiB);
+	assert_int_equal(c->max_memory, 512 * MiB);
+	assert_int_equal(c->gpus, 0);
+	assert_int_equal(p.n_datasets, 0);
+	assert_int_equal(p.n_registries, 0);
+	assert_true(policy_registry_allowed(&p, "docker.io"));
+	assert_true(policy_registry_allowed(&p, "ghcr.io"));
+	assert_int_equal(p.max_lifetime, 5400);
+	assert_int_equal(p.researcher_logs, LOGS_FULL);
+	assert_string_equal(p.terms_file, "terms.md");   /* no base_dir: the current directory */
+	policy_clear(&p);
+	free(json);
+}
+
+/* Many names in an order a hash table would scramble come back in the file's order. */
+static void test_order_is_the_files(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"zeta", "alpha", "mid", "b", "aa", "q", "c", "x9", "y", "k.1", "k_2", "0"};
+	size_t n = sizeof names / sizeof names[0];
+	char *classes = xstrdup(""), *datasets = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		char *c = xasprintf("%s%s\"%s\": {\"cpus\": 1, \"memory\": \"1GiB\"}", classes, i ? "," : "", names[i]);
+		char *d = xasprintf("%s%s\"%s\": {\"source\": \"/srv/%s\", \"target\": \"/data/%s\"}", datasets,
+		                    i ? "," : "", names[i], names[i], names[i]);
+		free(classes);
+		free(datasets);
+		classes = c;
+		datasets = d;
+	}
+	char *json = xasprintf("{\"classes\": {%s}, \"datasets\": {%s},"
+	                       "\"results\": {\"source\": \"/r/{user}\", \"target\": \"/results\"},"
+	                       "\"terms\": {\"file\": \"t.md\", \"version\": \"1\"},"
+	                       "\"max_lifetime\": \"1h\", \"admin_group\": \"adm\"}", classes, datasets);
+	struct policy p;
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.n_classes, n);
+	assert_int_equal(p.n_datasets, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(p.classes[i].name, names[i]);
+		assert_string_equal(p.datasets[i].name, names[i]);
+	}
+	policy_clear(&p);
+	free(json);
+	free(classes);
+	free(datasets);
+}
+
+/* ---- validation: one case per rule, on a valid base policy changed in one place ---- */
+
+static const char base_policy[] =
+	"{"
+	" \"classes\": {"
+	"  \"default\": {\"description\": \"small\", \"constraints\": [\"node.labels.glovebox.class==default\"],"
+	"               \"cpus\": 1, \"max_cpus\": 2, \"memory\": \"2GiB\", \"max_memory\": \"4GiB\"},"
+	"  \"gpu\": {\"constraints\": [\"node.labels.glovebox.class==gpu\"],"
+	"           \"cpus\": 4, \"max_cpus\": 8, \"memory\": \"16GiB\", \"max_memory\": \"32GiB\", \"gpus\": 1}"
+	" },"
+	" \"datasets\": {"
+	"  \"ct-2018\": {\"source\": \"/srv/data/ct-2018\", \"target\": \"/data/ct-2018\", \"groups\": [\"oncology\"]},"
+	"  \"mri-open\": {\"source\": \"/srv/data/mri-open\", \"target\": \"/data/mri-open\"}"
+	" },"
+	" \"results\": {\"source\": \"/srv/results/{user}\", \"target\": \"/results\"},"
+	" \"terms\": {\"file\": \"terms.md\", \"version\": \"2026-11\"},"
+	" \"registries\": [\"127.0.0.1:5000\"],"
+	" \"max_lifetime\": \"24h\","
+	" \"admin_group\": \"glovebox-admins\""
+	"}";
+
+struct change {
+	const char *at;         /* "classes/gpu/max_cpus": objects down to the key to set */
+	const char *value;      /* JSON; NULL deletes the key */
+	const char *err;        /* the whole message */
+};
+
+#define NAME_RULE "(1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit)"
+#define CLASS_KEYS "description, constraints, cpus, max_cpus, memory, max_memory, gpus"
+#define TOP_KEYS "classes, datasets, results, terms, registries, max_lifetime, admin_group, researcher_logs"
+#define A65 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static const struct change changes[] = {
+	/* the document */
+	{"max_lifetme", "\"24h\"", "max_lifetme: unknown key; expected one of " TOP_KEYS},
+	/* classes */
+	{"classes", NULL, "classes: required key is missing"},
+	{"classes", "{}", "classes: must define at least one class"},
+	{"classes", "[]", "classes: must be an object, not an array"},
+	{"classes/GPU", "{\"cpus\": 1, \"memory\": \"1GiB\"}",
+	 "classes: \"GPU\" is not a valid class name " NAME_RULE},
+	{"classes/-x", "{\"cpus\": 1, \"memory\": \"1GiB\"}",
+	 "classes: \"-x\" is not a valid class name " NAME_RULE},
+	{"classes/a b", "{\"cpus\": 1, \"memory\": \"1GiB\"}",
+	 "classes: \"a b\" is not a valid class name " NAME_RULE},
+	{"classes/" A65, "{\"cpus\": 1, \"memory\": \"1GiB\"}",
+	 "classes: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is not a valid class name " NAME_RULE},
+	{"classes/gpu", "5", "classes.gpu: must be an object, not a number"},
+	{"classes/gpu/max_cpu", "8", "classes.gpu.max_cpu: unknown key; expected one of " CLASS_KEYS},
+	{"classes/gpu/description", "3", "classes.gpu.description: must be a string, not a number"},
+	{"classes/gpu/constraints", "\"node.labels.glovebox.class==gpu\"",
+	 "classes.gpu.constraints: must be an array, not a string"},
+	{"classes/gpu/constraints", "[\"node.labels.a==b\", \"\"]",
+	 "classes.gpu.constraints[1]: \"\" is not a placement constraint (e.g. node.labels.glovebox.class==gpu)"},
+	{"classes/gpu/constraints", "[\"node.labels.glovebox.class=gpu\"]",
+	 "classes.gpu.constraints[0]: \"node.labels.glovebox.class=gpu\" is not a placement constraint "
+	 "(e.g. node.labels.glovebox.class==gpu)"},
+	{"classes/gpu/constraints", "[\"==gpu\"]",
+	 "classes.gpu.constraints[0]: \"==gpu\" is not a placement constraint (e.g. node.labels.glovebox.class==gpu)"},
+	{"classes/gpu/constraints", "[\"node.role!=\"]",
+	 "classes.gpu.constraints[0]: \"node.role!=\" is not a placement constraint (e.g. node.labels.glovebox.class==gpu)"},
+	{"classes/gpu/constraints", "[\"a==b\\nc\"]",
+	 "classes.gpu.constraints[0]: \"a==b\\u000ac\" is not a placement constraint (e.g. node.labels.glovebox.class==gpu)"},
+	{"classes/gpu/constraints", "[null]", "classes.gpu.constraints[0]: must be a string, not null"},
+	{"classes/gpu/cpus", NULL, "classes.gpu.cpus: required key is missing"},
+	{"classes/gpu/cpus", "\"4\"", "classes.gpu.cpus: must be a number, not a string"},
+	{"classes/gpu/cpus", "true", "classes.gpu.cpus: must be a number, not a boolean"},
+	{"classes/gpu/cpus", "0", "classes.gpu.cpus: must be at least 0.001"},
+	{"classes/gpu/cpus", "-1", "classes.gpu.cpus: must be at least 0.001"},
+	{"classes/gpu/cpus", "0.0005", "classes.gpu.cpus: must be at least 0.001"},
+	{"classes/gpu/cpus", "10000", "classes.gpu.cpus: must be at most 8192"},
+	{"classes/gpu/max_cpus", "2", "classes.gpu.max_cpus: must be at least cpus (4)"},
+	{"classes/gpu/max_cpus", "3.5", "classes.gpu.max_cpus: must be at least cpus (4)"},
+	{"classes/gpu/max_cpus", "0", "classes.gpu.max_cpus: must be at least 0.001"},
+	{"classes/default/cpus", "2.5", "classes.default.max_cpus: must be at least cpus (2.5)"},
+	{"classes/gpu/memory", NULL, "classes.gpu.memory: required key is missing"},
+	{"classes/gpu/memory", "17179869184", "classes.gpu.memory: must be a string, not a number"},
+	{"classes/gpu/memory", "\"16 GiB\"", "classes.gpu.memory: \"16 GiB\" is not a size (e.g. 512MiB, 2GiB, 1.5G)"},
+	{"classes/gpu/memory", "\"-1G\"", "classes.gpu.memory: \"-1G\" is not a size: sizes cannot be negative"},
+	{"classes/gpu/memory", "\"4MiB\"", "classes.gpu.memory: must be at least 6MiB (the engine's minimum), not 4MiB"},
+	{"classes/gpu/memory", "\"0\"", "classes.gpu.memory: must be at least 6MiB (the engine's minimum), not 0 bytes"},
+	{"classes/gpu/max_memory", "\"8GiB\"", "classes.gpu.max_memory: must be at least memory (16GiB), not 8GiB"},
+	{"classes/gpu/max_memory", "\"1MB\"", "classes.gpu.max_memory: must be at least 6MiB (the engine's minimum), not 1000000 bytes"},
+	{"classes/gpu/gpus", "-1", "classes.gpu.gpus: must not be negative"},
+	{"classes/gpu/gpus", "1.5", "classes.gpu.gpus: must be a whole number, not 1.5"},
+	{"classes/gpu/gpus", "\"1\"", "classes.gpu.gpus: must be a whole number, not a string"},
+	{"classes/gpu/gpus", "1000", "classes.gpu.gpus: must be at most 256"},
+	/* datasets */
+	{"datasets", "[]", "datasets: must be an object, not an array"},
+	{"datasets/CT", "{\"source\": \"/a\", \"target\": \"/b\"}",
+	 "datasets: \"CT\" is not a valid dataset name " NAME_RULE},
+	{"datasets/ct-2018", "\"/srv\"", "datasets.ct-2018: must be an object, not a string"},
+	{"datasets/ct-2018/sorce", "\"/a\"",
+	 "datasets.ct-2018.sorce: unknown key; expected one of description, source, target, groups"},
+	{"datasets/ct-2018/description", "[]", "datasets.ct-2018.description: must be a string, not an array"},
+	{"datasets/ct-2018/source", NULL, "datasets.ct-2018.source: required key is missing"},
+	{"datasets/ct-2018/source", "\"srv/data/ct-2018\"", "datasets.ct-2018.source: must be an absolute path"},
+	{"datasets/ct-2018/source", "\"\"", "datasets.ct-2018.source: must be an absolute path"},
+	{"datasets/ct-2018/source", "\"/srv/data/../../etc\"", "datasets.ct-2018.source: must not contain \"..\" components"},
+	{"datasets/ct-2018/source", "\"/srv/data/..\"", "datasets.ct-2018.source: must not contain \"..\" components"},
+	{"datasets/ct-2018/source", "\"/srv/a:b\"",
+	 "datasets.ct-2018.source: must not contain ':' or ',' (they would break mount syntax)"},
+	{"datasets/ct-2018/source", "\"/srv/a,readonly=false\"",
+	 "datasets.ct-2018.source: must not contain ':' or ',' (they would break mount syntax)"},
+	{"datasets/ct-2018/source", "\"/srv/a\\tb\"", "datasets.ct-2018.source: must not contain control characters"},
+	{"datasets/ct-2018/source", "\"/srv/{user}\"",
+	 "datasets.ct-2018.source: must not contain '{' or '}' ({user} is only replaced in results.source)"},
+	{"datasets/ct-2018/source", "\"//./\"", "datasets.ct-2018.source: must not be \"/\""},
+	{"datasets/ct-2018/target", NULL, "datasets.ct-2018.target: required key is missing"},
+	{"datasets/ct-2018/target", "\"data/ct\"", "datasets.ct-2018.target: must be an absolute path"},
+	{"datasets/ct-2018/target", "\"/data/../ct\"", "datasets.ct-2018.target: must not contain \"..\" components"},
+	{"datasets/ct-2018/target", "\"/data:ro\"",
+	 "datasets.ct-2018.target: must not contain ':' or ',' (they would break mount syntax)"},
+	{"datasets/ct-2018/target", "\"/\"", "datasets.ct-2018.target: must not be \"/\""},
+	{"datasets/ct-2018/target", "\"/tmp\"",
+	 "datasets.ct-2018.target: must not be /tmp or inside it (each job gets its own scratch space there)"},
+	{"datasets/ct-2018/target", "\"/tmp/ct/\"",
+	 "datasets.ct-2018.target: must not be /tmp or inside it (each job gets its own scratch space there)"},
+	{"datasets/ct-2018/target", "\"/proc/ct\"",
+	 "datasets.ct-2018.target: must not be /proc or inside it (the kernel's own file system)"},
+	{"datasets/ct-2018/target", "\"/dev\"",
+	 "datasets.ct-2018.target: must not be /dev or inside it (the kernel's own file system)"},
+	{"datasets/ct-2018/target", "\"/results\"", "datasets.ct-2018.target: \"/results\" is the results target"},
+	{"datasets/mri-open/target", "\"//results/\"", "datasets.mri-open.target: \"/results\" is the results target"},
+	{"datasets/ct-2018/target", "\"/results/ct\"",
+	 "datasets.ct-2018.target: \"/results/ct\" overlaps the results target (\"/results\"); "
+	 "mount points must not be inside one another"},
+	{"results/target", "\"/data\"",
+	 "datasets.ct-2018.target: \"/data/ct-2018\" overlaps the results target (\"/data\"); "
+	 "mount points must not be inside one another"},
+	{"datasets/mri-open/target", "\"/data/ct-2018/\"",
+	 "datasets.mri-open.target: \"/data/ct-2018\" is already the target of datasets.ct-2018"},
+	{"datasets/mri-open/target", "\"/data/ct-2018/mri\"",
+	 "datasets.mri-open.target: \"/data/ct-2018/mri\" overlaps datasets.ct-2018.target (\"/data/ct-2018\"); "
+	 "mount points must not be inside one another"},
+	{"datasets/mri-open/target", "\"/data\"",
+	 "datasets.mri-open.target: \"/data\" overlaps datasets.ct-2018.target (\"/data/ct-2018\"); "
+	 "mount points must not be inside one another"},
+	{"datasets/ct-2018/groups", "[]",
+	 "datasets.ct-2018.groups: must not be an empty list; leave the key out to let everyone use the dataset"},
+	{"datasets/ct-2018/groups", "\"oncology\"", "datasets.ct-2018.groups: must be an array, not a string"},
+	{"datasets/ct-2018/groups", "[\"oncology\", \"a b\"]", "datasets.ct-2018.groups[1]: \"a b\" is not a Unix group name"},
+	{"datasets/ct-2018/groups", "[\"\"]", "datasets.ct-2018.groups[0]: \"\" is not a Unix group name"},
+	{"datasets/ct-2018/groups", "[\"a:b\"]", "datasets.ct-2018.groups[0]: \"a:b\" is not a Unix group name"},
+	{"datasets/ct-2018/groups", "[7]", "datasets.ct-2018.groups[0]: must be a string, not a number"},
+	/* results */
+	{"results", NULL, "results: required key is missing"},
+	{"results", "\"/srv/results\"", "results: must be an object, not a string"},
+	{"results/mode", "\"rw\"", "results.mode: unknown key; expected one of source, target"},
+	{"results/source", NULL, "results.source: required key is missing"},
+	{"results/source", "\"results/{user}\"", "results.source: must be an absolute path"},
+	{"results/source", "\"/srv/results/{usr}\"", "results.source: must not contain '{' or '}' other than in {user}"},
+	{"results/source", "\"/srv/results/user}\"", "results.source: must not contain '{' or '}' other than in {user}"},
+	{"results/source", "\"/srv/../{user}\"", "results.source: must not contain \"..\" components"},
+	{"results/source", "\"/srv/{user}:rw\"",
+	 "results.source: must not contain ':' or ',' (they would break mount syntax)"},
+	{"results/source", "\"/\"", "results.source: must not be \"/\""},
+	{"results/target", NULL, "results.target: required key is missing"},
+	{"results/target", "\"results\"", "results.target: must be an absolute path"},
+	{"results/target", "\"/\"", "results.target: must not be \"/\""},
+	{"results/target", "\"/tmp/results\"",
+	 "results.target: must not be /tmp or inside it (each job gets its own scratch space there)"},
+	{"results/target", "\"/sys\"", "results.target: must not be /sys or inside it (the kernel's own file system)"},
+	{"results/target", "\"/{user}\"",
+	 "results.target: must not contain '{' or '}' ({user} is only replaced in results.source)"},
+	/* terms */
+	{"terms", NULL, "terms: required key is missing"},
+	{"terms/url", "\"https://x\"", "terms.url: unknown key; expected one of file, version"},
+	{"terms/file", NULL, "terms.file: required key is missing"},
+	{"terms/file", "\"\"", "terms.file: must not be empty"},
+	{"terms/file", "\"  \"", "terms.file: must not be empty"},
+	{"terms/file", "1", "terms.file: must be a string, not a number"},
+	{"terms/version", NULL, "terms.version: required key is missing"},
+	{"terms/version", "\"\"", "terms.version: must not be empty"},
+	{"terms/version", "2026", "terms.version: must be a string, not a number"},
+	{"terms/version", "\"2026\\n11\"", "terms.version: must be one line without control characters"},
+	/* registries */
+	{"registries", "\"127.0.0.1:5000\"", "registries: must be an array, not a string"},
+	{"registries", "[]", "registries: must not be an empty list; leave the key out to allow any registry"},
+	{"registries", "[\"127.0.0.1:5000\", \"http://x\"]", "registries[1]: \"http://x\" is not a host[:port]"},
+	{"registries", "[\"registry.example.org/lab\"]", "registries[0]: \"registry.example.org/lab\" is not a host[:port]"},
+	{"registries", "[\"registry.example.org:0\"]", "registries[0]: \"registry.example.org:0\" is not a host[:port]"},
+	{"registries", "[\"localhost:65536\"]", "registries[0]: \"localhost:65536\" is not a host[:port]"},
+	{"registries", "[\"localhost:\"]", "registries[0]: \"localhost:\" is not a host[:port]"},
+	{"registries", "[\"-bad.example.org\"]", "registries[0]: \"-bad.example.org\" is not a host[:port]"},
+	{"registries", "[\"bad-.example.org\"]", "registries[0]: \"bad-.example.org\" is not a host[:port]"},
+	{"registries", "[\"a..b\"]", "registries[0]: \"a..b\" is not a host[:port]"},
+	{"registries", "[\"\"]", "registries[0]: \"\" is not a host[:port]"},
+	{"registries", "[\"[::1\"]", "registries[0]: \"[::1\" is not a host[:port]"},
+	{"registries", "[\"reg istry\"]", "registries[0]: \"reg istry\" is not a host[:port]"},
+	{"registries", "[{}]", "registries[0]: must be a string, not an object"},
+	/* max_lifetime */
+	{"max_lifetime", NULL, "max_lifetime: required key is missing"},
+	{"max_lifetime", "\"24 hours\"", "max_lifetime: \"24 hours\" is not a duration (e.g. 24h, 90m, 1h30m)"},
+	{"max_lifetime", "\"\"", "max_lifetime: \"\" is not a duration (e.g. 24h, 90m, 1h30m)"},
+	{"max_lifetime", "\"-1h\"", "max_lifetime: \"-1h\" is not a duration: durations cannot be negative"},
+	{"max_lifetime", "\"0\"", "max_lifetime: must be more than 0"},
+	{"max_lifetime", "\"0h0m\"", "max_lifetime: must be more than 0"},
+	{"max_lifetime", "\"366d\"", "max_lifetime: must be at most 365d"},
+	{"max_lifetime", "\"365d1s\"", "max_lifetime: must be at most 365d"},
+	{"max_lifetime", "86400", "max_lifetime: must be a string, not a number"},
+	/* admin_group */
+	{"admin_group", NULL, "admin_group: required key is missing"},
+	{"admin_group", "\"\"", "admin_group: must not be empty"},
+	{"admin_group", "[\"glovebox-admins\"]", "admin_group: must be a string, not an array"},
+	{"admin_group", "\"admins,staff\"", "admin_group: \"admins,staff\" is not a Unix group name"},
+	/* researcher_logs */
+	{"researcher_logs", "\"tails\"", "researcher_logs: \"tails\" is not one of full, tail, none"},
+	{"researcher_logs", "\"FULL\"", "researcher_logs: \"FULL\" is not one of full, tail, none"},
+	{"researcher_logs", "false", "researcher_logs: must be a string, not a boolean"},
+};
+
+/* base_policy with one change, as JSON text. New string. */
+static char *changed(const struct change *c)
+{
+	json_error_t je;
+	json_t *root = json_loads(base_policy, 0, &je);
+	if (!root)
+		fail_msg("base policy: %s", je.text);
+	json_t *o = root;
+	char *at = xstrdup(c->at), *key = at, *slash;
+	while ((slash = strchr(key, '/'))) {
+		*slash = '\0';
+		o = json_object_get(o, key);
+		if (!json_is_object(o))
+			fail_msg("%s: no object %s in the base policy", c->at, key);
+		key = slash + 1;
+	}
+	if (c->value) {
+		json_t *v = json_loads(c->value, JSON_DECODE_ANY, &je);
+		if (!v)
+			fail_msg("%s: bad test value %s: %s", c->at, c->value, je.text);
+		json_object_set_new(o, key, v);
+	} else {
+		json_object_del(o, key);
+	}
+	char *text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	free(at);
+	return text;
+}
+
+static void test_base_policy_is_valid(void **state)
+{
+	(void)state;
+	struct policy p;
+	parse_ok(base_policy, "/etc/glovebox", &p);
+	assert_string_equal(p.terms_file, "/etc/glovebox/terms.md");
+	policy_clear(&p);
+}
+
+static void test_every_rule(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+		const struct change *c = &changes[i];
+		char *json = changed(c), *err = NULL;
+		struct policy p;
+		memset(&p, 0xa5, sizeof p);     /* policy_parse must not rely on a zeroed out */
+		if (policy_parse(json, strlen(json), NULL, &p, &err) == 0) {
+			print_error("%s = %s: accepted, want \"%s\"\n", c->at, c->value ? c->value : "(deleted)", c->err);
+			bad++;
+			policy_clear(&p);
+		} else {
+			if (!err || strcmp(err, c->err) != 0) {
+				print_error("%s = %s:\n  got  %s\n  want %s\n", c->at, c->value ? c->value : "(deleted)",
+				            err ? err : "(null)", c->err);
+				bad++;
+			}
+			/* A failed parse leaves nothing to free. */
+			assert_int_equal(p.n_classes, 0);
+			assert_null(p.classes);
+			assert_null(p.results_source);
+		}
+		free(err);
+		free(json);
+	}
+	if (bad)
+		fail_msg("%d of %zu cases wrong", bad, sizeof changes / sizeof changes[0]);
+}
+
+/* Cases a key-setting change cannot express. */
+static void test_inline_cases(void **state)
+{
+	(void)state;
+	static const struct { const char *json, *err; } cases[] = {
+		{"[1, 2]", "the policy must be a JSON object, not an array"},
+		{"\"policy\"", "line 1, column 8: '[' or '{' expected near '\"policy\"'"},
+		{"", "line 1, column 0: '[' or '{' expected near end of file"},
+		{"{\n  \"classes\": {\n    \"a\" 1\n  }\n}", "line 3, column 9: ':' expected near '1'"},
+		{"{\"classes\": {}} trailing", "line 1, column 24: end of file expected near 'trailing'"},
+		{"{\"classes\": [1 2]}", "line 1, column 16: ',' or ']' expected near '2'"},
+		{"{\"a\": \"\\u0000\"}", "line 1, column 14: \\u0000 is not allowed in strings"},
+		{"{\"bad key\\n\": 1}", "\"bad key\\u000a\": unknown key; expected one of " TOP_KEYS},
+		{"{\"classes\": {\"gpu\": {\"cpus\": 1, \"cpus\": 2}}}", "line 1, column 38: duplicate object key near '\"cpus\"'"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct policy p;
+		char *err = NULL;
+		assert_int_equal(policy_parse(cases[i].json, strlen(cases[i].json), NULL, &p, &err), -1);
+		if (!err || strcmp(err, cases[i].err) != 0)
+			fail_msg("%s:\n  got  %s\n  want %s", cases[i].json, err ? err : "(null)", cases[i].err);
+		free(err);
+	}
+	/* err may be NULL; the verdict stands. */
+	struct policy p;
+	assert_int_equal(policy_parse("{}", 2, NULL, &p, NULL), -1);
+	assert_int_equal(policy_parse(NULL, 0, NULL, &p, NULL), -1);
+}
+
+static void test_bad_fixtures(void **state)
+{
+	(void)state;
+	static const struct { const char *file, *err; } cases[] = {
+		{"policy/bad-syntax.json", "line 6, column 14: ',' or '}' expected near '\"memory\"'"},
+		{"policy/bad-duplicate-class.json", "line 4, column 9: duplicate object key near '\"gpu\"'"},
+		{"policy/bad-unknown-key.json", "classes.gpu.max_cpu: unknown key; expected one of " CLASS_KEYS},
+		{"policy/bad-gpu-max-cpus.json", "classes.gpu.max_cpus: must be at least cpus (4)"},
+		{"policy/bad-dataset-source.json", "datasets.ct-2018.source: must be an absolute path"},
+		{"policy/bad-registry-scheme.json", "registries[1]: \"http://x\" is not a host[:port]"},
+		{"policy/bad-lifetime.json", "max_lifetime: \"24 hours\" is not a duration (e.g. 24h, 90m, 1h30m)"},
+		{"policy/bad-target-is-results.json", "datasets.ct-2018.target: \"/results\" is the results target"},
+		{"policy/bad-no-classes.json", "classes: must define at least one class"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len;
+		char *json = fixture_read(cases[i].file, &len), *err = NULL;
+		struct policy p;
+		assert_int_equal(policy_parse(json, len, NULL, &p, &err), -1);
+		if (!err || strcmp(err, cases[i].err) != 0)
+			fail_msg("%s:\n  got  %s\n  want %s", cases[i].file, err ? err : "(null)", cases[i].err);
+		free(err);
+		free(json);
+	}
+}
+
+/* A registry normalised as image references are: lowercase, Docker Hub as docker.io. */
+static void test_good_registries(void **state)
+{
+	(void)state;
+	char *json = changed(&(struct change){
+		"registries",
+		"[\"127.0.0.1:5000\", \"localhost\", \"Registry.Example.org:443\", \"[::1]:5000\", \"index.docker.io\","
+		" \"a-b.c\", \"x:65535\"]",
+		NULL,
+	});
+	struct policy p;
+	parse_ok(json, NULL, &p);
+	static const char *const want[] = {
+		"127.0.0.1:5000", "localhost", "registry.example.org:443", "[::1]:5000", "docker.io", "a-b.c", "x:65535",
+	};
+	assert_int_equal(p.n_registries, 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_string_equal(p.registries[i], want[i]);
+	policy_clear(&p);
+	free(json);
+}
+
+static void test_paths_are_cleaned(void **state)
+{
+	(void)state;
+	char *json = changed(&(struct change){"datasets/ct-2018",
+		"{\"source\": \"//srv/./data//ct-2018/\", \"target\": \"/data/./ct/\"}", NULL});
+	char *json2 = NULL;
+	struct policy p;
+	parse_ok(json, NULL, &p);
+	const struct policy_dataset *d = policy_dataset_find(&p, "ct-2018");
+	assert_string_equal(d->source, "/srv/data/ct-2018");
+	assert_string_equal(d->target, "/data/ct");
+	policy_clear(&p);
+
+	/* "{user}" may appear more than once; the template is cleaned like any path. */
+	json2 = changed(&(struct change){"results", "{\"source\": \"/srv//{user}/out/{user}/\", \"target\": \"/results/\"}", NULL});
+	parse_ok(json2, NULL, &p);
+	assert_string_equal(p.results_source, "/srv/{user}/out/{user}");
+	assert_string_equal(p.results_target, "/results");
+	policy_clear(&p);
+	free(json2);
+	free(json);
+}
+
+static void test_researcher_logs(void **state)
+{
+	(void)state;
+	static const struct { const char *v; enum researcher_logs want; } cases[] = {
+		{"\"full\"", LOGS_FULL}, {"\"tail\"", LOGS_TAIL}, {"\"none\"", LOGS_NONE},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		char *json = changed(&(struct change){"researcher_logs", cases[i].v, NULL});
+		struct policy p;
+		parse_ok(json, NULL, &p);
+		assert_int_equal(p.researcher_logs, cases[i].want);
+		policy_clear(&p);
+		free(json);
+	}
+}
+
+static void test_terms_file_resolution(void **state)
+{
+	(void)state;
+	static const struct { const char *file, *base, *want; } cases[] = {
+		{"terms.md", NULL, "terms.md"},
+		{"terms.md", "", "terms.md"},
+		{"terms.md", "/", "/terms.md"},
+		{"terms.md", "/etc/glovebox", "/etc/glovebox/terms.md"},
+		{"terms.md", "/etc/glovebox/", "/etc/glovebox/terms.md"},
+		{"legal/terms.md", "conf", "conf/legal/terms.md"},
+		{"/srv/legal/terms.md", "/etc/glovebox", "/srv/legal/terms.md"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *v = xasprintf("{\"file\": \"%s\", \"version\": \"1\"}", cases[i].file);
+		char *json = changed(&(struct change){"terms", v, NULL});
+		struct policy p;
+		parse_ok(json, cases[i].base, &p);
+		assert_string_equal(p.terms_file, cases[i].want);
+		policy_clear(&p);
+		free(json);
+		free(v);
+	}
+}
+
+/* ---- sizes and durations ---- */
+
+static void test_parse_size_good(void **state)
+{
+	(void)state;
+	static const struct { const char *s; int64_t want; } cases[] = {
+		{"0", 0},
+		{"512", 512},
+		{"1073741824", GiB},
+		{"512B", 512},
+		{"512b", 512},
+		{"1K", KiB}, {"1k", KiB}, {"1Ki", KiB}, {"1KiB", KiB}, {"1kib", KiB},
+		{"1KB", 1000}, {"1kb", 1000},
+		{"64M", 64 * MiB}, {"64m", 64 * MiB}, {"512MiB", 512 * MiB}, {"2MB", 2000000},
+		{"2GiB", 2 * GiB}, {"2gib", 2 * GiB}, {"2G", 2 * GiB}, {"2Gi", 2 * GiB}, {"2GB", 2000000000},
+		{"1.5G", 1610612736}, {"0.5GiB", 512 * MiB}, {"1.25KiB", 1280},
+		{"0.1K", 102},                           /* cut to whole bytes, as docker does */
+		{"1T", TiB}, {"1TiB", TiB}, {"1TB", 1000000000000},
+		{"007M", 7 * MiB},
+		{"8388607T", 8388607 * TiB},
+		{"9223372036854775807", INT64_MAX},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t got = -1;
+		char *err = NULL;
+		if (parse_size(cases[i].s, &got, &err) != 0)
+			fail_msg("%s: %s", cases[i].s, err);
+		if (got != cases[i].want)
+			fail_msg("%s: got %lld, want %lld", cases[i].s, (long long)got, (long long)cases[i].want);
+	}
+}
+
+#define NOT_SIZE(s, q) {s, q " is not a size (e.g. 512MiB, 2GiB, 1.5G)"}
+
+static void test_parse_size_bad(void **state)
+{
+	(void)state;
+	static const struct { const char *s, *err; } cases[] = {
+		NOT_SIZE("", "\"\""), NOT_SIZE("G", "\"G\""), NOT_SIZE("GiB", "\"GiB\""), NOT_SIZE("1.G", "\"1.G\""), NOT_SIZE(".5G", "\".5G\""),
+		NOT_SIZE("1 GiB", "\"1 GiB\""), NOT_SIZE(" 1G", "\" 1G\""), NOT_SIZE("1G ", "\"1G \""), NOT_SIZE("1GiBs", "\"1GiBs\""),
+		NOT_SIZE("1e9", "\"1e9\""), NOT_SIZE("0x10", "\"0x10\""), NOT_SIZE("+1G", "\"+1G\""), NOT_SIZE("1P", "\"1P\""),
+		NOT_SIZE("1iB", "\"1iB\""), NOT_SIZE("1.5.5G", "\"1.5.5G\""), NOT_SIZE("abc", "\"abc\""), NOT_SIZE("1Gb2", "\"1Gb2\""),
+		NOT_SIZE("1bb", "\"1bb\""), NOT_SIZE("-", "\"-\""), NOT_SIZE("1,5G", "\"1,5G\""),
+		{"-1G", "\"-1G\" is not a size: sizes cannot be negative"},
+		{"-0", "\"-0\" is not a size: sizes cannot be negative"},
+		{"1.5", "\"1.5\" is not a size: a number of bytes must be whole"},
+		{"1.5B", "\"1.5B\" is not a size: a number of bytes must be whole"},
+		{"8388608T", "\"8388608T\" is too large"},
+		{"9223372036854775808", "\"9223372036854775808\" is too large"},
+		{"99999999999999999999999G", "\"99999999999999999999999G\" is too large"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t got = 42;
+		char *err = NULL;
+		const char *want = cases[i].err;
+		if (parse_size(cases[i].s, &got, &err) == 0)
+			fail_msg("%s: accepted as %lld", cases[i].s, (long long)got);
+		assert_int_equal(got, 42);
+		if (strcmp(err, want) != 0)
+			fail_msg("%s:\n  got  %s\n  want %s", cases[i].s, err, want);
+		free(err);
+	}
+	int64_t b;
+	assert_int_equal(parse_size(NULL, &b, NULL), -1);
+}
+
+static void test_parse_duration_good(void **state)
+{
+	(void)state;
+	static const struct { const char *s; int64_t want; } cases[] = {
+		{"24h", 86400}, {"90m", 5400}, {"1h30m", 5400}, {"2d", 172800}, {"45s", 45},
+		{"3600", 3600}, {"0", 0}, {"0h", 0}, {"1d2h3m4s", 93784}, {"1d 2h", 93600},
+		{"3h 5m", 11100}, {"1d 2h 3m 4s", 93784}, {"1h0m30s", 3630}, {"365d", 365 * 86400},
+		{"100000s", 100000}, {"1d30s", 86430},
+		{"9223372036854775807", INT64_MAX},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t got = -1;
+		char *err = NULL;
+		if (parse_duration(cases[i].s, &got, &err) != 0)
+			fail_msg("%s: %s", cases[i].s, err);
+		if (got != cases[i].want)
+			fail_msg("%s: got %lld, want %lld", cases[i].s, (long long)got, (long long)cases[i].want);
+	}
+}
+
+#define NOT_DUR(s, q) {s, q " is not a duration (e.g. 24h, 90m, 1h30m)"}
+
+static void test_parse_duration_bad(void **state)
+{
+	(void)state;
+	static const struct { const char *s, *err; } cases[] = {
+		NOT_DUR("", "\"\""), NOT_DUR("24 hours", "\"24 hours\""), NOT_DUR("1.5h", "\"1.5h\""), NOT_DUR("h", "\"h\""),
+		NOT_DUR("1h30", "\"1h30\""), NOT_DUR("30m1h", "\"30m1h\""), NOT_DUR("1h1h", "\"1h1h\""), NOT_DUR("1H", "\"1H\""),
+		NOT_DUR("1h ", "\"1h \""), NOT_DUR(" 1h", "\" 1h\""), NOT_DUR("1h  30m", "\"1h  30m\""), NOT_DUR("1w", "\"1w\""),
+		NOT_DUR("+1h", "\"+1h\""), NOT_DUR("1d 2 h", "\"1d 2 h\""), NOT_DUR("1 h", "\"1 h\""), NOT_DUR("24hours", "\"24hours\""),
+		NOT_DUR("1ms", "\"1ms\""), NOT_DUR("P1D", "\"P1D\""), NOT_DUR("-", "\"-\""), NOT_DUR("1h\n", "\"1h\\u000a\""),
+		{"-1h", "\"-1h\" is not a duration: durations cannot be negative"},
+		{"-30", "\"-30\" is not a duration: durations cannot be negative"},
+		{"99999999999999999999", "\"99999999999999999999\" is too long"},
+		{"106751991167301d", "\"106751991167301d\" is too long"},
+		{"106751991167300d99999h", "\"106751991167300d99999h\" is too long"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t got = 42;
+		char *err = NULL;
+		const char *want = cases[i].err;
+		if (parse_duration(cases[i].s, &got, &err) == 0)
+			fail_msg("%s: accepted as %lld", cases[i].s, (long long)got);
+		assert_int_equal(got, 42);
+		if (strcmp(err, want) != 0)
+			fail_msg("%s:\n  got  %s\n  want %s", cases[i].s, err, want);
+		free(err);
+	}
+	int64_t s;
+	assert_int_equal(parse_duration(NULL, &s, NULL), -1);
+}
+
+static void test_format_duration(void **state)
+{
+	(void)state;
+	static const struct { int64_t s; const char *want; } cases[] = {
+		{0, "0s"}, {1, "1s"}, {45, "45s"}, {59, "59s"}, {60, "1m"}, {90, "1m 30s"}, {3599, "59m 59s"},
+		{3600, "1h"}, {3660, "1h 1m"}, {3661, "1h 1m"}, {3630, "1h"}, {11100, "3h 5m"},
+		{86400, "1d"}, {86460, "1d"}, {93600, "1d 2h"}, {93784, "1d 2h"}, {172799, "1d 23h"},
+		{365 * 86400, "365d"}, {-90, "-1m 30s"}, {-86400, "-1d"},
+		{INT64_MAX, "106751991167300d 15h"}, {INT64_MIN, "-106751991167300d 15h"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		format_duration(buf, sizeof buf, cases[i].s);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%lld: got \"%s\", want \"%s\"", (long long)cases[i].s, buf, cases[i].want);
+	}
+	/* A short buffer gets a cut, terminated string; none at all is left alone. */
+	char small[4] = "xxx";
+	format_duration(small, sizeof small, 93600);
+	assert_string_equal(small, "1d ");
+	format_duration(small, 0, 93600);
+	assert_string_equal(small, "1d ");
+	format_duration(NULL, 0, 1);
+
+	/* What it writes reads back (two units are exact for these). */
+	static const int64_t round[] = {45, 90, 3600, 5400, 93600, 86400 * 3 + 3600 * 5, 7 * 60 + 3};
+	for (size_t i = 0; i < sizeof round / sizeof round[0]; i++) {
+		int64_t back = -1;
+		format_duration(buf, sizeof buf, round[i]);
+		assert_int_equal(parse_duration(buf, &back, NULL), 0);
+		assert_int_equal(back, round[i]);
+	}
+}
+
+/* ---- what jobs ask of the policy ---- */
+
+static void test_dataset_allowed(void **state)
+{
+	(void)state;
+	char *path = repo_path("docs/examples/policy.json");
+	struct policy p;
+	char *err = NULL;
+	if (policy_load_file(path, &p, &err) != 0)
+		fail_msg("%s", err);
+
+	const struct policy_dataset *ct = policy_dataset_find(&p, "ct-2018");
+	const struct policy_dataset *mri = policy_dataset_find(&p, "mri-open");
+	const struct policy_dataset *gen = policy_dataset_find(&p, "genomics-restricted");
+	const char *const staff_onc[] = {"staff", "oncology"};
+	const char *const genomics[] = {"genomics"};
+	const char *const nearly[] = {"Oncology", "oncology2", "onc"};
+
+	assert_true(policy_dataset_allowed(ct, staff_onc, 2));
+	assert_false(policy_dataset_allowed(ct, staff_onc, 1));     /* only "staff" counted */
+	assert_false(policy_dataset_allowed(ct, genomics, 1));
+	assert_false(policy_dataset_allowed(ct, nearly, 3));
+	assert_false(policy_dataset_allowed(ct, NULL, 0));
+	assert_true(policy_dataset_allowed(gen, genomics, 1));
+	assert_false(policy_dataset_allowed(gen, staff_onc, 2));
+	/* No groups: everyone, even an account in no group. */
+	assert_true(policy_dataset_allowed(mri, NULL, 0));
+	assert_true(policy_dataset_allowed(mri, genomics, 1));
+	assert_false(policy_dataset_allowed(NULL, staff_onc, 2));
+	policy_clear(&p);
+	free(path);
+}
+
+static void test_registry_allowed(void **state)
+{
+	(void)state;
+	struct policy p;
+	parse_ok(base_policy, NULL, &p);        /* ["127.0.0.1:5000"] */
+	assert_true(policy_registry_allowed(&p, "127.0.0.1:5000"));
+	assert_false(policy_registry_allowed(&p, "127.0.0.1"));
+	assert_false(policy_registry_allowed(&p, "127.0.0.1:50000"));
+	assert_false(policy_registry_allowed(&p, "127.0.0.1:500"));
+	assert_false(policy_registry_allowed(&p, "x127.0.0.1:5000"));
+	assert_false(policy_registry_allowed(&p, "127.0.0.1:5000.evil.org"));
+	assert_false(policy_registry_allowed(&p, "docker.io"));
+	assert_false(policy_registry_allowed(&p, ""));
+	assert_false(policy_registry_allowed(&p, NULL));
+	policy_clear(&p);
+
+	char *json = changed(&(struct change){"registries", "[\"docker.io\", \"Registry.Example.org\"]", NULL});
+	parse_ok(json, NULL, &p);
+	assert_true(policy_registry_allowed(&p, "docker.io"));
+	assert_true(policy_registry_allowed(&p, "index.docker.io"));
+	assert_false(policy_registry_allowed(&p, "registry-1.docker.io"));
+	assert_true(policy_registry_allowed(&p, "registry.example.org"));
+	assert_true(policy_registry_allowed(&p, "REGISTRY.example.org"));     /* DNS ignores case */
+	assert_false(policy_registry_allowed(&p, "registry.example.org:443"));
+	assert_false(policy_registry_allowed(&p, "example.org"));
+	policy_clear(&p);
+	free(json);
+
+	/* No list: any registry. */
+	json = changed(&(struct change){"registries", NULL, NULL});
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.n_registries, 0);
+	assert_true(policy_registry_allowed(&p, "docker.io"));
+	assert_true(policy_registry_allowed(&p, "ghcr.io"));
+	assert_true(policy_registry_allowed(&p, "127.0.0.1:5000"));
+	policy_clear(&p);
+	free(json);
+}
+
+static void test_results_source(void **state)
+{
+	(void)state;
+	static const struct { const char *tmpl, *user, *want; } cases[] = {
+		{"/srv/glovebox/results/{user}", "alice", "/srv/glovebox/results/alice"},
+		{"/srv/{user}/results/{user}-out", "bob", "/srv/bob/results/bob-out"},
+		{"/srv/{user}{user}", "c", "/srv/cc"},
+		{"/srv/shared", "alice", "/srv/shared"},
+		{"/srv/{user}", "", "/srv/"},
+		{"/srv/{user}", NULL, "/srv/"},
+		{"/srv/{user}", "{user}", "/srv/{user}"},      /* replaced once, not again */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct policy p = {.results_source = (char *)cases[i].tmpl};
+		char *got = policy_results_source(&p, cases[i].user);
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
+/* ---- files ---- */
+
+struct tmp {
+	char dir[64];
+};
+
+static void write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(path);
+}
+
+static int tmp_setup(void **state)
+{
+	struct tmp *t = xcalloc(1, sizeof *t);
+	strcpy(t->dir, "/tmp/gb-policy-XXXXXX");
+	if (!mkdtemp(t->dir))
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static int tmp_teardown(void **state)
+{
+	struct tmp *t = *state;
+	char *cmd = xasprintf("rm -rf '%s'", t->dir);
+	int rc = system(cmd);
+	free(cmd);
+	free(t);
+	return rc == 0 ? 0 : -1;
+}
+
+/* A policy in dir whose terms.file is name. */
+static char *policy_naming(const char *dir, const char *name)
+{
+	char *v = xasprintf("{\"file\": \"%s\", \"version\": \"1\"}", name);
+	char *json = changed(&(struct change){"terms", v, NULL});
+	write_file(dir, "policy.json", json, strlen(json));
+	free(json);
+	free(v);
+	return xasprintf("%s/policy.json", dir);
+}
+
+static void expect_load_error(const char *path, const char *want)
+{
+	struct policy p;
+	char *err = NULL;
+	memset(&p, 0xa5, sizeof p);
+	if (policy_load_file(path, &p, &err) == 0)
+		fail_msg("%s: loaded, want %s", path, want);
+	if (!err || strcmp(err, want) != 0)
+		fail_msg("%s:\n  got  %s\n  want %s", path, err ? err : "(null)", want);
+	assert_null(p.classes);
+	assert_null(p.origin);
+	assert_null(p.terms_text);
+	free(err);
+}
+
+static void test_load_missing_terms(void **state)
+{
+	(void)state;
+	char *path = repo_path("tests/fixtures/policy/missing-terms.json");
+	char *terms = repo_path("tests/fixtures/policy/no-such-terms.md");
+	char *want = xasprintf("%s: terms.file: cannot read %s: No such file or directory", path, terms);
+	expect_load_error(path, want);
+	free(want);
+	free(terms);
+	free(path);
+}
+
+static void test_load_fixture_terms(void **state)
+{
+	(void)state;
+	char *path = repo_path("tests/fixtures/policy/good-minimal.json");
+	struct policy p;
+	char *err = NULL;
+	if (policy_load_file(path, &p, &err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(p.origin, path);
+	assert_string_equal(p.terms_text, "# Test terms\n\nUse the data only for the purpose you state.\n");
+	policy_clear(&p);
+	free(path);
+}
+
+static void test_load_errors(void **state)
+{
+	struct tmp *t = *state;
+	char *want, *path;
+
+	expect_load_error("/nonexistent/glovebox/policy.json",
+	                  "cannot read /nonexistent/glovebox/policy.json: No such file or directory");
+	want = xasprintf("cannot read %s: not a regular file", t->dir);
+	expect_load_error(t->dir, want);
+	free(want);
+
+	/* Parse errors name the file. */
+	char *bad = repo_path("tests/fixtures/policy/bad-gpu-max-cpus.json");
+	want = xasprintf("%s: classes.gpu.max_cpus: must be at least cpus (4)", bad);
+	expect_load_error(bad, want);
+	free(want);
+	free(bad);
+
+	/* The policy's cap: 1 MiB exactly is read, one byte more is not. */
+	size_t cap = (size_t)1 << 20, blen = strlen(base_policy);
+	char *big = xmalloc(cap + 1);
+	memcpy(big, base_policy, blen);
+	memset(big + blen, ' ', cap + 1 - blen);
+	write_file(t->dir, "terms.md", "terms\n", 6);
+	write_file(t->dir, "policy.json", big, cap);
+	path = xasprintf("%s/policy.json", t->dir);
+	struct policy p;
+	char *err = NULL;
+	if (policy_load_file(path, &p, &err) != 0)
+		fail_msg("%s", err);
+	policy_clear(&p);
+	write_file(t->dir, "policy.json", big, cap + 1);
+	want = xasprintf("%s is larger than 1 MiB", path);
+	expect_load_error(path, want);
+	free(want);
+	free(path);
+	free(big);
+}
+
+static void test_load_bad_terms(void **state)
+{
+	struct tmp *t = *state;
+	static const struct { const char *data; size_t len; const char *why; } cases[] = {
+		{"", 0, "is empty"},
+		{" \n\t\r\n", 5, "is empty"},
+		{"# Terms\ncaf\xe9\n", 13, "is not valid UTF-8 (line 2); save it as UTF-8"},
+		{"ok\n\xc0\xaf\n", 6, "is not valid UTF-8 (line 2); save it as UTF-8"},          /* overlong '/' */
+		{"ok\nok\n\xed\xa0\x80\n", 10, "is not valid UTF-8 (line 3); save it as UTF-8"},  /* surrogate */
+		{"\xf4\x90\x80\x80", 4, "is not valid UTF-8 (line 1); save it as UTF-8"},         /* > U+10FFFF */
+		{"cut \xe2\x82", 6, "is not valid UTF-8 (line 1); save it as UTF-8"},
+		{"a\nb\0c\n", 6, "contains a NUL byte (line 2); is it a text file?"},
+	};
+	char *terms = xasprintf("%s/terms.md", t->dir);
+	char *path = policy_naming(t->dir, "terms.md");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		write_file(t->dir, "terms.md", cases[i].data, cases[i].len);
+		char *want = xasprintf("%s: terms.file: %s %s", path, terms, cases[i].why);
+		expect_load_error(path, want);
+		free(want);
+	}
+
+	/* Valid UTF-8 of every length is fine, and the text is kept byte for byte. */
+	static const char good[] = "# Terms\n\nna\xc3\xafve caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92\r\n";
+	write_file(t->dir, "terms.md", good, sizeof good - 1);
+	struct policy p;
+	char *err = NULL;
+	if (policy_load_file(path, &p, &err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(p.terms_text, good);
+	policy_clear(&p);
+
+	/* The terms' cap: 1000 KiB. */
+	size_t cap = (size_t)1000 << 10;
+	char *big = xmalloc(cap + 1);
+	memset(big, 'x', cap + 1);
+	write_file(t->dir, "terms.md", big, cap);
+	if (policy_load_file(path, &p, &err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(strlen(p.terms_text), cap);
+	policy_clear(&p);
+	write_file(t->dir, "terms.md", big, cap + 1);
+	char *want = xasprintf("%s: terms.file: %s is larger than 1000 KiB", path, terms);
+	expect_load_error(path, want);
+	free(want);
+	free(big);
+
+	/* A directory is not terms. */
+	free(path);
+	path = policy_naming(t->dir, ".");
+	want = xasprintf("%s: terms.file: cannot read %s/.: not a regular file", path, t->dir);
+	expect_load_error(path, want);
+	free(want);
+	free(path);
+	free(terms);
+}
+
+/* A policy named without a directory finds its terms in the current directory. */
+static void test_load_relative(void **state)
+{
+	struct tmp *t = *state;
+	char cwd[4096];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	char *path = policy_naming(t->dir, "terms.md");
+	write_file(t->dir, "terms.md", "terms\n", 6);
+	assert_int_equal(chdir(t->dir), 0);
+	struct policy p;
+	char *err = NULL;
+	int rc = policy_load_file("policy.json", &p, &err);
+	assert_int_equal(chdir(cwd), 0);
+	if (rc != 0)
+		fail_msg("%s", err);
+	assert_string_equal(p.origin, "policy.json");
+	assert_string_equal(p.terms_file, "terms.md");
+	assert_string_equal(p.terms_text, "terms\n");
+	policy_clear(&p);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_parses),
+		cmocka_unit_test(test_load_example_file),
+		cmocka_unit_test(test_minimal_defaults),
+		cmocka_unit_test(test_order_is_the_files),
+		cmocka_unit_test(test_base_policy_is_valid),
+		cmocka_unit_test(test_every_rule),
+		cmocka_unit_test(test_inline_cases),
+		cmocka_unit_test(test_bad_fixtures),
+		cmocka_unit_test(test_good_registries),
+		cmocka_unit_test(test_paths_are_cleaned),
+		cmocka_unit_test(test_researcher_logs),
+		cmocka_unit_test(test_terms_file_resolution),
+		cmocka_unit_test(test_parse_size_good),
+		cmocka_unit_test(test_parse_size_bad),
+		cmocka_unit_test(test_parse_duration_good),
+		cmocka_unit_test(test_parse_duration_bad),
+		cmocka_unit_test(test_format_duration),
+		cmocka_unit_test(test_dataset_allowed),
+		cmocka_unit_test(test_registry_allowed),
+		cmocka_unit_test(test_results_source),
+		cmocka_unit_test(test_load_missing_terms),
+		cmocka_unit_test(test_load_fixture_terms),
+		cmocka_unit_test_setup_teardown(test_load_errors, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_load_bad_terms, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_load_relative, tmp_setup, tmp_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
