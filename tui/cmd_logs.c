@@ -1,0 +1,403 @@
+/* glovebox logs: a job's logs, decoded and sanitised, as much of them as the policy shows the
+ * caller (docs/logs.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/identity.h"
+#include "api/logstream.h"
+#include "api/roles.h"
+#include "api/store.h"
+#include "api/xalloc.h"
+#include "tui/cli.h"
+#include "widgets/sanitize.h"
+
+#define POLICY_DEFAULT "/etc/glovebox/policy.json"
+
+static const char logs_usage[] =
+	"usage: glovebox logs NAME [--follow] [--tail N] [--timestamps]\n"
+	"\n"
+	"Prints the logs of the job NAME (a service name, its ID or a unique start of the ID):\n"
+	"its standard output to standard output and its standard error to standard error.\n"
+	"Every line is sanitised: escape sequences and other control characters are shown as\n"
+	"visible tokens (^[ , <U+202E>), never passed to the terminal; a line longer than\n"
+	"64 KiB is cut and says how many bytes were cut.\n"
+	"\n"
+	"  -f, --follow       keep printing new lines until Ctrl-C or the job is removed\n"
+	"  -n, --tail N       only the last N lines of the past (N >= 0, or \"all\": the default)\n"
+	"  -t, --timestamps   put the engine's time (RFC 3339, UTC) before each line\n"
+	"\n"
+	"Researchers read only their own jobs, and the policy (researcher_logs) may show them\n"
+	"only the last 100 lines or none; admins (root and the policy's admin_group) read\n"
+	"every job's full logs.\n";
+
+/* Set by SIGINT and SIGTERM; the handler can reach nothing else. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* ---- The policy, or none ---- */
+
+struct swarm_policy {
+	int pending;
+	bool unreachable;
+	char *error;
+	struct config_list policies, terms;
+};
+
+static void take_configs(struct swarm_policy *sp, struct config_list *dst,
+                         const struct config_list *l, const char *error, bool unreachable)
+{
+	sp->pending--;
+	if (error) {
+		if (!sp->error)
+			sp->error = xstrdup(error);
+		sp->unreachable |= unreachable;
+		return;
+	}
+	/* The list is borrowed: move its items. */
+	dst->v = xcalloc(l->n + 1, sizeof *dst->v);
+	dst->n = l->n;
+	if (l->n)
+		memcpy(dst->v, l->v, l->n * sizeof *l->v);
+	((struct config_list *)l)->n = 0;
+}
+
+static void on_policies(void *ud, const struct config_list *l, const char *error, bool unreachable)
+{
+	struct swarm_policy *sp = ud;
+	take_configs(sp, &sp->policies, l, error, unreachable);
+}
+
+static void on_terms(void *ud, const struct config_list *l, const char *error, bool unreachable)
+{
+	struct swarm_policy *sp = ud;
+	take_configs(sp, &sp->terms, l, error, unreachable);
+}
+
+/* The newest policy published in the swarm, else /etc/glovebox/policy.json (*file is then
+ * set). Returns 0, 1 when there is neither, or an exit code after printing the error. */
+static int swarm_or_default_policy(struct cli *cli, struct policy *out, const char **file)
+{
+	struct swarm_policy sp = {.pending = 2};
+	configs_list(cli->engine, "glovebox.policy", NULL, on_policies, &sp);
+	configs_list(cli->engine, "glovebox.terms", NULL, on_terms, &sp);
+	while (sp.pending > 0)
+		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
+			break;
+	int rc;
+	char *err = NULL;
+	if (sp.error) {
+		cli_error("cannot read the policy published in the swarm: %s", sp.error);
+		rc = sp.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+	} else if ((rc = policy_from_configs(&sp.policies, &sp.terms, out, &err)) < 0) {
+		cli_error("%s", err);
+		rc = GB_EXIT_ERROR;
+	} else if (rc == 1 && access(POLICY_DEFAULT, F_OK) == 0) {
+		*file = POLICY_DEFAULT;
+		rc = policy_load_file(POLICY_DEFAULT, out, &err) == 0 ? 0 : GB_EXIT_USAGE;
+		if (rc)
+			cli_error("%s", err);
+	}
+	free(err);
+	free(sp.error);
+	config_list_clear(&sp.policies);
+	config_list_clear(&sp.terms);
+	return rc;
+}
+
+/* As cli_policy() finds it, except that having none at all is not an error here: without a
+ * policy there is no rule to apply beyond ownership (logs_authorize()). *file is set when the
+ * policy came from a file (--policy, $GLOVEBOX_POLICY, /etc/glovebox/policy.json).
+ * Returns 0 with *out filled, 1 when there is none, or an exit code after printing the error. */
+static int logs_policy(struct cli *cli, struct policy *out, const char **file)
+{
+	*file = cli->policy_path;
+	if (!*file && getenv("GLOVEBOX_POLICY") && *getenv("GLOVEBOX_POLICY"))
+		*file = getenv("GLOVEBOX_POLICY");
+	return *file ? cli_policy(cli, out) : swarm_or_default_policy(cli, out, file);
+}
+
+/* ---- Finding the job ---- */
+
+struct found {
+	bool done, unreachable, not_found;
+	char *error;
+	struct service svc;         /* the fields logs need, owned */
+};
+
+static void on_resolved(void *ud, const struct service *s, const char *error, bool not_found,
+                        bool unreachable)
+{
+	struct found *f = ud;
+	f->done = true;
+	f->not_found = not_found;
+	f->unreachable = unreachable;
+	if (!s) {
+		f->error = xstrdup(error);
+		return;
+	}
+	f->svc.id = xstrdup(s->id);
+	f->svc.name = xstrdup(s->name);
+	f->svc.tty = s->tty;
+	/* Only the owner label matters here. */
+	const char *owner = labels_get(&s->labels, "glovebox.owner");
+	if (owner) {
+		f->svc.labels.v = xcalloc(1, sizeof *f->svc.labels.v);
+		f->svc.labels.v[0].key = xstrdup("glovebox.owner");
+		f->svc.labels.v[0].value = xstrdup(owner);
+		f->svc.labels.n = 1;
+	}
+}
+
+/* ---- Printing ---- */
+
+struct out {
+	int flags;                  /* sanitize() flags */
+	bool ascii, timestamps;
+	bool done, write_failed;
+	int write_errno;
+	struct logs_end end;        /* error copied */
+	char *end_error;
+};
+
+static void note_write(struct out *o, FILE *f)
+{
+	if (!o->write_failed && ferror(f)) {
+		o->write_failed = true;
+		o->write_errno = errno;
+	}
+}
+
+static void on_line(void *ud, const struct log_line *l)
+{
+	struct out *o = ud;
+	if (o->write_failed)
+		return;
+	char *text = sanitize(l->text, l->len, o->flags);
+	if (l->stream == LOG_ENGINE) {
+		/* Not the job's output: the engine could not read (part of) the logs. */
+		fflush(stdout);
+		cli_error("engine: %s", text);
+		free(text);
+		return;
+	}
+	FILE *f = l->stream == LOG_STDERR ? stderr : stdout;
+	if (f == stderr)
+		fflush(stdout);
+	if (o->timestamps) {
+		char ts[48];
+		if (l->ts_ns > 0)
+			log_format_time(ts, sizeof ts, l->ts_ns);
+		else
+			snprintf(ts, sizeof ts, "%-30s", "-");
+		fputs(ts, f);
+		fputc(' ', f);
+	}
+	fputs(text, f);
+	if (l->cut > 0) {
+		char mark[64];
+		log_cut_marker(mark, sizeof mark, l->cut, o->ascii);
+		fputs(mark, f);
+	}
+	fputc('\n', f);
+	free(text);
+	note_write(o, f);
+}
+
+static void on_end(void *ud, const struct logs_end *end)
+{
+	struct out *o = ud;
+	o->done = true;
+	o->end = *end;
+	o->end_error = xstrdup(end->error);
+	o->end.error = o->end_error;
+}
+
+/* Run the stream until it ends, the user interrupts, or stdout goes away. */
+static int stream_logs(struct cli *cli, const struct service *svc, const struct logs_request *req,
+                       bool timestamps)
+{
+	struct out o = {
+		.flags = SAN_KEEP_TAB | (locale_is_utf8() ? 0 : SAN_ASCII),
+		.ascii = !locale_is_utf8(),
+		.timestamps = timestamps,
+	};
+	struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term, old_pipe;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	/* A reader that went away is an EPIPE on write, not a signal that kills us mid-line. */
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
+
+	interrupted = 0;
+	struct logs_stream *ls = logs_stream_open(cli->engine, svc, req, on_line, on_end, &o);
+	while (!o.done && !interrupted && !o.write_failed) {
+		if (engine_poll(cli->engine, NULL, 0, 500) != 0)
+			break;
+		/* Lines reach a pipe as they arrive, not when a buffer fills. */
+		fflush(stdout);
+		note_write(&o, stdout);
+	}
+	logs_stream_free(&ls);
+	fflush(stdout);
+	note_write(&o, stdout);
+
+	int rc = GB_EXIT_OK;
+	if (o.write_failed) {
+		/* EPIPE: the reader (head, a closed less) has what it wanted. */
+		if (o.write_errno != EPIPE) {
+			cli_error("cannot write the logs: %s", strerror(o.write_errno));
+			rc = GB_EXIT_ERROR;
+		}
+	} else if (interrupted) {
+		rc = GB_EXIT_OK;
+	} else if (o.end.removed) {
+		cli_error("the job was removed");
+	} else if (o.end.error) {
+		char *msg = sanitize_str(o.end.error, o.flags);
+		cli_error("%s", msg);
+		free(msg);
+		rc = o.end.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+	} else if (!o.done) {
+		cli_error("the connection to the engine failed");
+		rc = GB_EXIT_ERROR;
+	}
+	free(o.end_error);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	return rc;
+}
+
+/* Declared here until tui/cli.h lists it with the other commands. */
+int cmd_logs(struct cli *cli, int argc, char **argv);
+
+static int parse_tail(const char *s, long *tail)
+{
+	if (strcmp(s, "all") == 0) {
+		*tail = -1;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || v < 0)
+		return -1;
+	*tail = v;
+	return 0;
+}
+
+int cmd_logs(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"follow", no_argument, NULL, 'f'},
+		{"tail", required_argument, NULL, 'n'},
+		{"timestamps", no_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct logs_request req = {.tail = -1};
+	bool timestamps = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "fn:th", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': req.follow = true; break;
+		case 't': timestamps = true; break;
+		case 'n':
+			if (parse_tail(optarg, &req.tail) != 0) {
+				char *a = sanitize_str(optarg, 0);
+				cli_error("--tail takes a number of lines (0 or more) or \"all\", not \"%s\"", a);
+				free(a);
+				return GB_EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(logs_usage, stdout); return GB_EXIT_OK;
+		default: fputs(logs_usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || !*argv[optind]) {
+		cli_error("logs takes one job name or ID (glovebox logs --help)");
+		return GB_EXIT_USAGE;
+	}
+	/* Ask for timestamps only when they are shown: in a raw (TTY) stream the engine also puts
+	 * them inside lines longer than 16 KiB, where they cannot be told from text. */
+	req.timestamps = timestamps;
+	const char *name = argv[optind];
+	char *shown = sanitize_str(name, 0);
+
+	struct whoami me = {0};
+	struct policy pol = {0};
+	struct found f = {0};
+	bool have_policy = false;
+	const char *file = NULL;
+	char *err = NULL, *untrusted = NULL;
+	int rc;
+	if (whoami_current(&me, &err) != 0) {
+		cli_error("%s", err);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+	if ((rc = cli_connect_negotiated(cli)) != 0)
+		goto out;
+	rc = logs_policy(cli, &pol, &file);
+	if (rc == 1) {
+		rc = 0;   /* no policy: no rule to apply but ownership */
+	} else if (rc != 0) {
+		goto out;
+	} else {
+		have_policy = true;
+	}
+	/* Roles as everywhere in glovebox (roles.h): root, or the admin_group of a policy from the
+	 * swarm or from a file only root can change. */
+	const char *group = have_policy ? policy_admin_group(&pol, file, &untrusted) : NULL;
+	bool admin = role_of(&me, group) == ROLE_ADMIN;
+	/* A file others can change must not say how much researchers see either. */
+	if (!admin && untrusted) {
+		char *why = sanitize_str(untrusted, 0);
+		cli_error("the policy file cannot decide who reads which logs, because accounts other "
+		          "than root can change it: %s; use the policy published in the swarm", why);
+		free(why);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+
+	logs_resolve(cli->engine, name, on_resolved, &f);
+	cli_wait(cli, &f.done, NULL);
+	if (!f.done || f.error) {
+		cli_error("%s: %s", shown, f.error ? f.error : "the engine did not answer");
+		rc = f.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+		goto out;
+	}
+	if (logs_authorize(have_policy ? &pol : NULL, admin, me.user, &f.svc, &req, &err) != 0) {
+		cli_error("%s: %s", shown, err);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+	if (req.capped)
+		cli_error("the policy shows researchers only the last %d lines of a job's past logs",
+		          LOGS_TAIL_LINES);
+	rc = stream_logs(cli, &f.svc, &req, timestamps);
+out:
+	free(err);
+	free(untrusted);
+	free(f.error);
+	free(f.svc.id);
+	free(f.svc.name);
+	labels_clear(&f.svc.labels);
+	policy_clear(&pol);
+	whoami_clear(&me);
+	free(shown);
+	cli_close(cli);
+	return rc;
+}
