@@ -1,0 +1,1005 @@
+/* glovebox rm, scale, node, reap and audit: acting on jobs and nodes by role, each action
+ * on record in the swarm's audit log; and who runs glovebox, shared with ls, ps and nodes. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/actions.h"
+#include "api/attention.h"
+#include "api/audit.h"
+#include "api/cluster.h"
+#include "api/xalloc.h"
+#include "tui/cmd_admin.h"
+#include "widgets/sanitize.h"
+
+/* ---- shared ---- */
+
+static int san_flags(void)
+{
+	return locale_is_utf8() ? 0 : SAN_ASCII;
+}
+
+void put_sanitised(FILE *f, const char *prefix, const char *s)
+{
+	char *clean = sanitize_str(s, san_flags());
+	fprintf(f, "%s%s\n", prefix, clean);
+	free(clean);
+}
+
+/* cli_error() for text that came from the engine or a user. */
+static void error_sanitised(const char *prefix, const char *s)
+{
+	put_sanitised(stderr, prefix, s);
+}
+
+int who_establish(struct cli *cli, struct who *w)
+{
+	char *err = NULL;
+	memset(w, 0, sizeof *w);
+	if (whoami_current(&w->me, &err) != 0) {
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_ERROR;
+	}
+	w->actor.user = w->me.user;
+	w->actor.role = role_of(&w->me, NULL);
+	if (w->actor.role == ROLE_ADMIN)   /* root */
+		return 0;
+
+	int rc = cli_policy(cli, &w->pol);
+	if (rc == GB_EXIT_UNREACHABLE)
+		return rc;
+	if (rc != 0) {
+		cli_error("without a policy glovebox cannot tell who the admins are: you act as a researcher, on your own jobs only");
+		return 0;
+	}
+	w->have_policy = true;
+	/* Where the policy came from: the swarm, or a file. */
+	const char *path = cli->policy_path;
+	const char *env = getenv("GLOVEBOX_POLICY");
+	if (!path && env && *env)
+		path = env;
+	if (!path && w->pol.origin && strncmp(w->pol.origin, "swarm config ", 13) != 0)
+		path = w->pol.origin;
+	char *why = NULL;
+	w->admin_group = policy_admin_group(&w->pol, path, &why);
+	if (!w->admin_group) {
+		if (why && role_of(&w->me, w->pol.admin_group) == ROLE_ADMIN) {
+			char *msg = xasprintf("glovebox: the policy %s does not make you an admin: %s; admin rights come "
+			                      "only from the policy published in the swarm or a file only root can change",
+			                      path, why);
+			error_sanitised("", msg);
+			free(msg);
+		}
+		free(why);
+		return 0;
+	}
+	w->actor.role = role_of(&w->me, w->admin_group);
+	return 0;
+}
+
+void who_clear(struct who *w)
+{
+	if (w->have_policy)
+		policy_clear(&w->pol);
+	whoami_clear(&w->me);
+	memset(w, 0, sizeof *w);
+}
+
+/* "only admins (members of group glovebox-admins) may ..." */
+static int denied(const struct who *w, const char *what)
+{
+	if (w->admin_group) {
+		char *msg = xasprintf("glovebox: only admins (root and members of group %s) may %s", w->admin_group, what);
+		error_sanitised("", msg);
+		free(msg);
+	} else {
+		cli_error("only admins may %s, and without a trusted policy only root is one", what);
+	}
+	return GB_EXIT_DENIED;
+}
+
+int cli_cluster(struct cli *cli, bool inspect, struct cluster **out)
+{
+	struct cluster *cl = cluster_new(cli->engine);
+	cluster_refresh(cl);
+	engine_run(cli->engine);
+	if (!cluster_error(cl) && inspect) {
+		cluster_sample(cl, false);
+		engine_run(cli->engine);
+	}
+	if (cluster_error(cl)) {
+		error_sanitised("glovebox: ", cluster_error(cl));
+		int rc = cluster_unreachable(cl) ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+		cluster_free(&cl);
+		return rc;
+	}
+	*out = cl;
+	return 0;
+}
+
+const struct job *job_find(const struct job_list *jobs, const char *name, char **err)
+{
+	for (size_t i = 0; i < jobs->n; i++)
+		if (jobs->v[i].name && strcmp(jobs->v[i].name, name) == 0)
+			return &jobs->v[i];
+	for (size_t i = 0; i < jobs->n; i++)
+		if (jobs->v[i].id && strcmp(jobs->v[i].id, name) == 0)
+			return &jobs->v[i];
+	const struct job *found = NULL;
+	size_t len = strlen(name);
+	for (size_t i = 0; len > 0 && i < jobs->n; i++) {
+		if (!jobs->v[i].id || strncmp(jobs->v[i].id, name, len) != 0)
+			continue;
+		if (found) {
+			*err = xasprintf("\"%s\" is the start of more than one job's ID: give more of it, or the name", name);
+			return NULL;
+		}
+		found = &jobs->v[i];
+	}
+	if (!found)
+		*err = xasprintf("no job named \"%s\"", name);
+	return found;
+}
+
+void table_print(const char *const *headers, const size_t *max_width, size_t ncols,
+                 char *const *cells, size_t nrows, bool tty)
+{
+	bool ascii = san_flags() & SAN_ASCII;
+	size_t *width = xcalloc(ncols, sizeof *width);
+	for (size_t c = 0; c < ncols; c++)
+		width[c] = strlen(headers[c]);
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++) {
+			size_t w = text_width(cells[r * ncols + c]);
+			if (max_width && max_width[c] && w > max_width[c])
+				w = max_width[c];
+			if (w > width[c])
+				width[c] = w;
+		}
+	size_t last_cols = 0;
+	if (tty) {
+		struct winsize ws;
+		size_t used = 0;
+		for (size_t c = 0; c + 1 < ncols; c++)
+			used += width[c] + 2;
+		size_t cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+		last_cols = cols > used + 8 ? cols - used : 8;
+	}
+	size_t bufsz = 256;
+	char *buf = xmalloc(bufsz);
+	for (size_t r = 0; r <= nrows; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			const char *s = r == 0 ? headers[c] : cells[(r - 1) * ncols + c];
+			bool last = c + 1 == ncols;
+			size_t w = last ? (last_cols ? last_cols : text_width(s)) : width[c];
+			if (bufsz < w * 4 + 8) {
+				bufsz = w * 4 + 8;
+				buf = xrealloc(buf, bufsz);
+			}
+			text_fit(buf, bufsz, s, w, !last, ascii);
+			fputs(buf, stdout);
+			if (!last)
+				fputs("  ", stdout);
+		}
+		fputc('\n', stdout);
+	}
+	free(buf);
+	free(width);
+}
+
+void json_print(json_t *j)
+{
+	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | (isatty(STDOUT_FILENO) ? JSON_ENSURE_ASCII : 0);
+	char *text = json_dumps(j, flags);
+	json_decref(j);
+	if (!text)
+		abort();   /* only on out-of-memory */
+	puts(text);
+	free(text);
+}
+
+static void iso_time(int64_t t, char buf[static 21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* json_string() refuses text that is not UTF-8: show such values with U+FFFD instead. */
+static json_t *jstr(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *fixed = sanitize_str(s, SAN_KEEP_TAB | SAN_KEEP_NEWLINE);
+	j = json_string(fixed);
+	free(fixed);
+	return j ? j : json_null();
+}
+
+/* A line from the terminal, without its newline; NULL at end of input. */
+static char *read_line(const char *prompt)
+{
+	fputs(prompt, stderr);
+	fflush(stderr);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+static bool confirmed(const char *prompt)
+{
+	char *answer = read_line(prompt);
+	bool yes = answer && (strcmp(answer, "y") == 0 || strcmp(answer, "yes") == 0);
+	free(answer);
+	return yes;
+}
+
+/* A reason: checked when given; asked for on a terminal when required and missing. Returns 0
+ * with *out (borrowed or owned in *owned), or an exit code after saying why. */
+static int get_reason(const char *given, bool required, const char *what, const char **out, char **owned)
+{
+	char *err = NULL;
+	*out = given;
+	if (!given && required) {
+		if (!isatty(STDIN_FILENO)) {
+			cli_error("%s needs --reason TEXT: it is recorded in the audit log", what);
+			return GB_EXIT_USAGE;
+		}
+		*owned = read_line("Reason (recorded in the audit log): ");
+		*out = *owned;
+		if (!*out) {
+			cli_error("no reason given: nothing was done");
+			return GB_EXIT_USAGE;
+		}
+	}
+	if (*out && audit_reason_check(*out, &err) != 0) {
+		cli_error("--reason: %s", err);
+		free(err);
+		return GB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void record_init(struct audit_record *r, const struct who *w, enum audit_action act,
+                        const char *target, const char *target_id, const char *owner, const char *reason)
+{
+	char host[256] = "unknown";
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "unknown");
+	host[sizeof host - 1] = '\0';
+	*r = (struct audit_record){
+		.who = xstrdup(w->me.user),
+		.action = act,
+		.target = xstrdup(target),
+		.target_id = xstrdup(target_id),
+		.owner = xstrdup(owner),
+		.reason = xstrdup(reason),
+		.time = (int64_t)time(NULL),
+		.host = xstrdup(host),
+		.glovebox_version = xstrdup(GLOVEBOX_VERSION),
+	};
+}
+
+/* ---- running an action to its end ---- */
+
+struct outcome {
+	bool ok, unreachable, not_found;
+	char *error, *warning, *audit, *detail;
+};
+
+static void outcome_clear(struct outcome *o)
+{
+	free(o->error);
+	free(o->warning);
+	free(o->audit);
+	free(o->detail);
+	memset(o, 0, sizeof *o);
+}
+
+static void on_progress(void *ud, const char *step)
+{
+	(void)ud;
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "glovebox: %s...\n", step);
+}
+
+static void on_done(void *ud, const struct action_result *r)
+{
+	struct outcome *o = ud;
+	o->ok = r->ok;
+	o->unreachable = r->unreachable;
+	o->not_found = r->not_found;
+	o->error = xstrdup(r->error);
+	o->warning = xstrdup(r->warning);
+	o->audit = xstrdup(r->audit_config);
+	o->detail = xstrdup(r->detail);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void action_wait(struct cli *cli, struct action *a)
+{
+	while (!action_finished(a)) {
+		int timeout = 200;
+		int64_t wake = action_wake_at(a);
+		if (wake) {
+			int64_t ms = (wake - mono_ns()) / 1000000;
+			timeout = ms < 0 ? 0 : ms < 200 ? (int)ms : 200;
+		}
+		if (engine_poll(cli->engine, NULL, 0, timeout) != 0)
+			break;
+		action_tick(a, mono_ns());
+	}
+}
+
+static int outcome_rc(const struct outcome *o)
+{
+	if (o->ok)
+		return GB_EXIT_OK;
+	return o->unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+}
+
+/* Connect, learn who runs glovebox and fetch the cluster. */
+static int prepare(struct cli *cli, struct who *w, struct cluster **cl, bool inspect)
+{
+	int rc = cli_connect_negotiated(cli);
+	if (rc == 0)
+		rc = who_establish(cli, w);
+	if (rc == 0)
+		rc = cli_cluster(cli, inspect, cl);
+	return rc;
+}
+
+/* The visible job called name; prints why not and returns NULL. */
+static const struct job *visible_job(const struct who *w, struct job_list *jobs, const char *name)
+{
+	actor_filter_jobs(&w->actor, jobs);
+	char *err = NULL;
+	const struct job *j = job_find(jobs, name, &err);
+	if (!j) {
+		if (w->actor.role == ROLE_RESEARCHER) {
+			char *msg = xasprintf("%s among your jobs (researchers see and act only on their own)", err);
+			free(err);
+			err = msg;
+		}
+		error_sanitised("glovebox: ", err);
+		free(err);
+	}
+	return j;
+}
+
+/* ---- glovebox rm ---- */
+
+static const char rm_usage[] =
+	"usage: glovebox rm NAME [--reason TEXT] [--yes]\n"
+	"\n"
+	"Removes a job: its service (the swarm stops its tasks) and then its network.\n"
+	"Asks for confirmation on a terminal; elsewhere --yes is required. Researchers remove\n"
+	"their own jobs only; an admin removing another user's job must give a reason.\n"
+	"Every removal is recorded in the swarm's audit log (glovebox audit).\n";
+
+int cmd_rm(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	const char *reason_arg = NULL;
+	bool yes = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "r:yh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason_arg = optarg; break;
+		case 'y': yes = true; break;
+		case 'h': fputs(rm_usage, stdout); return GB_EXIT_OK;
+		default: fputs(rm_usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_error("rm takes one job name (glovebox rm --help)");
+		return GB_EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	struct who w = {0};
+	struct cluster *cl = NULL;
+	struct job_list jobs = {0};
+	struct outcome o = {0};
+	struct audit_record rec = {0};
+	char *owned_reason = NULL;
+	const char *reason = NULL;
+	int rc = prepare(cli, &w, &cl, false);
+	if (rc != 0)
+		goto out;
+	cluster_jobs(cl, &jobs);
+	const struct job *j = visible_job(&w, &jobs, name);
+	if (!j) {
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+	enum permit p = actor_may(&w.actor, ACT_RM, j->owner);
+	if (p == PERMIT_DENY) {
+		rc = denied(&w, "remove other users' jobs");
+		goto out;
+	}
+	rc = get_reason(reason_arg, p == PERMIT_WITH_REASON, "removing a job that is not yours", &reason, &owned_reason);
+	if (rc != 0)
+		goto out;
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			cli_error("rm asks for confirmation: add --yes when not on a terminal");
+			rc = GB_EXIT_USAGE;
+			goto out;
+		}
+		char *prompt = xasprintf("Remove job %s (owner %s, %llu running)? Its tasks are stopped%s. [y/N] ",
+		                         j->name, j->owner ? j->owner : "none: not made by glovebox",
+		                         (unsigned long long)j->running, j->managed ? " and its network removed" : "");
+		char *clean = sanitize_str(prompt, san_flags());
+		bool ok = confirmed(clean);
+		free(clean);
+		free(prompt);
+		if (!ok) {
+			cli_error("not removed");
+			rc = GB_EXIT_ERROR;
+			goto out;
+		}
+	}
+	record_init(&rec, &w, AUDIT_RM, j->name, j->id, j->owner, reason);
+	struct action *a = action_remove_job(cli->engine, &rec, NULL, on_progress, on_done, &o);
+	action_wait(cli, a);
+	action_free(&a);
+	rc = outcome_rc(&o);
+	if (o.ok) {
+		char *msg = xasprintf("removed job %s (audit record %s)", j->name, o.audit ? o.audit : "none");
+		put_sanitised(stdout, "", msg);
+		free(msg);
+		if (o.warning)
+			error_sanitised("glovebox: warning: ", o.warning);
+	} else {
+		error_sanitised("glovebox: ", o.error ? o.error : "the job could not be removed");
+	}
+out:
+	audit_clear(&rec);
+	outcome_clear(&o);
+	free(owned_reason);
+	job_list_clear(&jobs);
+	cluster_free(&cl);
+	who_clear(&w);
+	cli_close(cli);
+	return rc;
+}
+
+/* ---- glovebox scale ---- */
+
+static const char scale_usage[] =
+	"usage: glovebox scale NAME 0|1 [--reason TEXT]\n"
+	"\n"
+	"Pauses a job (0 replicas: its task is stopped, the job and its network stay) or resumes\n"
+	"it (1). Researchers scale their own jobs only; an admin scaling another user's job must\n"
+	"give a reason. Recorded in the swarm's audit log (glovebox audit).\n";
+
+int cmd_scale(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason_arg = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason_arg = optarg; break;
+		case 'h': fputs(scale_usage, stdout); return GB_EXIT_OK;
+		default: fputs(scale_usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || (strcmp(argv[optind + 1], "0") != 0 && strcmp(argv[optind + 1], "1") != 0)) {
+		cli_error("usage: glovebox scale NAME 0|1 (0 pauses the job, 1 resumes it)");
+		return GB_EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	uint64_t replicas = argv[optind + 1][0] == '1';
+	struct who w = {0};
+	struct cluster *cl = NULL;
+	struct job_list jobs = {0};
+	struct outcome o = {0};
+	struct audit_record rec = {0};
+	char *owned_reason = NULL;
+	const char *reason = NULL;
+	int rc = prepare(cli, &w, &cl, false);
+	if (rc != 0)
+		goto out;
+	cluster_jobs(cl, &jobs);
+	const struct job *j = visible_job(&w, &jobs, name);
+	if (!j) {
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+	enum permit p = actor_may(&w.actor, ACT_SCALE, j->owner);
+	if (p == PERMIT_DENY) {
+		rc = denied(&w, "scale other users' jobs");
+		goto out;
+	}
+	if (j->service && j->service->mode == MODE_REPLICATED && j->service->replicas == replicas) {
+		char *msg = xasprintf("job %s already has %llu replica%s: nothing to do", j->name,
+		                      (unsigned long long)replicas, replicas == 1 ? "" : "s");
+		put_sanitised(stdout, "", msg);
+		free(msg);
+		goto out;
+	}
+	rc = get_reason(reason_arg, p == PERMIT_WITH_REASON, "scaling a job that is not yours", &reason, &owned_reason);
+	if (rc != 0)
+		goto out;
+	record_init(&rec, &w, AUDIT_SCALE, j->name, j->id, j->owner, reason);
+	struct action *a = action_scale_job(cli->engine, &rec, replicas, NULL, on_progress, on_done, &o);
+	action_wait(cli, a);
+	action_free(&a);
+	rc = outcome_rc(&o);
+	if (o.ok) {
+		char *msg = xasprintf("scaled job %s: %s (audit record %s)", j->name, o.detail ? o.detail : "",
+		                      o.audit ? o.audit : "none");
+		put_sanitised(stdout, "", msg);
+		free(msg);
+	} else {
+		error_sanitised("glovebox: ", o.error ? o.error : "the job could not be scaled");
+	}
+out:
+	audit_clear(&rec);
+	outcome_clear(&o);
+	free(owned_reason);
+	job_list_clear(&jobs);
+	cluster_free(&cl);
+	who_clear(&w);
+	cli_close(cli);
+	return rc;
+}
+
+/* ---- glovebox node ---- */
+
+static const char node_usage_text[] =
+	"usage: glovebox node pause|activate|drain NAME [--reason TEXT] [--yes]\n"
+	"\n"
+	"Admins only. pause: the swarm places no new tasks on the node; running jobs keep running.\n"
+	"activate: the node takes new tasks again. drain: the swarm STOPS EVERY RUNNING TASK on\n"
+	"the node and moves jobs elsewhere if they fit (a job's state in memory is lost), so it\n"
+	"needs --yes. NAME is the node's hostname or ID. Recorded in the audit log.\n";
+
+static const struct node *node_find(const struct node_list *nodes, const char *name, char **err)
+{
+	const struct node *found = NULL;
+	for (size_t i = 0; i < nodes->n; i++)
+		if ((nodes->v[i].hostname && strcmp(nodes->v[i].hostname, name) == 0) ||
+		    (nodes->v[i].id && strcmp(nodes->v[i].id, name) == 0)) {
+			if (found) {
+				*err = xasprintf("more than one node is called \"%s\": use its ID", name);
+				return NULL;
+			}
+			found = &nodes->v[i];
+		}
+	if (found)
+		return found;
+	size_t len = strlen(name);
+	for (size_t i = 0; len > 0 && i < nodes->n; i++) {
+		if (!nodes->v[i].id || strncmp(nodes->v[i].id, name, len) != 0)
+			continue;
+		if (found) {
+			*err = xasprintf("\"%s\" is the start of more than one node's ID", name);
+			return NULL;
+		}
+		found = &nodes->v[i];
+	}
+	if (!found)
+		*err = xasprintf("no node named \"%s\" (glovebox nodes lists them)", name);
+	return found;
+}
+
+/* The jobs with tasks running on node n, for the drain warning: "a, b and 3 more". */
+static char *jobs_on_node(const struct cluster *cl, const struct node *n, unsigned *count)
+{
+	const struct task_list *tasks = cluster_tasks(cl);
+	const struct service_list *services = cluster_services(cl);
+	char *names = NULL;
+	unsigned listed = 0;
+	*count = 0;
+	for (size_t i = 0; i < tasks->n; i++) {
+		const struct task *t = &tasks->v[i];
+		if (!t->node_id || !n->id || strcmp(t->node_id, n->id) != 0 || !t->state ||
+		    strcmp(t->state, "running") != 0)
+			continue;
+		(*count)++;
+		const char *sname = NULL;
+		for (size_t k = 0; k < services->n; k++)
+			if (services->v[k].id && t->service_id && strcmp(services->v[k].id, t->service_id) == 0)
+				sname = services->v[k].name;
+		if (!sname || (names && strstr(names, sname)) || ++listed > 5)
+			continue;
+		char *u = names ? xasprintf("%s, %s", names, sname) : xstrdup(sname);
+		free(names);
+		names = u;
+	}
+	return names;
+}
+
+int cmd_node(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL;
+	bool yes = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "r:yh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'y': yes = true; break;
+		case 'h': fputs(node_usage_text, stdout); return GB_EXIT_OK;
+		default: fputs(node_usage_text, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	enum audit_action act;
+	if (argc - optind != 2) {
+		fputs(node_usage_text, stderr);
+		return GB_EXIT_USAGE;
+	}
+	if (strcmp(argv[optind], "pause") == 0)
+		act = AUDIT_PAUSE_NODE;
+	else if (strcmp(argv[optind], "activate") == 0)
+		act = AUDIT_ACTIVATE_NODE;
+	else if (strcmp(argv[optind], "drain") == 0)
+		act = AUDIT_DRAIN_NODE;
+	else {
+		cli_error("node takes pause, activate or drain, not \"%s\"", argv[optind]);
+		return GB_EXIT_USAGE;
+	}
+	char *err = NULL;
+	if (reason && audit_reason_check(reason, &err) != 0) {
+		cli_error("--reason: %s", err);
+		free(err);
+		return GB_EXIT_USAGE;
+	}
+	const char *name = argv[optind + 1];
+	struct who w = {0};
+	struct cluster *cl = NULL;
+	struct outcome o = {0};
+	struct audit_record rec = {0};
+	int rc = prepare(cli, &w, &cl, false);
+	if (rc != 0)
+		goto out;
+	if (actor_may(&w.actor, ACT_NODE, NULL) == PERMIT_DENY) {
+		rc = denied(&w, "pause, activate or drain nodes");
+		goto out;
+	}
+	const struct node *n = node_find(cluster_nodes(cl), name, &err);
+	if (!n) {
+		error_sanitised("glovebox: ", err);
+		free(err);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
+	const char *host = n->hostname ? n->hostname : n->id;
+	if (act == AUDIT_DRAIN_NODE) {
+		unsigned count = 0;
+		char *names = jobs_on_node(cl, n, &count);
+		char *msg = xasprintf("draining %s stops all %u task%s running on it%s%s%s: their jobs lose what they "
+		                      "hold in memory and restart elsewhere only if another node has room "
+		                      "(glovebox node pause keeps them running)",
+		                      host, count, count == 1 ? "" : "s", names ? " (jobs " : "",
+		                      names ? names : "", names ? ")" : "");
+		error_sanitised(yes ? "glovebox: " : "glovebox: refusing without --yes: ", msg);
+		free(msg);
+		free(names);
+		if (!yes) {
+			rc = GB_EXIT_USAGE;
+			goto out;
+		}
+	}
+	record_init(&rec, &w, act, host, n->id, NULL, reason);
+	struct action *a = action_node_availability(cli->engine, &rec, NULL, on_progress, on_done, &o);
+	action_wait(cli, a);
+	action_free(&a);
+	rc = outcome_rc(&o);
+	if (o.ok) {
+		static const char *const said[] = {
+			[AUDIT_PAUSE_NODE] = "paused: its running jobs keep running; the swarm places no new tasks on it",
+			[AUDIT_ACTIVATE_NODE] = "activated: the swarm places new tasks on it again",
+			[AUDIT_DRAIN_NODE] = "drained: the swarm stops its tasks and places them on other nodes where they fit",
+		};
+		char *msg = xasprintf("%s %s (audit record %s)", host, said[act], o.audit ? o.audit : "none");
+		put_sanitised(stdout, "", msg);
+		free(msg);
+	} else {
+		error_sanitised("glovebox: ", o.error ? o.error : "the node could not be updated");
+	}
+out:
+	audit_clear(&rec);
+	outcome_clear(&o);
+	cluster_free(&cl);
+	who_clear(&w);
+	cli_close(cli);
+	return rc;
+}
+
+/* ---- glovebox reap ---- */
+
+static const char reap_usage[] =
+	"usage: glovebox reap [--dry-run] [--json] [--owner USER]...\n"
+	"\n"
+	"Removes every job past its lifetime (label glovebox.expires-at), with its network, and\n"
+	"records each removal in the audit log. --dry-run only lists them. --owner limits it to\n"
+	"the jobs of USER (repeatable). For admins and root; meant for a systemd timer or cron\n"
+	"(docs/admin-guide.md). Exit 1 when a job could not be removed.\n";
+
+struct reaped {
+	const struct job *job;
+	int64_t expires_at;
+	struct outcome o;
+	bool tried;
+};
+
+static int reaped_cmp(const void *a, const void *b)
+{
+	const struct reaped *x = a, *y = b;
+	if (x->expires_at != y->expires_at)
+		return x->expires_at < y->expires_at ? -1 : 1;
+	return strcmp(x->job->name ? x->job->name : "", y->job->name ? y->job->name : "");
+}
+
+int cmd_reap(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"dry-run", no_argument, NULL, 'n'}, {"json", no_argument, NULL, 'j'},
+		{"owner", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool dry = false, json = false;
+	const char **owners = xcalloc((size_t)argc + 1, sizeof *owners);
+	size_t n_owners = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "njo:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': dry = true; break;
+		case 'j': json = true; break;
+		case 'o': owners[n_owners++] = optarg; break;
+		case 'h': fputs(reap_usage, stdout); free(owners); return GB_EXIT_OK;
+		default: fputs(reap_usage, stderr); free(owners); return GB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("reap takes no arguments (glovebox reap --help)");
+		free(owners);
+		return GB_EXIT_USAGE;
+	}
+	struct who w = {0};
+	struct cluster *cl = NULL;
+	struct job_list jobs = {0};
+	struct reaped *list = NULL;
+	size_t n = 0;
+	int rc = prepare(cli, &w, &cl, false);
+	if (rc != 0)
+		goto out;
+	if (actor_may(&w.actor, ACT_REAP, NULL) == PERMIT_DENY) {
+		rc = denied(&w, "reap expired jobs");
+		goto out;
+	}
+	cluster_jobs(cl, &jobs);
+	int64_t now = (int64_t)time(NULL);
+	list = xcalloc(jobs.n + 1, sizeof *list);
+	for (size_t i = 0; i < jobs.n; i++) {
+		const struct job *j = &jobs.v[i];
+		int64_t at;
+		/* Only glovebox's jobs: a lifetime label on anything else is not ours to enforce. */
+		if (!j->managed || !job_expires_at(j, &at) || at > now)
+			continue;
+		bool wanted = n_owners == 0;
+		for (size_t k = 0; k < n_owners && !wanted; k++)
+			wanted = strcmp(owners[k], j->owner) == 0;
+		if (wanted)
+			list[n++] = (struct reaped){ .job = j, .expires_at = at };
+	}
+	qsort(list, n, sizeof *list, reaped_cmp);
+
+	unsigned failed = 0;
+	for (size_t i = 0; i < n && !dry; i++) {
+		const struct job *j = list[i].job;
+		char when[21];
+		iso_time(list[i].expires_at, when);
+		char *reason = xasprintf("past its lifetime: glovebox.expires-at %s", when);
+		struct audit_record rec;
+		record_init(&rec, &w, AUDIT_REAP, j->name, j->id, j->owner, reason);
+		struct action *a = action_remove_job(cli->engine, &rec, NULL, NULL, on_done, &list[i].o);
+		action_wait(cli, a);
+		action_free(&a);
+		audit_clear(&rec);
+		free(reason);
+		list[i].tried = true;
+		/* Gone already (removed meanwhile): nothing left to reap. */
+		if (!list[i].o.ok && !list[i].o.not_found)
+			failed++;
+		if (list[i].o.unreachable)
+			break;
+	}
+
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			const struct reaped *r = &list[i];
+			char when[21];
+			iso_time(r->expires_at, when);
+			json_t *o = json_object();
+			json_object_set_new(o, "name", jstr(r->job->name));
+			json_object_set_new(o, "id", jstr(r->job->id));
+			json_object_set_new(o, "owner", jstr(r->job->owner));
+			json_object_set_new(o, "expires_at", json_string(when));
+			json_object_set_new(o, "removed", dry || !r->tried ? json_null() : json_boolean(r->o.ok));
+			json_object_set_new(o, "error", jstr(r->o.ok ? NULL : r->o.error));
+			json_object_set_new(o, "warning", jstr(r->o.warning));
+			json_object_set_new(o, "audit", jstr(r->o.audit));
+			json_array_append_new(arr, o);
+		}
+		char now_s[21];
+		iso_time(now, now_s);
+		json_print(json_pack("{s:b, s:s, s:o}", "dry_run", dry, "now", now_s, "jobs", arr));
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const struct reaped *r = &list[i];
+			char exp[64];
+			format_expiry(exp, sizeof exp, r->expires_at, now);
+			char *msg;
+			if (dry)
+				msg = xasprintf("would reap %s (owner %s, %s)", r->job->name, r->job->owner, exp);
+			else if (r->o.ok)
+				msg = xasprintf("reaped %s (owner %s, %s; audit record %s)", r->job->name, r->job->owner, exp,
+				                r->o.audit ? r->o.audit : "none");
+			else if (r->tried)
+				msg = xasprintf("could not reap %s (owner %s, %s): %s", r->job->name, r->job->owner, exp,
+				                r->o.error ? r->o.error : "unknown error");
+			else
+				msg = xasprintf("not tried: %s (owner %s, %s)", r->job->name, r->job->owner, exp);
+			put_sanitised(r->tried && !r->o.ok ? stderr : stdout, "", msg);
+			free(msg);
+			if (r->o.warning)
+				error_sanitised("glovebox: warning: ", r->o.warning);
+		}
+		if (n == 0)
+			puts("no expired jobs");
+		else if (!dry)
+			printf("reaped %zu of %zu expired job%s\n", n - failed, n, n == 1 ? "" : "s");
+	}
+	rc = failed ? GB_EXIT_ERROR : GB_EXIT_OK;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].o.unreachable)
+			rc = GB_EXIT_UNREACHABLE;
+out:
+	for (size_t i = 0; i < n; i++)
+		outcome_clear(&list[i].o);
+	free(list);
+	free(owners);
+	job_list_clear(&jobs);
+	cluster_free(&cl);
+	who_clear(&w);
+	cli_close(cli);
+	return rc;
+}
+
+/* ---- glovebox audit ---- */
+
+static const char audit_usage[] =
+	"usage: glovebox audit [--json]\n"
+	"\n"
+	"Lists the audit log kept in the swarm, newest first: who removed, scaled or reaped which\n"
+	"job, or paused, activated or drained which node, when, and why. Admins see every record;\n"
+	"researchers those they made and those about their own jobs.\n";
+
+struct audit_wait {
+	bool done, unreachable;
+	char *error;
+	struct audit_log log;
+};
+
+static void on_audit(void *ud, const struct audit_log *l, const char *error, bool unreachable)
+{
+	struct audit_wait *aw = ud;
+	aw->done = true;
+	aw->unreachable = unreachable;
+	aw->error = xstrdup(error);
+	/* The log is borrowed: move its entries. */
+	aw->log = *l;
+	((struct audit_log *)l)->v = NULL;
+	((struct audit_log *)l)->n = 0;
+}
+
+enum { A_TIME, A_WHO, A_ACTION, A_TARGET, A_OWNER, A_DETAIL, A_REASON, A_COLS };
+
+int cmd_audit(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'h': fputs(audit_usage, stdout); return GB_EXIT_OK;
+		default: fputs(audit_usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("audit takes no arguments (glovebox audit --help)");
+		return GB_EXIT_USAGE;
+	}
+	struct who w = {0};
+	struct audit_wait aw = {0};
+	int rc = cli_connect_negotiated(cli);
+	if (rc == 0)
+		rc = who_establish(cli, &w);
+	if (rc != 0)
+		goto out;
+	struct audit_query *q = audit_query_start(cli->engine, on_audit, &aw);
+	cli_wait(cli, &aw.done, NULL);
+	audit_query_free(&q);
+	if (aw.error) {
+		error_sanitised("glovebox: ", aw.error);
+		rc = aw.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+		goto out;
+	}
+	audit_log_filter(&aw.log, &w.actor);
+	if (aw.log.unreadable && w.actor.role == ROLE_ADMIN)
+		cli_error("%zu config%s labelled glovebox.audit %s not a readable audit record", aw.log.unreadable,
+		          aw.log.unreadable == 1 ? "" : "s", aw.log.unreadable == 1 ? "is" : "are");
+	if (json) {
+		char *text = audit_log_json(&aw.log, true, isatty(STDOUT_FILENO));
+		puts(text);
+		free(text);
+		goto out;
+	}
+	static const char *const headers[A_COLS] = {"TIME", "WHO", "ACTION", "TARGET", "OWNER", "DETAIL", "REASON"};
+	static const size_t max_width[A_COLS] = {20, 16, 13, 32, 16, 32, 0};
+	char **cells = xcalloc(aw.log.n * A_COLS + 1, sizeof *cells);
+	int flags = san_flags();
+	for (size_t i = 0; i < aw.log.n; i++) {
+		const struct audit_record *r = &aw.log.v[i].rec;
+		char when[21];
+		iso_time(r->time, when);
+		char **row = cells + i * A_COLS;
+		row[A_TIME] = xstrdup(when);
+		row[A_WHO] = sanitize_str(r->who, flags);
+		row[A_ACTION] = xstrdup(audit_action_name(r->action));
+		row[A_TARGET] = sanitize_str(r->target, flags);
+		row[A_OWNER] = sanitize_str(r->owner ? r->owner : "-", flags);
+		row[A_DETAIL] = sanitize_str(r->detail ? r->detail : "-", flags);
+		row[A_REASON] = sanitize_str(r->reason ? r->reason : "-", flags);
+	}
+	table_print(headers, max_width, A_COLS, cells, aw.log.n, isatty(STDOUT_FILENO));
+	for (size_t i = 0; i < aw.log.n * A_COLS; i++)
+		free(cells[i]);
+	free(cells);
+out:
+	free(aw.error);
+	audit_log_clear(&aw.log);
+	who_clear(&w);
+	cli_close(cli);
+	return rc;
+}
