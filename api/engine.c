@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api/errmap.h"
+#include "api/log.h"
 #include "api/version.h"
 #include "api/xalloc.h"
 
@@ -27,6 +29,8 @@ struct engine_req {
 	engine_data_fn data;
 	void *ud;
 	char errbuf[CURL_ERROR_SIZE];
+	char *log_line;          /* "GET /v1.41/services" for the log */
+	struct timespec t0;
 	struct engine_req *prev, *next;
 };
 
@@ -105,7 +109,13 @@ struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *o
 static void req_free(struct engine_req *r)
 {
 	curl_easy_cleanup(r->easy);
+	/* Headers and bodies may carry registry credentials (X-Registry-Auth, POST /auth). */
+	for (struct curl_slist *h = r->headers; h; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
 	curl_slist_free_all(r->headers);
+	if (r->body_out)
+		explicit_bzero(r->body_out, strlen(r->body_out));
+	free(r->log_line);
 	free(r->what);
 	free(r->body_out);
 	free(r->reply.p);
@@ -218,6 +228,8 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	                      : xasprintf("%s%s", e->ep.base_url, path);
 	CURL *c = r->easy;
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	r->log_line = xasprintf("%s %s", method, url + strlen(e->ep.base_url));
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	free(url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -265,8 +277,15 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	}
 	/* Streams must arrive as they are written, and big replies should not wait for a 100. */
 	r->headers = curl_slist_append(r->headers, "Expect:");
-	for (size_t i = 0; i < n_headers; i++)
+	for (size_t i = 0; i < n_headers; i++) {
 		r->headers = curl_slist_append(r->headers, headers[i]);
+		if (log_enabled(LOG_DEBUG)) {
+			/* Never the value: the names say enough, and log_redact is only a second guard. */
+			const char *colon = strchr(headers[i], ':');
+			log_msg(LOG_DEBUG, "%s: header %.*s: <redacted>", r->log_line,
+			        colon ? (int)(colon - headers[i]) : 0, headers[i]);
+		}
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers);
 
 	r->next = e->reqs;
@@ -309,6 +328,7 @@ struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void 
 
 void engine_cancel(struct engine *e, struct engine_req *r)
 {
+	log_msg(LOG_DEBUG, "%s: cancelled", r->log_line);
 	req_unlink(e, r);
 	req_free(r);
 }
@@ -346,6 +366,12 @@ static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 			error = verr;
 	}
 	reply.error = error;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (long)(t1.tv_sec - r->t0.tv_sec) * 1000 + (t1.tv_nsec - r->t0.tv_nsec) / 1000000;
+	bool quiet = !error || r->stream_stopped;
+	log_msg(quiet ? LOG_DEBUG : LOG_INFO, "%s -> %ld in %ld ms%s%s", r->log_line, reply.status, ms,
+	        error ? ": " : "", error ? error : "");
 	req_unlink(e, r);
 	if (r->done)
 		r->done(r->ud, &reply);

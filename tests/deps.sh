@@ -26,6 +26,7 @@ PACKAGES=(
 	apache2-utils
 	procps
 	psmisc
+	acl
 )
 
 installed() {

@@ -11,8 +11,12 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "api/creds.h"
 #include "api/decode.h"
+#include "api/keyring.h"
 #include "api/xalloc.h"
+#include "tui/screen_login.h"
+#include "widgets/pager.h"
 #include "widgets/sanitize.h"
 
 #define MIN_ROWS 10
@@ -31,6 +35,7 @@ static const struct keybinding global_keys[] = {
 	{27, "Esc", NULL, "Back to the previous screen, or clear the filter", 0, OP_BACK},
 	{KEY_F(10), "F10", "Quit", "Quit glovebox", KB_BAR, OP_QUIT},
 	{'q', "q", NULL, "Quit glovebox", 0, OP_QUIT},
+	{'L', "L", NULL, "Log in to a registry: the credentials go to your keyring", 0, OP_LOGIN},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -147,6 +152,8 @@ static void status_update(struct app *a)
 		char *msg = xasprintf("/%s", a->filter);
 		statusbar_message(a->status, STATUS_INFO, msg);
 		free(msg);
+	} else if (a->notice && mono_ms() < a->notice_until) {
+		statusbar_message(a->status, STATUS_INFO, a->notice);
 	} else if (err) {
 		char *msg;
 		int64_t wait = (a->next_refresh - mono_ms() + 999) / 1000;
@@ -163,6 +170,27 @@ static void status_update(struct app *a)
 		statusbar_message(a->status, STATUS_INFO, NULL);
 	}
 	a->dirty = true;
+}
+
+/* A job just submitted: select it once the list has it, even when the filter hid it. */
+static void select_pending(struct app *a)
+{
+	struct table *t = services_screen_table(a->services);
+	if (!a->select_id)
+		return;
+	if (!table_select_id(t, a->select_id)) {
+		bool listed = false;
+		for (size_t i = 0; i < a->jobs.n && !listed; i++)
+			listed = a->jobs.v[i].id && strcmp(a->jobs.v[i].id, a->select_id) == 0;
+		if (!listed || !a->filter[0])
+			return;
+		a->filter[0] = '\0';
+		table_set_filter(t, "");
+		if (!table_select_id(t, a->select_id))
+			return;
+	}
+	free(a->select_id);
+	a->select_id = NULL;
 }
 
 static void rebuild(struct app *a)
@@ -192,6 +220,9 @@ static void rebuild(struct app *a)
 	services_screen_data_changed(a->services);
 	if (a->tasks)
 		tasks_screen_data_changed(a->tasks);
+	if (a->submit)
+		submit_screen_data_changed(a->submit);
+	select_pending(a);
 	status_update(a);
 }
 
@@ -199,6 +230,8 @@ static void rebuild(struct app *a)
 
 static const struct keybinding *screen_keys(struct app *a)
 {
+	if (a->screen == SCREEN_SUBMIT && a->submit)
+		return submit_screen_keys(a->submit);
 	return a->screen == SCREEN_TASKS ? tasks_keys : services_keys;
 }
 
@@ -212,10 +245,14 @@ static void layout(struct app *a)
 	services_screen_place(a->services, body);
 	if (a->tasks)
 		tasks_screen_place(a->tasks, body);
+	if (a->submit)
+		submit_screen_place(a->submit, body);
 	widget_place(statusbar_widget(a->status), stdscr, (struct rect){rows - 2, 0, 1, cols});
 	widget_place(keybar_widget(a->keybar), stdscr, (struct rect){rows - 1, 0, 1, cols});
 	if (a->help)
 		widget_place(help_widget(a->help), stdscr, (struct rect){0, 0, rows, cols});
+	if (a->login)
+		login_screen_place(a->login, (struct rect){0, 0, rows - 2, cols});
 	a->dirty = true;
 }
 
@@ -230,12 +267,16 @@ static void paint(struct app *a)
 	} else if (a->help) {
 		widget_draw(help_widget(a->help));
 	} else {
-		if (a->screen == SCREEN_TASKS && a->tasks)
+		if (a->screen == SCREEN_SUBMIT && a->submit)
+			submit_screen_draw(a->submit);
+		else if (a->screen == SCREEN_TASKS && a->tasks)
 			tasks_screen_draw(a->tasks);
 		else
 			services_screen_draw(a->services);
 		widget_draw(statusbar_widget(a->status));
 		widget_draw(keybar_widget(a->keybar));
+		if (a->login)
+			login_screen_draw(a->login);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -264,6 +305,38 @@ void app_back(struct app *a)
 	}
 }
 
+void app_open_submit(struct app *a)
+{
+	submit_screen_free(&a->submit);
+	a->submit = submit_screen_new(a);
+	a->screen = SCREEN_SUBMIT;
+	keybar_set_keys(a->keybar, submit_bar);
+	layout(a);
+}
+
+void app_close_submit(struct app *a, const char *service_id, const char *notice)
+{
+	/* Both may belong to the form: copy them before it goes. */
+	if (service_id) {
+		free(a->select_id);
+		a->select_id = xstrdup(service_id);
+	}
+	if (notice) {
+		free(a->notice);
+		a->notice = xstrdup(notice);
+		a->notice_until = mono_ms() + 10000;
+	}
+	submit_screen_free(&a->submit);
+	a->screen = SCREEN_SERVICES;
+	keybar_set_keys(a->keybar, services_bar);
+	if (service_id) {
+		select_pending(a);
+		app_request_refresh(a);
+	}
+	status_update(a);
+	a->dirty = true;
+}
+
 static struct table *current_table(struct app *a)
 {
 	return a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_table(a->tasks)
@@ -272,6 +345,17 @@ static struct table *current_table(struct app *a)
 
 static void help_open(struct app *a)
 {
+	if (a->screen == SCREEN_SUBMIT && a->submit) {
+		const struct help_section form[] = {
+			{"New job", submit_keys},
+			{"Data-use terms", submit_terms_keys},
+			{"Reading the terms", pager_keys},
+			{"Everywhere", global_keys},
+		};
+		a->help = help_new("glovebox help", form, sizeof form / sizeof form[0], &a->theme);
+		layout(a);
+		return;
+	}
 	const struct help_section sections[] = {
 		{a->screen == SCREEN_TASKS ? "Tasks of a job" : "Jobs", screen_keys(a)},
 		{"Moving and sorting", table_keys},
@@ -329,6 +413,9 @@ static void global_op(struct app *a, int op)
 		clearok(curscr, TRUE);
 		a->dirty = true;
 		break;
+	case OP_LOGIN:
+		app_open_login(a, NULL);
+		break;
 	case OP_BACK:
 		if (a->filter[0]) {
 			a->filter[0] = '\0';
@@ -350,6 +437,12 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 		layout(a);
 		return;
 	}
+	if (a->login) {   /* modal: it takes every key */
+		if (login_screen_input(a->login, ch, is_code) & WR_DONE)
+			login_screen_free(&a->login);
+		a->dirty = true;
+		return;
+	}
 	if (a->help) {
 		int r = help_handle_key(a->help, key);
 		if (r & WR_DONE || (r == WR_IGNORED && (key == 'q' || key == 27 || key == KEY_F(10))))
@@ -360,6 +453,19 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 	if (a->filtering) {
 		filter_key(a, ch, is_code);
 		return;
+	}
+	if (a->screen == SCREEN_SUBMIT && a->submit) {
+		/* The form's text fields take any character, q and / included. */
+		int fr = submit_screen_input(a->submit, ch, is_code);
+		const struct keybinding *k = fr == WR_IGNORED ? keytable_find(global_keys, key) : NULL;
+		if (k && is_code == (key >= KEY_MIN))
+			global_op(a, k->op);
+		a->dirty = true;
+		return;
+	}
+	if (a->select_id && a->screen == SCREEN_SERVICES) {   /* the user moved on */
+		free(a->select_id);
+		a->select_id = NULL;
 	}
 	if (!is_code && ch > 0xff)
 		return;   /* no binding uses characters beyond Latin-1 */
@@ -445,6 +551,9 @@ static int next_wait(struct app *a, int64_t now)
 	if (!a->events && a->next_events < t)
 		t = a->next_events;
 	t -= now;
+	int k = keyring_timeout_ms(a->keyring);   /* a keyring request's deadline */
+	if (k >= 0 && k < t)
+		t = k;
 	return t < 0 ? 0 : t > 1000 ? 1000 : (int)t;
 }
 
@@ -469,6 +578,13 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 		free(err);
 		return GB_EXIT_ERROR;
 	}
+	if (!(a.keyring = keyring_new(NULL, &err))) {   /* only an eventfd: no D-Bus yet */
+		term_stop(&a.term);
+		cli_error("%s", err);
+		free(err);
+		return GB_EXIT_ERROR;
+	}
+	a.creds = creds_new();
 	xalloc_set_oom_hook(term_emergency_restore);
 	theme_init(&a.theme, 0);
 	a.cluster = cluster_new(cli->engine);
@@ -485,22 +601,26 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 		run_timers(&a, now);
 		if (a.data_dirty)
 			rebuild(&a);
+		if (a.submit)
+			submit_screen_tick(a.submit);
 		if (a.dirty)
 			paint(&a);
-		struct curl_waitfd fds[2] = {
+		struct curl_waitfd fds[3] = {
 			{.fd = a.term.sig_fd, .events = CURL_WAIT_POLLIN},
+			{.fd = keyring_fd(a.keyring), .events = CURL_WAIT_POLLIN},
 			{.fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN},
 		};
-		unsigned nfds = opts->headless ? 1 : 2;
+		unsigned nfds = opts->headless ? 2 : 3;
 		if (engine_poll(cli->engine, fds, nfds, next_wait(&a, mono_ms())) != 0) {
 			cli_error("libcurl failed in the event loop");
 			break;
 		}
 		if (fds[0].revents)
 			handle_signals(&a);
-		if (nfds > 1 && fds[1].revents) {
+		keyring_dispatch(a.keyring);   /* finished requests, and those past their deadline */
+		if (nfds > 2 && fds[2].revents) {
 			/* A closed terminal reads as endless "ready, but nothing": leave instead of spinning. */
-			if (drain_input(&a) == 0 && (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL) ||
+			if (drain_input(&a) == 0 && (fds[2].revents & (POLLHUP | POLLERR | POLLNVAL) ||
 			                             !isatty(STDIN_FILENO)))
 				a.quit = true;
 		}
@@ -516,6 +636,12 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 	events_stop(&a);
 	free(a.ev_buf);
 	help_free(&a.help);
+	login_screen_free(&a.login);
+	keyring_free(&a.keyring);
+	creds_free(&a.creds);
+	submit_screen_free(&a.submit);
+	free(a.select_id);
+	free(a.notice);
 	tasks_screen_free(&a.tasks);
 	services_screen_free(&a.services);
 	keybar_free(&a.keybar);

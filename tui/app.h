@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <wchar.h>
 
 #include "api/cluster.h"
 #include "api/jobs.h"
@@ -24,7 +25,7 @@
 /* Owner's action codes in key tables (struct keybinding.op). */
 enum app_op {
 	OP_NONE = 0,
-	OP_QUIT = 100, OP_HELP, OP_FILTER, OP_BACK, OP_REFRESH, OP_OPEN,
+	OP_QUIT = 100, OP_HELP, OP_FILTER, OP_BACK, OP_REFRESH, OP_OPEN, OP_NEW, OP_LOGIN,
 };
 
 struct app_opts {
@@ -35,8 +36,9 @@ struct app_opts {
 
 struct services_screen;
 struct tasks_screen;
+struct submit_screen;
 
-enum screen_id { SCREEN_SERVICES, SCREEN_TASKS };
+enum screen_id { SCREEN_SERVICES, SCREEN_TASKS, SCREEN_SUBMIT };
 
 struct app {
 	struct cli *cli;                 /* borrowed: engine and endpoint */
@@ -53,9 +55,16 @@ struct app {
 	enum screen_id screen;
 	struct services_screen *services;
 	struct tasks_screen *tasks;
+	struct submit_screen *submit;    /* the new-job form while open */
+	char *select_id;                 /* a job to select once the list has it (a new one) */
+	char *notice;                    /* a message for the status line, until notice_until */
+	int64_t notice_until;
 	struct statusbar *status;
 	struct keybar *keybar;
 	struct help *help;               /* open help screen, or NULL */
+	struct login_screen *login;      /* the login dialog (modal, tui/screen_login.h), or NULL */
+	struct keyring *keyring;         /* registry credentials in the Secret Service (api/keyring.h) */
+	struct creds *creds;             /* credentials kept for this session only (api/creds.h) */
 
 	bool filtering;                  /* the '/' prompt has the keyboard */
 	char filter[256];
@@ -81,6 +90,11 @@ int64_t mono_ms(void);
 void app_request_refresh(struct app *a);
 void app_open_tasks(struct app *a, const char *service_id);
 void app_back(struct app *a);
+/* Open the new-job form; close it, then select service_id (may be NULL) once the jobs list has
+ * it and show notice (may be NULL) on the status line for a while. Closing frees the form;
+ * both strings may belong to it (they are copied first). */
+void app_open_submit(struct app *a);
+void app_close_submit(struct app *a, const char *service_id, const char *notice);
 
 /* Screens: services (the jobs list) and tasks of one service. */
 struct services_screen *services_screen_new(struct app *a);
@@ -103,5 +117,19 @@ void tasks_screen_draw(struct tasks_screen *s);
 int tasks_screen_key(struct tasks_screen *s, int key);
 struct table *tasks_screen_table(struct tasks_screen *s);
 extern const struct keybinding tasks_keys[], tasks_bar[];
+
+/* The new-job form (screen_submit.c). Input is the whole get_wch() key, for its text fields;
+ * WR_IGNORED leaves it to the global keys (help, refresh, quit when nothing was typed). */
+struct submit_screen *submit_screen_new(struct app *a);
+void submit_screen_free(struct submit_screen **s);
+void submit_screen_place(struct submit_screen *s, struct rect area);
+void submit_screen_data_changed(struct submit_screen *s);
+void submit_screen_draw(struct submit_screen *s);
+int submit_screen_input(struct submit_screen *s, wint_t ch, bool is_code);
+/* Once per loop turn: a finished submission closes the form (not from inside a callback). */
+void submit_screen_tick(struct submit_screen *s);
+/* The keys of the step shown (the form, or the terms), for the help screen. */
+const struct keybinding *submit_screen_keys(const struct submit_screen *s);
+extern const struct keybinding submit_keys[], submit_bar[], submit_terms_keys[];
 
 #endif

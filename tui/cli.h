@@ -7,6 +7,7 @@
 #include "api/endpoint.h"
 #include "api/engine.h"
 #include "api/errmap.h"
+#include "api/model.h"
 #include "api/policy.h"
 
 struct cli {
@@ -31,6 +32,15 @@ int cli_connect_negotiated(struct cli *cli);
  * swarm, else /etc/glovebox/policy.json. Needs a negotiated engine for the swarm step.
  * Returns 0, or an exit code after printing the error. */
 int cli_policy(struct cli *cli, struct policy *out);
+
+/* The first two steps of that order: the file named by --policy, else $GLOVEBOX_POLICY; NULL
+ * when the swarm must be asked. Borrowed. */
+const char *cli_policy_file(const struct cli *cli);
+/* The last two: the newest policy published in the swarm, from the configs labelled
+ * glovebox.policy and glovebox.terms, else /etc/glovebox/policy.json. For callers that list
+ * the configs themselves without blocking (the console). Returns 0, or an exit code with *err. */
+int cli_policy_from_swarm(const struct config_list *policies, const struct config_list *terms,
+                          struct policy *out, char **err);
 
 /* Run the engine until done is true (set by a callback); SIGINT sets *interrupted. */
 void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted);

@@ -91,7 +91,8 @@ static void take(struct swarm_policy *sp, struct config_list *dst, const struct 
 	/* The list is borrowed: move its items. */
 	dst->v = xcalloc(l->n + 1, sizeof *dst->v);
 	dst->n = l->n;
-	memcpy(dst->v, l->v, l->n * sizeof *l->v);
+	if (l->n)
+		memcpy(dst->v, l->v, l->n * sizeof *l->v);
 	((struct config_list *)l)->n = 0;
 }
 
@@ -118,13 +119,35 @@ static int load_file(const char *path, struct policy *out)
 	return 0;
 }
 
-int cli_policy(struct cli *cli, struct policy *out)
+const char *cli_policy_file(const struct cli *cli)
 {
 	if (cli->policy_path)
-		return load_file(cli->policy_path, out);
+		return cli->policy_path;
 	const char *from_env = getenv("GLOVEBOX_POLICY");
-	if (from_env && *from_env)
-		return load_file(from_env, out);
+	return from_env && *from_env ? from_env : NULL;
+}
+
+int cli_policy_from_swarm(const struct config_list *policies, const struct config_list *terms,
+                          struct policy *out, char **err)
+{
+	int rc = policy_from_configs(policies, terms, out, err);
+	if (rc < 0)
+		return GB_EXIT_ERROR;
+	if (rc == 0)
+		return 0;
+	if (access(POLICY_DEFAULT, F_OK) != 0) {
+		*err = xstrdup("no policy: none is published in the swarm (glovebox policy publish FILE), "
+		               "and there is no " POLICY_DEFAULT "; or name one with --policy FILE or GLOVEBOX_POLICY");
+		return GB_EXIT_ERROR;
+	}
+	return policy_load_file(POLICY_DEFAULT, out, err) == 0 ? 0 : GB_EXIT_USAGE;
+}
+
+int cli_policy(struct cli *cli, struct policy *out)
+{
+	const char *file = cli_policy_file(cli);
+	if (file)
+		return load_file(file, out);
 
 	struct swarm_policy sp = {.pending = 2};
 	configs_list(cli->engine, "glovebox.policy", NULL, on_policies, &sp);
@@ -132,25 +155,13 @@ int cli_policy(struct cli *cli, struct policy *out)
 	while (sp.pending > 0)
 		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
 			break;
-	int rc = 1;
+	int rc;
 	char *err = NULL;
 	if (sp.error) {
 		cli_error("cannot read the policy published in the swarm: %s", sp.error);
 		rc = sp.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
-	} else {
-		rc = policy_from_configs(&sp.policies, &sp.terms, out, &err);
-		if (rc < 0) {
-			cli_error("%s", err);
-			rc = GB_EXIT_ERROR;
-		} else if (rc == 1) {
-			if (access(POLICY_DEFAULT, F_OK) == 0) {
-				rc = load_file(POLICY_DEFAULT, out);
-			} else {
-				cli_error("no policy: none is published in the swarm (glovebox policy publish FILE), "
-				          "and there is no " POLICY_DEFAULT "; or name one with --policy FILE or GLOVEBOX_POLICY");
-				rc = GB_EXIT_ERROR;
-			}
-		}
+	} else if ((rc = cli_policy_from_swarm(&sp.policies, &sp.terms, out, &err)) != 0) {
+		cli_error("%s", err);
 	}
 	free(err);
 	free(sp.error);

@@ -6,19 +6,29 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <time.h>
+
+#include "api/attention.h"
 #include "api/cluster.h"
+#include "api/roles.h"
 #include "api/xalloc.h"
 #include "tui/cli.h"
+#include "tui/cmd_admin.h"
 #include "widgets/sanitize.h"
 
 enum { COL_ID, COL_NAME, COL_IMAGE, COL_OWNER, COL_CLASS, COL_REPLICAS, COL_STATE, COL_CPU,
-       COL_MEM, COL_AGE, COL_REASON, N_COLS };
+       COL_MEM, COL_AGE, COL_EXPIRES, COL_REASON, N_COLS };
 
 static const char *const headers[N_COLS] = {
-	"ID", "NAME", "IMAGE", "OWNER", "CLASS", "REPLICAS", "STATE", "CPU", "MEM", "AGE", "REASON",
+	"ID", "NAME", "IMAGE", "OWNER", "CLASS", "REPLICAS", "STATE", "CPU", "MEM", "AGE", "EXPIRES",
+	"REASON",
 };
 /* Widest a column may get in the table; --json has the full values. */
-static const size_t max_width[N_COLS] = {12, 32, 40, 16, 10, 9, 8, 14, 18, 5, 0};
+static const size_t max_width[N_COLS] = {12, 32, 40, 16, 10, 9, 8, 14, 18, 5, 18, 0};
+
+/* Services without glovebox.owner were not made by glovebox (only admins see them). */
+#define NOT_GLOVEBOX "(not glovebox)"
 
 static int job_cmp(const void *a, const void *b)
 {
@@ -26,14 +36,15 @@ static int job_cmp(const void *a, const void *b)
 	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
 }
 
-/* The cells of one row, sanitised, owned by the caller. */
-static void row_cells(const struct job *j, int64_t now, int flags, char *cells[N_COLS])
+/* The cells of one row, sanitised, owned by the caller. att may be NULL (no --attention). */
+static void row_cells(const struct job *j, const struct attention *att, int64_t now, int flags,
+                      char *cells[N_COLS])
 {
 	char a[64], b[64];
 	cells[COL_ID] = sanitize(j->id ? j->id : "", j->id ? strnlen(j->id, 12) : 0, flags);
 	cells[COL_NAME] = sanitize_str(j->name, flags);
 	cells[COL_IMAGE] = sanitize_str(j->image, flags);
-	cells[COL_OWNER] = sanitize_str(j->owner ? j->owner : "-", flags);
+	cells[COL_OWNER] = sanitize_str(j->owner ? j->owner : NOT_GLOVEBOX, flags);
 	cells[COL_CLASS] = sanitize_str(j->class_name ? j->class_name : "-", flags);
 	cells[COL_REPLICAS] = xasprintf("%llu/%llu", (unsigned long long)j->running,
 	                                (unsigned long long)j->desired);
@@ -57,10 +68,19 @@ static void row_cells(const struct job *j, int64_t now, int flags, char *cells[N
 	}
 	format_age(a, sizeof a, (now - j->created_ns) / 1000000000LL);
 	cells[COL_AGE] = xstrdup(j->created_ns > 0 ? a : "-");
-	cells[COL_REASON] = sanitize_str(j->reason ? j->reason : "", flags);
+	int64_t at;
+	if (job_expires_at(j, &at)) {
+		format_expiry(a, sizeof a, at, now / 1000000000LL);
+		/* "expires in 3h" reads "in 3h" under EXPIRES. */
+		cells[COL_EXPIRES] = xstrdup(strncmp(a, "expires ", 8) == 0 ? a + 8 : a);
+	} else {
+		cells[COL_EXPIRES] = xstrdup("-");
+	}
+	const char *reason = att && att->why ? att->why : j->reason;
+	cells[COL_REASON] = sanitize_str(reason ? reason : "", flags);
 }
 
-static void print_table(const struct job_list *jobs, bool tty)
+static void print_table(const struct job_list *jobs, const struct attention *att, bool tty)
 {
 	int flags = locale_is_utf8() ? 0 : SAN_ASCII;
 	bool ascii = flags & SAN_ASCII;
@@ -71,7 +91,7 @@ static void print_table(const struct job_list *jobs, bool tty)
 	for (int c = 0; c < N_COLS; c++)
 		width[c] = strlen(headers[c]);
 	for (size_t i = 0; i < n; i++) {
-		row_cells(&jobs->v[i], now, flags, cells[i]);
+		row_cells(&jobs->v[i], att ? &att[i] : NULL, now, flags, cells[i]);
 		for (int c = 0; c < N_COLS; c++) {
 			size_t w = text_width(cells[i][c]);
 			if (max_width[c] && w > max_width[c])
@@ -115,26 +135,109 @@ static void print_table(const struct job_list *jobs, bool tty)
 	free(cells);
 }
 
+/* Put jobs in attention order; returns their assessments, parallel to the new order. */
+static struct attention *rank(const struct cluster *cl, struct job_list *jobs, int64_t pending_after)
+{
+	struct attention_inputs in = {
+		.services = cluster_services(cl), .tasks = cluster_tasks(cl), .nodes = cluster_nodes(cl),
+		.now = (int64_t)time(NULL),
+		/* 0 would mean the default: a threshold of "at once" is one second. */
+		.pending_threshold = pending_after == 0 ? 1 : pending_after,
+	};
+	struct attention *att = xcalloc(jobs->n + 1, sizeof *att);
+	size_t *order = xcalloc(jobs->n + 1, sizeof *order);
+	attention_rank(&in, jobs, att, order);
+	/* Jobs and assessments move by value into the new order. */
+	struct job *v = xcalloc(jobs->n + 1, sizeof *v);
+	struct attention *a = xcalloc(jobs->n + 1, sizeof *a);
+	for (size_t i = 0; i < jobs->n; i++) {
+		v[i] = jobs->v[order[i]];
+		a[i] = att[order[i]];
+	}
+	free(jobs->v);
+	jobs->v = v;
+	free(att);
+	free(order);
+	return a;
+}
+
+/* The keys job_list_json() does not know: managed, expires_at, and with --attention the
+ * attention object. Takes and returns the document text. */
+static char *add_keys(char *doc, const struct job_list *jobs, const struct attention *att)
+{
+	json_t *arr = json_loads(doc, 0, NULL);
+	if (!json_is_array(arr) || json_array_size(arr) != jobs->n) {
+		json_decref(arr);
+		return doc;
+	}
+	for (size_t i = 0; i < jobs->n; i++) {
+		json_t *o = json_array_get(arr, i);
+		int64_t at;
+		char when[32];
+		json_object_set_new(o, "managed", json_boolean(jobs->v[i].managed));
+		if (job_expires_at(&jobs->v[i], &at)) {
+			time_t t = (time_t)at;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_object_set_new(o, "expires_at", json_string(when));
+		} else {
+			json_object_set_new(o, "expires_at", json_null());
+		}
+		if (att) {
+			json_t *why = att[i].why ? json_string(att[i].why) : NULL;
+			json_t *a = att[i].kind == ATT_NONE ? json_null()
+			            : json_pack("{s:s, s:o}", "kind", attention_kind_name(att[i].kind), "why",
+			                        why ? json_incref(why) : json_null());
+			json_decref(why);
+			json_object_set_new(o, "attention", a);
+		}
+	}
+	char *out = json_dumps(arr, JSON_PRESERVE_ORDER | JSON_INDENT(2) |
+	                                (isatty(STDOUT_FILENO) ? JSON_ENSURE_ASCII : 0));
+	json_decref(arr);
+	if (!out)
+		return doc;
+	free(doc);
+	return out;
+}
+
 int cmd_ls(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"no-usage", no_argument, NULL, 'n'},
+		{"attention", no_argument, NULL, 'a'},
+		{"pending-after", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool json = false, usage = true;
+	bool json = false, usage = true, attention = false;
+	int64_t pending_after = ATTENTION_PENDING_DEFAULT;
+	char *err = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "jnh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jnap:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'n': usage = false; break;
+		case 'a': attention = true; break;
+		case 'p':
+			if (parse_duration(optarg, &pending_after, &err) != 0) {
+				cli_error("--pending-after: %s", err);
+				free(err);
+				return GB_EXIT_USAGE;
+			}
+			break;
 		case 'h':
-			puts("usage: glovebox ls [--json] [--no-usage]\n\n"
+			puts("usage: glovebox ls [--json] [--no-usage] [--attention [--pending-after DURATION]]\n\n"
 			     "Lists the swarm's services as jobs: state (with the scheduler's reason when\n"
 			     "pending, exit code or OOM when failed), replicas, and CPU and memory usage of\n"
 			     "the tasks on the connected node (sampled over about a second).\n"
-			     "--no-usage skips the sampling.");
+			     "--no-usage skips the sampling. --attention lists first the jobs that need a\n"
+			     "person (OOM kills, restart loops, long waits, expired, failed), with why;\n"
+			     "a wait is long after --pending-after (default 10m).\n"
+			     "Researchers see only their own jobs; admins see all, and services not made\n"
+			     "by glovebox show the owner " NOT_GLOVEBOX ".");
 			return GB_EXIT_OK;
 		default:
 			return GB_EXIT_USAGE;
@@ -144,6 +247,7 @@ int cmd_ls(struct cli *cli, int argc, char **argv)
 		cli_error("ls takes no arguments (glovebox ls --help)");
 		return GB_EXIT_USAGE;
 	}
+	struct who w = {0};
 	int rc = cli_connect(cli);
 	if (rc != 0)
 		return rc;
@@ -155,23 +259,36 @@ int cmd_ls(struct cli *cli, int argc, char **argv)
 		rc = cluster_unreachable(cl) ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
 		goto out;
 	}
-	if (usage) {
-		cluster_sample(cl, true);
+	/* Root needs no policy to be an admin; others need the engine (negotiated by now). */
+	if ((rc = who_establish(cli, &w)) != 0)
+		goto out;
+	if (usage || attention) {
+		/* Without usage, one-shot samples still inspect failed containers for OOM kills. */
+		cluster_sample(cl, usage);
 		engine_run(cli->engine);
 	}
 	struct job_list jobs = {0};
 	cluster_jobs(cl, &jobs);
+	actor_filter_jobs(&w.actor, &jobs);
 	qsort(jobs.v, jobs.n, sizeof *jobs.v, job_cmp);
+	struct attention *att = NULL;
+	if (attention)
+		att = rank(cl, &jobs, pending_after);
 	if (json) {
 		/* JSON escapes C0 controls but not DEL or C1; on a terminal escape all non-ASCII. */
 		char *out = job_list_json(&jobs, true, isatty(STDOUT_FILENO));
+		out = add_keys(out, &jobs, att);
 		puts(out);
 		free(out);
 	} else {
-		print_table(&jobs, isatty(STDOUT_FILENO));
+		print_table(&jobs, att, isatty(STDOUT_FILENO));
 	}
+	for (size_t i = 0; att && i < jobs.n; i++)
+		attention_clear(&att[i]);
+	free(att);
 	job_list_clear(&jobs);
 out:
+	who_clear(&w);
 	cluster_free(&cl);
 	cli_close(cli);
 	return rc;

@@ -8,26 +8,32 @@
 #include <unistd.h>
 
 #include "api/cluster.h"
+#include "api/creds.h"
 #include "api/decode.h"
 #include "api/fit.h"
 #include "api/identity.h"
 #include "api/jobspec.h"
+#include "api/secmem.h"
 #include "api/store.h"
 #include "api/submit.h"
 #include "api/terms.h"
 #include "api/xalloc.h"
 #include "tui/cli.h"
+#include "tui/login.h"
 #include "widgets/sanitize.h"
 
 static const char submit_usage[] =
 	"usage: glovebox submit --image REF --class NAME [--dataset NAME]... [--cpus N]\n"
 	"                       [--memory SIZE] [--lifetime DUR] [--name NAME] [--purpose TEXT]\n"
-	"                       [--accept-terms SHA256] [--json] [-- CMD ARG...]\n"
+	"                       [--accept-terms SHA256] [--json]\n"
+	"                       [--registry-user USER --registry-password-stdin] [-- CMD ARG...]\n"
 	"\n"
 	"Submits a job under the platform policy: the class's constraints and quotas, read-only\n"
 	"datasets, an internal network without egress, a hardened container, the image pinned to\n"
 	"its digest. The data-use terms must have been accepted: the first time, and whenever they\n"
 	"change, pass --accept-terms with their SHA-256 (glovebox terms shows both) and --purpose.\n"
+	"A private registry's credentials come from your keyring (glovebox login), or, without a\n"
+	"keyring, for this submission only from --registry-user and a password on stdin.\n"
 	"exit codes: 0 submitted, 1 error, 2 bad input, 3 engine unreachable, 4 terms not accepted\n";
 
 /* Print text from the engine or the policy to a terminal safely. */
@@ -89,6 +95,9 @@ static struct {
 	const struct job_plan *plan;
 	const char *fit;
 	const char *consent;
+	const char *registry;        /* the image's; for the login hint */
+	bool had_auth;
+	const char *keyring_note;
 } shown;
 
 static void on_done(void *ud, const struct submit_result *r)
@@ -104,6 +113,8 @@ static void on_done(void *ud, const struct submit_result *r)
 		if (r->rolled_back)
 			cli_error("the network made for the job was removed again: nothing is left behind");
 		free(msg);
+		if (r->field == JF_IMAGE && creds_error_is_auth(r->error))
+			login_explain_refusal(shown.registry, shown.had_auth, shown.keyring_note);
 		o->rc = r->field == JF_NAME || r->field == JF_IMAGE ? GB_EXIT_USAGE : GB_EXIT_ERROR;
 		return;
 	}
@@ -215,11 +226,14 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 		{"memory", required_argument, NULL, 'm'}, {"lifetime", required_argument, NULL, 'l'},
 		{"name", required_argument, NULL, 'n'}, {"purpose", required_argument, NULL, 'p'},
 		{"accept-terms", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
+		{"registry-user", required_argument, NULL, 'U'},
+		{"registry-password-stdin", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct job_request req = {0};
 	const char **datasets = xcalloc((size_t)argc + 1, sizeof *datasets);
-	const char *accept = NULL;
+	const char *accept = NULL, *reg_user = NULL;
+	bool reg_stdin = false;
 	struct outcome out = {.rc = GB_EXIT_ERROR};
 	int c, rc = GB_EXIT_OK;
 	while ((c = getopt_long(argc, argv, "+i:c:d:C:m:l:n:p:a:jh", opts, NULL)) != -1) {
@@ -234,6 +248,8 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 		case 'p': req.purpose = optarg; break;
 		case 'a': accept = optarg; break;
 		case 'j': out.json = true; break;
+		case 'U': reg_user = optarg; break;
+		case 'S': reg_stdin = true; break;
 		case 'h': fputs(submit_usage, stdout); free(datasets); return GB_EXIT_OK;
 		default: fputs(submit_usage, stderr); free(datasets); return GB_EXIT_USAGE;
 		}
@@ -241,6 +257,11 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	req.datasets = datasets;
 	req.command = (const char *const *)argv + optind;
 	req.n_command = (size_t)(argc - optind);
+	if (!reg_user != !reg_stdin) {
+		cli_error("--registry-user and --registry-password-stdin go together");
+		free(datasets);
+		return GB_EXIT_USAGE;
+	}
 	if (!req.image || !req.class_name) {
 		cli_error("submit needs --image and --class (glovebox submit --help)");
 		free(datasets);
@@ -252,6 +273,13 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	struct job_plan plan = {0};
 	struct job_errors errs = {0};
 	char *err = NULL, *consent_name = NULL, *consent_json = NULL, *consent_labels = NULL, *fit = NULL;
+	char *reg_password = NULL, *reg_auth = NULL, *keyring_note = NULL;
+	if (reg_stdin && !(reg_password = login_read_secret(STDIN_FILENO, "Registry password: ", &err))) {
+		cli_error("%s", err);
+		free(err);
+		free(datasets);
+		return GB_EXIT_USAGE;
+	}
 	if (whoami_current(&me, &err) != 0) {
 		cli_error("%s", err);
 		rc = GB_EXIT_ERROR;
@@ -278,17 +306,23 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	if (!out.json)
 		put_clean(stderr, "glovebox: fit: ", fit);
 
+	/* The registry's credentials: pulled by the nodes, and used to resolve the digest. */
+	reg_auth = login_registry_auth(plan.image.registry, reg_user, &reg_password, &keyring_note);
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
 	struct submit_args args = {
 		.plan = &plan, .terms_sha256 = sha, .consent_name = consent_name,
 		.consent_json = consent_json, .consent_labels = consent_labels,
-		.now = (int64_t)time(NULL),
+		.registry_auth = reg_auth, .now = (int64_t)time(NULL),
 	};
 	shown.plan = &plan;
 	shown.fit = fit;
 	shown.consent = consent_name;
+	shown.registry = plan.image.registry;
+	shown.had_auth = reg_auth != NULL;
+	shown.keyring_note = keyring_note;
 	volatile int interrupted = 0;
 	struct submit *s = submit_start(cli->engine, &args, on_progress, on_done, &out);
+	secmem_free(&reg_auth);   /* submit keeps its own copy, wiped when it is freed */
 	cli_wait(cli, &out.done, &interrupted);
 	if (!out.done) {
 		/* Ctrl-C: let the submission undo what it made, then stop. */
@@ -299,6 +333,9 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	free(sha);
 	rc = out.rc;
 out:
+	secmem_free(&reg_password);
+	secmem_free(&reg_auth);
+	free(keyring_note);
 	free(err);
 	free(fit);
 	free(consent_name);

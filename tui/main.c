@@ -5,9 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "api/xalloc.h"
 #include "tui/cli.h"
+#include "tui/login.h"
+#include "tui/cmd_admin.h"
 
 static const char usage_text[] =
 	"usage: glovebox [--host URL] [--timeout SECONDS] [COMMAND [ARGS]]\n"
@@ -16,12 +20,24 @@ static const char usage_text[] =
 	"Without a command it opens the console.\n"
 	"\n"
 	"commands:\n"
-	"  console [--refresh SECS]   the console (the default)\n"
-	"  ls [--json] [--no-usage]   list jobs (swarm services) with state and usage\n"
+	"  console [--refresh SECS]   the console (the default); n in it submits a job\n"
+	"  ls [--json] [--no-usage] [--attention]   list jobs with state and usage;\n"
+	"                             --attention puts those that need a person first\n"
+	"  ps NAME [--json]           the tasks of a job: node, state, exit code, OOM\n"
+	"  nodes [--json]             nodes: availability, CPU and memory reserved\n"
+	"  rm NAME [--reason TEXT] [--yes]   remove a job and its network\n"
+	"  scale NAME 0|1 [--reason TEXT]    pause (0) or resume (1) a job\n"
+	"  node pause|activate|drain NAME [--reason TEXT] [--yes]   (admins)\n"
+	"  reap [--dry-run] [--json] [--owner USER]   remove expired jobs (admins)\n"
+	"  audit [--json]             the audit log of removals and admin actions\n"
+	"  logs NAME [--follow] [--tail N] [--timestamps]   a job's logs, sanitised\n"
 	"  version [--json]           client version and the negotiated engine API version\n"
 	"  submit --image REF --class NAME [...] [-- CMD ARG...]   submit a job (glovebox submit --help)\n"
 	"  terms [--sha256]           the data-use terms and their SHA-256\n"
 	"  policy check|publish FILE  validate a policy file, or publish it to the swarm\n"
+	"  login [REGISTRY] [--username U] [--password-stdin]   check registry credentials and\n"
+	"                             keep them in your keyring (glovebox login --help)\n"
+	"  logout [REGISTRY]          remove them from your keyring\n"
 	"  help                       this text\n"
 	"\n"
 	"options:\n"
@@ -33,7 +49,8 @@ static const char usage_text[] =
 	"  -h, --help           this text\n"
 	"\n"
 	"environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION\n"
-	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable, 4 terms not accepted\n";
+	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable, 4 terms not accepted,\n"
+	"            5 not allowed (the action is for admins)\n";
 
 void cli_error(const char *fmt, ...)
 {
@@ -81,16 +98,28 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 	return GB_EXIT_OK;
 }
 
+int cmd_logs(struct cli *cli, int argc, char **argv);   /* tui/cmd_logs.c */
+
 static const struct {
 	const char *name;
 	int (*run)(struct cli *, int, char **);
 } commands[] = {
 	{"console", cmd_console},
 	{"ls", cmd_ls},
+	{"logs", cmd_logs},
 	{"version", cmd_version},
 	{"submit", cmd_submit},
 	{"terms", cmd_terms},
 	{"policy", cmd_policy},
+	{"login", cmd_login},
+	{"logout", cmd_logout},
+	{"ps", cmd_ps},
+	{"nodes", cmd_nodes},
+	{"node", cmd_node},
+	{"rm", cmd_rm},
+	{"scale", cmd_scale},
+	{"reap", cmd_reap},
+	{"audit", cmd_audit},
 	{"help", cmd_help},
 };
 
@@ -106,6 +135,9 @@ int main(int argc, char **argv)
 	struct cli cli = {.prog = "glovebox"};
 	int c;
 
+	/* Registry passwords pass through this process: no core files, no ptrace by the same user. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	setlocale(LC_ALL, "");
 	while ((c = getopt_long(argc, argv, "+H:t:P:h", opts, NULL)) != -1) {
 		switch (c) {

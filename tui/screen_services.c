@@ -28,6 +28,7 @@ const struct keybinding services_keys[] = {
 	{'\r', "Enter", "Tasks", "Show the tasks of the selected job: states, errors, exit codes, OOM kills", 0, OP_OPEN},
 	{KEY_ENTER, NULL, NULL, NULL, 0, OP_OPEN},
 	{'\n', NULL, NULL, NULL, 0, OP_OPEN},
+	{'n', "n", "New", "Submit a new job: image, class, datasets, resources; the data-use terms when they need accepting", 0, OP_NEW},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -38,6 +39,7 @@ const struct keybinding services_bar[] = {
 	{'\r', "Enter", "Tasks", NULL, KB_BAR, OP_OPEN},
 	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
 	{'>', "<>", "Sort", NULL, KB_BAR, 0},
+	{'n', "n", "New", NULL, KB_BAR, OP_NEW},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -287,6 +289,10 @@ int services_screen_key(struct services_screen *s, int key)
 		const struct job *j = services_screen_selected(s);
 		if (j)
 			app_open_tasks(s->app, j->id);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_NEW) {
+		app_open_submit(s->app);
 		return WR_HANDLED | WR_REDRAW;
 	}
 	return WR_IGNORED;
