@@ -37,8 +37,11 @@ struct app_opts {
 struct services_screen;
 struct tasks_screen;
 struct submit_screen;
+struct nodes_screen;
+struct logs_screen;
+struct prompt;
 
-enum screen_id { SCREEN_SERVICES, SCREEN_TASKS, SCREEN_SUBMIT };
+enum screen_id { SCREEN_SERVICES, SCREEN_TASKS, SCREEN_SUBMIT, SCREEN_NODES, SCREEN_LOGS };
 
 struct app {
 	struct cli *cli;                 /* borrowed: engine and endpoint */
@@ -56,6 +59,9 @@ struct app {
 	struct services_screen *services;
 	struct tasks_screen *tasks;
 	struct submit_screen *submit;    /* the new-job form while open */
+	struct nodes_screen *nodes;      /* the nodes view while open (screen_nodes.c) */
+	struct logs_screen *logs;        /* the log pager while open (screen_logs.c) */
+	struct prompt *prompt;           /* the ':' command prompt while open (prompt.c) */
 	char *select_id;                 /* a job to select once the list has it (a new one) */
 	char *notice;                    /* a message for the status line, until notice_until */
 	int64_t notice_until;
@@ -95,6 +101,13 @@ void app_back(struct app *a);
  * both strings may belong to it (they are copied first). */
 void app_open_submit(struct app *a);
 void app_close_submit(struct app *a, const char *service_id, const char *notice);
+
+/* Entry points of the triage screens and actions; keys and the ':' prompt both call them.
+ * Each is defined by the file that owns it: screen_nodes.c, screen_logs.c, triage.c. */
+void app_open_nodes(struct app *a);
+void app_open_logs(struct app *a, const char *service_id);
+void app_remove_job(struct app *a, const char *service_id);          /* asks first */
+void app_scale_job(struct app *a, const char *service_id, uint64_t replicas);
 
 /* Screens: services (the jobs list) and tasks of one service. */
 struct services_screen *services_screen_new(struct app *a);
