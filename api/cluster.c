@@ -46,8 +46,13 @@ struct cluster {
 	char *error;
 	bool unreachable;
 	int64_t updated_ns;
+	int64_t info_ns;               /* when /info last answered; 0 = ask at the next refresh */
 	uint64_t generation;
 };
+
+/* /info makes the engine run `runc --version` and friends: costly at every refresh, and what
+ * glovebox takes from it (the local node, the swarm) rarely changes. */
+#define INFO_EVERY_NS (60 * 1000000000LL)
 
 int64_t now_ns(void)
 {
@@ -66,8 +71,11 @@ struct cluster *cluster_new(struct engine *e)
 static void tracked_drop(struct cluster *c, size_t i)
 {
 	struct tracked *t = &c->tracked[i];
-	if (t->req)
-		engine_cancel(c->engine, t->req);
+	if (t->req) {   /* a cancelled request calls nothing back: its context is ours to free */
+		struct req_ctx *ctx = engine_cancel(c->engine, t->req);
+		free(ctx->cid);
+		free(ctx);
+	}
 	free(t->cid);
 	stats_sample_clear(&t->last);
 	c->tracked[i] = c->tracked[--c->n_tracked];
@@ -80,7 +88,7 @@ void cluster_free(struct cluster **pc)
 		return;
 	for (int i = 0; i < F_COUNT; i++)
 		if (c->fetch[i])
-			engine_cancel(c->engine, c->fetch[i]);
+			free(engine_cancel(c->engine, c->fetch[i]));
 	while (c->n_tracked)
 		tracked_drop(c, c->n_tracked - 1);
 	free(c->tracked);
@@ -132,6 +140,7 @@ static void on_fetch(void *ud, const struct engine_reply *r)
 	c->fetch[f] = NULL;
 	if (r->error) {
 		c->round_failed = true;
+		c->info_ns = 0;   /* the engine may come back as another one */
 		set_error(c, r->error, r->unreachable);
 		if (f == F_PING || r->unreachable)
 			engine_reset_version(c->engine);
@@ -154,6 +163,7 @@ static void on_fetch(void *ud, const struct engine_reply *r)
 		if (rc == 0) {
 			engine_info_clear(&c->info);
 			c->info = info;
+			c->info_ns = now_ns();
 		}
 		break;
 	}
@@ -232,7 +242,8 @@ void cluster_refresh(struct cluster *c)
 		fetch_start(c, F_PING);
 		return;
 	}
-	for (int i = F_INFO; i < F_COUNT; i++)
+	bool info_fresh = c->info_ns && now_ns() - c->info_ns < INFO_EVERY_NS;
+	for (int i = info_fresh ? F_INFO + 1 : F_INFO; i < F_COUNT; i++)
 		fetch_start(c, (enum fetch)i);
 }
 

@@ -326,11 +326,13 @@ struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void 
 	return r;
 }
 
-void engine_cancel(struct engine *e, struct engine_req *r)
+void *engine_cancel(struct engine *e, struct engine_req *r)
 {
+	void *ud = r->ud;
 	log_msg(LOG_DEBUG, "%s: cancelled", r->log_line);
 	req_unlink(e, r);
 	req_free(r);
+	return ud;
 }
 
 /* Finish one request: build the reply, unlink, call back, free. */

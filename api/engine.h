@@ -84,8 +84,9 @@ struct engine_req *engine_request_hdr(struct engine *e, const char *method, cons
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
                                  engine_data_fn data, engine_done_fn done, void *ud);
 
-/* Stop a request; its done callback is not called. r must be in flight. */
-void engine_cancel(struct engine *e, struct engine_req *r);
+/* Stop a request; its done callback is not called. r must be in flight. Returns the ud the
+ * request was made with, so that whoever allocated it for the callback can free it. */
+void *engine_cancel(struct engine *e, struct engine_req *r);
 
 /* Requests in flight. */
 size_t engine_pending(const struct engine *e);

@@ -55,6 +55,11 @@ struct engine_req *configs_list(struct engine *e, const char *label1, const char
 	return r;
 }
 
+void configs_list_cancel(struct engine *e, struct engine_req *r)
+{
+	free(engine_cancel(e, r));   /* the list_ctx made for on_list */
+}
+
 const struct swarm_config *configs_newest(const struct config_list *l)
 {
 	const struct swarm_config *best = NULL;

@@ -20,6 +20,9 @@ typedef void (*configs_fn)(void *ud, const struct config_list *l, const char *er
 struct engine_req *configs_list(struct engine *e, const char *label1, const char *label2,
                                 configs_fn fn, void *ud);
 
+/* Stop a configs_list request before it answered; fn is not called. */
+void configs_list_cancel(struct engine *e, struct engine_req *r);
+
 /* The newest config in l (by creation time), or NULL. */
 const struct swarm_config *configs_newest(const struct config_list *l);
 /* The config named name, or NULL. */

@@ -124,9 +124,14 @@ static void on_cluster(void *ud)
 	a->data_dirty = true;
 }
 
+static struct table *current_table(struct app *a);
+
 static void status_update(struct app *a)
 {
 	const char *err = cluster_error(a->cluster);
+	/* Each table keeps its own filter: the line shows the one of the screen in front. */
+	if (!a->filtering)
+		snprintf(a->filter, sizeof a->filter, "%s", table_filter(current_table(a)));
 	char left[512], right[128];
 	size_t pending = 0, failed = 0, running = 0;
 	for (size_t i = 0; i < a->jobs.n; i++) {
@@ -293,6 +298,7 @@ void app_open_tasks(struct app *a, const char *service_id)
 	keybar_set_keys(a->keybar, tasks_bar);
 	layout(a);
 	tasks_screen_data_changed(a->tasks);
+	status_update(a);
 }
 
 void app_back(struct app *a)
@@ -301,6 +307,7 @@ void app_back(struct app *a)
 		a->screen = SCREEN_SERVICES;
 		tasks_screen_free(&a->tasks);
 		keybar_set_keys(a->keybar, services_bar);
+		status_update(a);
 		a->dirty = true;
 	}
 }
@@ -511,8 +518,10 @@ static void handle_signals(struct app *a)
 		case SIGCONT:
 			a->dirty = true;
 			break;
-		default:   /* INT, TERM, HUP, QUIT, PIPE: leave cleanly */
+		default:   /* INT, TERM, HUP, QUIT, PIPE: leave cleanly; exit 128 + the signal */
 			a->quit = true;
+			if (!a->quit_signal)
+				a->quit_signal = sigs[i];
 			break;
 		}
 	}
@@ -546,9 +555,13 @@ static int next_wait(struct app *a, int64_t now)
 	int64_t t = a->next_tick;
 	if (a->next_refresh < t)
 		t = a->next_refresh;
-	if (a->next_sample < t)
+	/* Samples and the events stream wait for a good refresh (run_timers skips them until
+	 * then): their deadlines must not wake the loop meanwhile, or it spins while the engine
+	 * is away. */
+	bool connected = cluster_updated_ns(a->cluster) && !cluster_error(a->cluster);
+	if (connected && a->next_sample < t)
 		t = a->next_sample;
-	if (!a->events && a->next_events < t)
+	if (connected && !a->events && engine_api_minor(a->cli->engine) && a->next_events < t)
 		t = a->next_events;
 	t -= now;
 	int k = keyring_timeout_ms(a->keyring);   /* a keyring request's deadline */
@@ -650,5 +663,5 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 	job_list_clear(&a.jobs);
 	term_stop(&a.term);
 	xalloc_set_oom_hook(NULL);
-	return GB_EXIT_OK;
+	return a.quit_signal ? 128 + a.quit_signal : GB_EXIT_OK;   /* as a shell reports it */
 }

@@ -50,6 +50,7 @@ struct app {
 	struct theme theme;
 	struct app_opts opts;
 	bool quit;
+	int quit_signal;                 /* the signal that ended the console, or 0 */
 
 	struct job_list jobs;            /* view model of the services screen */
 	bool data_dirty;                 /* the cluster changed since jobs were built */

@@ -1119,7 +1119,7 @@ int submit_screen_input(struct submit_screen *s, wint_t ch, bool is_code)
 		return form_input(s, ch, is_code);
 	case ST_CHECKING:
 		if (!is_code && ch == KEY_ESC) {
-			engine_cancel(s->app->cli->engine, s->req_consents);
+			configs_list_cancel(s->app->cli->engine, s->req_consents);
 			s->req_consents = NULL;
 			s->step = ST_FORM;
 		}
@@ -1618,7 +1618,7 @@ void submit_screen_free(struct submit_screen **ps)
 	struct engine_req **reqs[] = {&s->req_policies, &s->req_terms, &s->req_consents};
 	for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
 		if (*reqs[i])
-			engine_cancel(e, *reqs[i]);
+			configs_list_cancel(e, *reqs[i]);
 	dialog_free(&s->confirm);
 	pager_free(&s->pager);
 	field_free(&s->accept);

@@ -218,22 +218,27 @@ void tasks_screen_data_changed(struct tasks_screen *s)
 	table_refresh(s->table);
 }
 
-/* "restarts 2 of 5 (on-failure)": failures the swarm remembers against the policy's limit. */
+/* "restarts 2 of 5 (on-failure)": every task after the first of its slot is a restart, which
+ * is how the swarm counts against max_attempts. Only the tasks the swarm still keeps count. */
 static void restarts_text(struct tasks_screen *s, const struct service *svc, char *buf, size_t sz)
 {
-	unsigned failures = 0;
+	unsigned restarts = 0, failures = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const char *st = s->rows[i]->state ? s->rows[i]->state : "";
 		failures += !strcmp(st, "failed") || !strcmp(st, "rejected");
+		bool first = true;   /* the first task seen of its slot is no restart */
+		for (size_t j = 0; j < i && first; j++)
+			first = s->rows[j]->slot != s->rows[i]->slot;
+		restarts += !first;
 	}
 	const char *cond = svc->restart_condition ? svc->restart_condition : "any";
 	if (!strcmp(cond, "none"))
 		snprintf(buf, sz, "failures %u, no restarts (condition none)", failures);
 	else if (svc->restart_max_attempts)
-		snprintf(buf, sz, "restarts %u of %llu (%s)", failures,
+		snprintf(buf, sz, "restarts %u of %llu (%s)", restarts,
 		         (unsigned long long)svc->restart_max_attempts, cond);
 	else
-		snprintf(buf, sz, "restarts %u, no limit (%s)", failures, cond);
+		snprintf(buf, sz, "restarts %u, no limit (%s)", restarts, cond);
 }
 
 void tasks_screen_draw(struct tasks_screen *s)
@@ -245,12 +250,12 @@ void tasks_screen_draw(struct tasks_screen *s)
 	char line[1024];
 	if (svc) {
 		char *name = sanitize_str(svc->name, 0), *image = sanitize_str(svc->image, 0);
-		char lim[96] = "", mem[32], rs[96];
+		char lim[96] = "", cpu[32] = "no limit", mem[32] = "no limit", rs[96];
 		if (svc->limit_memory > 0)
 			format_bytes(mem, sizeof mem, (uint64_t)svc->limit_memory);
-		snprintf(lim, sizeof lim, "cpu %s%.4g  mem %s", svc->limit_nano_cpus ? "" : "no limit ",
-		         svc->limit_nano_cpus ? (double)svc->limit_nano_cpus / 1e9 : 0.0,
-		         svc->limit_memory > 0 ? mem : "no limit");
+		if (svc->limit_nano_cpus > 0)
+			snprintf(cpu, sizeof cpu, "%.4g", (double)svc->limit_nano_cpus / 1e9);
+		snprintf(lim, sizeof lim, "cpu %s  mem %s", cpu, mem);
 		restarts_text(s, svc, rs, sizeof rs);
 		snprintf(line, sizeof line, "tasks of %s", name);
 		widget_put(stdscr, r.y, r.x, r.w, line, theme_attr(th, THEME_HEADER), true, th->ascii);

@@ -41,6 +41,8 @@ for sig in INT TERM HUP QUIT; do
 	kill -s "$sig" "$pid"
 	if scr_wait 5 $s '^DONE'; then
 		t_ok "SIG$sig: glovebox exits ($(scr_cap $s | grep -o 'EXIT=[0-9]*'), $(($(now_ms) - t0)) ms)"
+		t_eq "SIG$sig: exit status 128 + the signal's number" "EXIT=$((128 + $(kill -l "$sig")))" \
+			"$(scr_cap $s | grep -o 'EXIT=[0-9]*')"
 	else
 		t_fail "SIG$sig: glovebox exits" "$(scr_cap $s)"
 		alive "$pid" && kill -KILL "$pid"
