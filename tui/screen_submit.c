@@ -15,14 +15,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/creds.h"
 #include "api/fit.h"
 #include "api/identity.h"
 #include "api/jobspec.h"
+#include "api/keyring.h"
+#include "api/secmem.h"
 #include "api/store.h"
 #include "api/submit.h"
 #include "api/terms.h"
 #include "api/xalloc.h"
 #include "tui/app.h"
+#include "tui/screen_login.h"
 #include "widgets/dialog.h"
 #include "widgets/field.h"
 #include "widgets/pager.h"
@@ -154,6 +158,13 @@ struct submit_screen {
 	/* This form's own acceptance, kept so a retry after a failure does not ask again. */
 	char *acc_sha, *acc_purpose;
 	int64_t acc_time;
+
+	/* The registry's credentials, looked up before submit_start (this session's, then the
+	 * keyring's); the acceptance record to cite waits here meanwhile. */
+	struct keyring_req *req_cred;
+	char *pend_name, *pend_json, *pend_labels;
+	bool had_auth;                     /* the submission sent X-Registry-Auth */
+	char *keyring_note;                /* why the keyring could not be asked, or NULL */
 
 	struct submit *submit;
 	bool interrupted, done, succeeded;
@@ -732,21 +743,70 @@ static void on_done(void *ud, const struct submit_result *r)
 	if (r->field != JF_COUNT)
 		set_focus(s, item_for_field(s, r->field));
 	keybar_set_keys(s->app->keybar, submit_bar);
+	if (r->field == JF_IMAGE && r->error && creds_error_is_auth(r->error)) {
+		/* The registry wants a login: say so beside the image and open the login dialog. */
+		char *why = xasprintf("%s %s (L), then submit again: %s%s%s%s",
+		                      s->had_auth ? "the registry refused your stored credentials: log in to"
+		                                  : "log in to", s->plan.image.registry, s->failure,
+		                      s->keyring_note ? " (keyring: " : "",
+		                      s->keyring_note ? s->keyring_note : "", s->keyring_note ? ")" : "");
+		set_str(&s->failure, clean(s, why));
+		free(why);
+		app_open_login(s->app, s->plan.image.registry);
+	}
 }
 
-static void go_submit(struct submit_screen *s, const char *name, const char *json, const char *labels)
+static void start_submit(struct submit_screen *s, const char *auth)
 {
 	struct submit_args args = {
-		.plan = &s->plan, .terms_sha256 = s->sha, .consent_name = name,
-		.consent_json = json, .consent_labels = labels, .now = (int64_t)time(NULL),
+		.plan = &s->plan, .terms_sha256 = s->sha, .consent_name = s->pend_name,
+		.consent_json = s->pend_json, .consent_labels = s->pend_labels,
+		.registry_auth = auth, .now = (int64_t)time(NULL),
 	};
+	s->had_auth = auth != NULL;
+	s->submit = submit_start(s->app->cli->engine, &args, on_progress, on_done, s);
+}
+
+static void on_cred(void *ud, struct keyring_result *r)
+{
+	struct submit_screen *s = ud;
+	s->req_cred = NULL;
+	char *auth = r->state == KEYRING_OK && r->cred ? cred_registry_auth(r->cred) : NULL;
+	if (r->state != KEYRING_OK)
+		set_str(&s->keyring_note, xstrdup(r->message ? r->message : keyring_state_name(r->state)));
+	start_submit(s, auth);
+	secmem_free(&auth);
+	s->app->dirty = true;
+}
+
+/* Submit with the registry's credentials when there are any: this session's first, then the
+ * keyring's (asked without waiting; the loop calls on_cred back). */
+static void go_submit(struct submit_screen *s, const char *name, const char *json, const char *labels)
+{
 	submit_free(&s->submit);
+	if (s->req_cred)
+		keyring_cancel(s->app->keyring, s->req_cred);
+	s->req_cred = NULL;
+	set_str(&s->pend_name, name ? xstrdup(name) : NULL);
+	set_str(&s->pend_json, json ? xstrdup(json) : NULL);
+	set_str(&s->pend_labels, labels ? xstrdup(labels) : NULL);
+	set_str(&s->keyring_note, NULL);
 	s->done = s->interrupted = false;
 	s->step = ST_SUBMITTING;
 	set_str(&s->failure, NULL);
-	set_str(&s->progress, xstrdup("starting..."));
 	keybar_set_keys(s->app->keybar, submit_bar);
-	s->submit = submit_start(s->app->cli->engine, &args, on_progress, on_done, s);
+	char *key = creds_server_key(s->plan.image.registry);
+	const struct cred *c = key ? creds_find(s->app->creds, key) : NULL;
+	if (c || !key || !s->app->keyring) {
+		char *auth = c ? cred_registry_auth(c) : NULL;
+		set_str(&s->progress, xstrdup("starting..."));
+		start_submit(s, auth);
+		secmem_free(&auth);
+	} else {
+		set_str(&s->progress, xstrdup("looking up the registry's credentials in your keyring..."));
+		s->req_cred = keyring_lookup(s->app->keyring, key, on_cred, s);
+	}
+	free(key);
 }
 
 /* The acceptance record, as cmd_submit.c's terms_gate makes it. Returns false with *err when
@@ -1615,6 +1675,12 @@ void submit_screen_free(struct submit_screen **ps)
 				break;
 	}
 	submit_free(&s->submit);
+	if (s->req_cred)
+		keyring_cancel(s->app->keyring, s->req_cred);
+	free(s->pend_name);
+	free(s->pend_json);
+	free(s->pend_labels);
+	free(s->keyring_note);
 	struct engine_req **reqs[] = {&s->req_policies, &s->req_terms, &s->req_consents};
 	for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
 		if (*reqs[i])

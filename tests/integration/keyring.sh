@@ -31,7 +31,7 @@ cleanup() {
 	[ -n "${TM:-}" ] && $TM kill-server 2>/dev/null
 	docker service ls -q --filter name=gbt-key- | xargs -r docker service rm >/dev/null 2>&1
 	sleep 1
-	for n in gbt-key-ok gbt-key-user gbt-key-nolog gbt-key-nobus; do
+	for n in gbt-key-ok gbt-key-user gbt-key-nolog gbt-key-nobus gbt-key-tui gbt-key-tui2; do
 		docker network ls -q --filter "label=glovebox.job=$n" | xargs -r docker network rm >/dev/null 2>&1
 	done
 	docker image inspect glovebox/load:latest --format '{{range .RepoDigests}}{{println .}}{{end}}' 2>/dev/null |
@@ -292,6 +292,50 @@ pulled() { docker image inspect glovebox/load:latest --format '{{range .RepoDige
 t_check "  the node pulled it from the private registry" pulled
 docker service rm gbt-key-ok >/dev/null 2>&1
 cleanup_refs
+
+# ---- the console's form: the same image, the keyring's credentials sent; without, the login dialog ----
+if [ -n "${TM:-}" ]; then
+	focus() { cap "$1" | grep -E '^>' | head -n 1; }
+	tab_to() {   # tab_to SESSION ERE: Tab until the focused line matches
+		local i
+		for i in $(seq 1 20); do
+			focus "$1" | grep -Eq -- "$2" && return 0
+			$TM send-keys -t "$1" Tab; sleep 0.2
+		done
+		return 1
+	}
+	form_submit() {   # form_submit SESSION NAME: fill the form for the private image and submit
+		$TM send-keys -t "$1" n
+		screen_has 10 "$1" "^New job" || return 1
+		$TM send-keys -t "$1" -l "$IMG"
+		tab_to "$1" '^> Datasets' && $TM send-keys -t "$1" Space
+		tab_to "$1" '^> Command ' && $TM send-keys -t "$1" -l -- "--cpu 0.05 --mem 8"
+		tab_to "$1" '^> Name ' && $TM send-keys -t "$1" -l "$2"
+		tab_to "$1" '\[ Submit \]' && $TM send-keys -t "$1" Enter
+	}
+	tui form "$GB --policy $P"
+	screen_has 10 form "API 1\."
+	form_submit form gbt-key-tui
+	t_check "console form with the keyring's credentials: submitted" screen_has 30 form "^submitted gbt-key-tui"
+	t_check "  the job runs" wait_for 90 sh -c "docker service ls --filter name=gbt-key-tui --format '{{.Replicas}}' | grep -q '^1/1'"
+	t_check "  the node pulled it from the private registry" pulled
+	$TM kill-session -t form
+	docker service rm gbt-key-tui >/dev/null 2>&1
+	cleanup_refs
+	echo "$REG" | docker-credential-secretservice erase
+	tui form2 "$GB --policy $P"
+	screen_has 10 form2 "API 1\."
+	form_submit form2 gbt-key-tui2
+	t_check "console form without credentials: the login dialog opens for the registry" \
+		screen_has 30 form2 "Log in to a registry"
+	keep form2
+	$TM send-keys -t form2 Escape
+	if screen_has 5 form2 "^> Image .*\] log in to $REG (L), then s"; then t_ok "  the form says to log in, beside the image"
+	else t_fail "  the form says to log in" "$(cap form2)"; fi
+	t_eq "  nothing made" 0 "$(docker service ls -q --filter name=gbt-key-tui2 | wc -l)"
+	$TM kill-session -t form2
+	printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}' "$REG" "$RUSER" "$CANARY" | docker-credential-secretservice store
+fi
 
 # ---- no keyring at all (SSH): credentials for one submission, from stdin ----
 out=$(printf '%s' "$CANARY" | env -u DBUS_SESSION_BUS_ADDRESS "$GB" --policy "$P" submit --image "$IMG" --class default \
