@@ -522,6 +522,11 @@ static void info_item(struct dec *d, json_t *o, void *out)
 	i->server_version = get_str(d, o, "ServerVersion");
 	i->ncpu = get_i64(d, o, "NCPU");
 	i->mem_total = get_i64(d, o, "MemTotal");
+	json_t *sec = get_arr(d, o, "SecurityOptions"), *v;
+	size_t k;
+	json_array_foreach(sec, k, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), "name=no-new-privileges"))
+			i->no_new_privileges = true;
 }
 
 int decode_info(const char *json, size_t len, struct engine_info *out, char **err)

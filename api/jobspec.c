@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/model.h"
 #include "api/xalloc.h"
 
 #define NAME_MAX_LEN 48
@@ -639,6 +640,15 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 		put(b, cs, "Privileges", priv);
 	}
 	return cs;
+}
+
+char *job_hardening_warning(int api_minor, const struct engine_info *info)
+{
+	if (api_minor >= 44 || (info && info->no_new_privileges))
+		return NULL;
+	return xasprintf("no-new-privileges is not made sure: API 1.%d cannot set it per job (1.44 "
+	                 "can), and the engine does not report the daemon-wide setting as on; ask an "
+	                 "admin to run dockerd with --no-new-privileges", api_minor);
 }
 
 static json_t *resources(struct builder *b, const struct job_plan *plan, int api_minor)

@@ -12,6 +12,8 @@
 #include "api/imageref.h"
 #include "api/policy.h"
 
+struct engine_info;
+
 /* What the submitter is, from the password and group databases (never $USER). */
 struct identity {
 	const char *user;                     /* account name */
@@ -85,6 +87,11 @@ struct job_meta {
  * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string; NULL only when
  * the plan names a dataset its policy lacks or holds a string that is not UTF-8. */
 char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta);
+
+/* Whether a job's processes run with no-new-privileges, told as a warning for people: NULL
+ * when the spec sets it (API >= 1.44) or the engine says the daemon-wide setting is on
+ * (info may be NULL: not known); otherwise a new string saying it could not be made sure. */
+char *job_hardening_warning(int api_minor, const struct engine_info *info);
 
 /* The NetworkCreate JSON: overlay, internal (no egress), labelled glovebox.job. New string. */
 char *job_network_spec(const struct job_plan *plan);

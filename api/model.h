@@ -94,6 +94,8 @@ struct engine_info {
 	bool control_available;           /* Swarm.ControlAvailable: a manager */
 	char *name, *server_version;
 	int64_t ncpu, mem_total;
+	bool no_new_privileges;           /* SecurityOptions has "name=no-new-privileges" (the
+	                                     daemon-wide setting; engines before 25 never say) */
 };
 
 /* Container inspect, only what we need: OOM and exit. */

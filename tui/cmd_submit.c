@@ -138,8 +138,9 @@ static void on_done(void *ud, const struct submit_result *r)
 	o->rc = GB_EXIT_OK;
 }
 
-/* The fit check reads the whole cluster; a failure here only means no estimate. */
-static char *fit_now(struct cli *cli, const struct job_plan *plan)
+/* The fit check reads the whole cluster; a failure here only means no estimate. *hardening:
+ * job_hardening_warning's, from the engine's info (NULL when there is nothing to say). */
+static char *fit_now(struct cli *cli, const struct job_plan *plan, char **hardening)
 {
 	struct cluster *cl = cluster_new(cli->engine);
 	cluster_refresh(cl);
@@ -154,6 +155,8 @@ static char *fit_now(struct cli *cli, const struct job_plan *plan)
 		          plan->cpus, plan->memory, &f);
 		msg = fit_describe(&f, plan->cls->name, plan->cpus, plan->memory);
 	}
+	*hardening = job_hardening_warning(engine_api_minor(cli->engine),
+	                                   cluster_error(cl) ? NULL : cluster_info(cl));
 	cluster_free(&cl);
 	return msg;
 }
@@ -273,6 +276,7 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	struct job_plan plan = {0};
 	struct job_errors errs = {0};
 	char *err = NULL, *consent_name = NULL, *consent_json = NULL, *consent_labels = NULL, *fit = NULL;
+	char *hardening = NULL;
 	char *reg_password = NULL, *reg_auth = NULL, *keyring_note = NULL;
 	if (reg_stdin && !(reg_password = login_read_secret(STDIN_FILENO, "Registry password: ", &err))) {
 		cli_error("%s", err);
@@ -302,9 +306,11 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	                &consent_labels);
 	if (rc != 0)
 		goto out;
-	fit = fit_now(cli, &plan);
+	fit = fit_now(cli, &plan, &hardening);
 	if (!out.json)
 		put_clean(stderr, "glovebox: fit: ", fit);
+	if (hardening)
+		put_clean(stderr, "glovebox: warning: ", hardening);
 
 	/* The registry's credentials: pulled by the nodes, and used to resolve the digest. */
 	reg_auth = login_registry_auth(plan.image.registry, reg_user, &reg_password, &keyring_note);
@@ -338,6 +344,7 @@ out:
 	free(keyring_note);
 	free(err);
 	free(fit);
+	free(hardening);
 	free(consent_name);
 	free(consent_json);
 	free(consent_labels);

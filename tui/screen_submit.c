@@ -728,9 +728,13 @@ static void on_done(void *ud, const struct submit_result *r)
 	if (r->ok) {
 		s->succeeded = true;
 		s->service_id = xstrdup(r->service_id);
-		s->notice = xasprintf("submitted %s: %s%s%s", s->plan.name, s->fit ? s->fit : "",
+		struct cluster *cl = s->app->cluster;
+		char *hw = job_hardening_warning(engine_api_minor(s->app->cli->engine),
+		                                 cluster_updated_ns(cl) ? cluster_info(cl) : NULL);
+		s->notice = xasprintf("submitted %s: %s%s%s%s%s", s->plan.name, s->fit ? s->fit : "",
 		                      r->warnings ? "; the engine warns: " : "",
-		                      r->warnings ? r->warnings : "");
+		                      r->warnings ? r->warnings : "", hw ? "; " : "", hw ? hw : "");
+		free(hw);
 		return;
 	}
 	/* Back to the form with everything typed; the error beside its field. */

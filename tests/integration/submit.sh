@@ -53,6 +53,12 @@ out=$(gb submit --json --image "$IMAGE" --class default --dataset mri-open --nam
 	--accept-terms "$sha" --purpose "integration test" -- --cpu 0.05 --mem 8 2>"$work/err"); rc=$?
 t_eq "submit with acceptance: exit 0" 0 "$rc"
 [ "$rc" = 0 ] || cat "$work/err"
+# Debian's engine speaks API 1.41 (no per-job no-new-privileges) and does not report the
+# daemon-wide setting: glovebox must not let the researcher believe it is on.
+if [ "$(docker version --format '{{.Server.APIVersion}}')" = 1.41 ]; then
+	t_check "API 1.41: warns that no-new-privileges is not made sure" \
+		grep -q "warning: no-new-privileges is not made sure: API 1.41 cannot set it per job" "$work/err"
+fi
 consent=$(jq -r .consent <<<"$out")
 spec=$(docker service inspect gbt-sub-ok --format '{{json .Spec}}')
 s() { jq -r "$1" <<<"$spec"; }

@@ -443,8 +443,25 @@ static void test_info(void **state)
 	assert_string_equal(i.server_version, "20.10.24+dfsg1");
 	assert_int_equal(i.ncpu, 2);
 	assert_int_equal(i.mem_total, INT64_C(25276510208));
+	assert_false(i.no_new_privileges);   /* 20.10 lists seccomp only */
 	engine_info_clear(&i);
 	assert_null(i.node_id);
+}
+
+/* Engines from 25 on list the daemon-wide no-new-privileges setting among SecurityOptions. */
+static void test_info_no_new_privileges(void **state)
+{
+	(void)state;
+	const char *json = "{\"SecurityOptions\":[\"name=seccomp,profile=builtin\","
+	                   "\"name=no-new-privileges\",\"name=cgroupns\"]}";
+	struct engine_info i;
+	char *err = NULL;
+	assert_int_equal(decode_info(json, strlen(json), &i, &err), 0);
+	assert_true(i.no_new_privileges);
+	engine_info_clear(&i);
+	assert_int_equal(decode_info("{\"SecurityOptions\":[\"name=no-new-privileges,x\"]}", 48, &i, &err), 0);
+	assert_false(i.no_new_privileges);
+	engine_info_clear(&i);
 }
 
 static void test_info_outside_swarm(void **state)
@@ -906,6 +923,7 @@ int main(void)
 		cmocka_unit_test(test_event_legacy_fields),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_info_outside_swarm),
+		cmocka_unit_test(test_info_no_new_privileges),
 		cmocka_unit_test(test_container_oom),
 		cmocka_unit_test(test_error_message),
 		cmocka_unit_test(test_missing_optional_fields),

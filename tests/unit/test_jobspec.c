@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/jobspec.h"
+#include "api/model.h"
 
 #define GiB (1LL << 30)
 #define MiB (1LL << 20)
@@ -946,10 +947,28 @@ static void test_network_spec(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* no-new-privileges: per job from 1.44; before, only when the engine says the daemon has it. */
+static void test_hardening_warning(void **state)
+{
+	(void)state;
+	struct engine_info on = {.no_new_privileges = true}, off = {0};
+	assert_null(job_hardening_warning(44, NULL));
+	assert_null(job_hardening_warning(52, &off));
+	assert_null(job_hardening_warning(41, &on));
+	char *w = job_hardening_warning(41, &off);
+	assert_non_null(strstr(w, "API 1.41 cannot set it per job"));
+	assert_non_null(strstr(w, "dockerd with --no-new-privileges"));
+	free(w);
+	w = job_hardening_warning(43, NULL);
+	assert_non_null(w);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
+		T(test_hardening_warning),
 		T(test_class_defaults_and_choice),
 		T(test_every_field_at_once),
 		T(test_image),
