@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/decode.h"
 #include "api/terms.h"
@@ -17,7 +18,6 @@
 /* Swarm limits on configs (docker/swarmkit api/validation). */
 #define CONFIG_NAME_MAX 64
 /* "YYYY-MM-DDTHH:MM:SSZ" covers 1970 to 9999. */
-#define TIME_MAX INT64_C(253402300799)
 
 static const char *const action_names[AUDIT_N] = {
 	[AUDIT_RM] = "rm",
@@ -143,47 +143,10 @@ static int audit_validate(const struct audit_record *r, char **err)
 			return -1;
 		}
 	}
-	if (r->time < 0 || r->time > TIME_MAX) {
+	if (r->time < 0 || r->time > RECORD_TIME_MAX) {
 		set_err(err, "audit record: time %" PRId64 " is outside 1970-9999", r->time);
 		return -1;
 	}
-	return 0;
-}
-
-static void format_time(int64_t t, char buf[static 21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Exactly "YYYY-MM-DDTHH:MM:SSZ", and it must format back to the same text. */
-static int parse_time(const char *s, int64_t *out)
-{
-	static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (strlen(s) != sizeof pattern - 1)
-		return -1;
-	for (size_t i = 0; pattern[i]; i++)
-		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pattern[i])
-			return -1;
-	struct tm tm = {0};
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	if (tm.tm_year < 70)
-		return -1;
-	int64_t t = (int64_t)timegm(&tm);
-	if (t < 0 || t > TIME_MAX)
-		return -1;
-	char again[21];
-	format_time(t, again);
-	if (strcmp(again, s) != 0)
-		return -1;
-	*out = t;
 	return 0;
 }
 
@@ -196,7 +159,7 @@ static json_t *str_or_null(const char *s)
 static json_t *record_object(const struct audit_record *r)
 {
 	char when[21];
-	format_time(r->time, when);
+	record_time_format(r->time, when);
 	json_t *o = json_object();
 	const struct { const char *key; json_t *v; } kv[] = {
 		{ "who", json_string(r->who) },
@@ -282,7 +245,7 @@ int audit_from_json(const char *json, size_t len, struct audit_record *out, char
 		set_err(err, "audit record: unknown action \"%.40s\"", action);
 		goto out;
 	}
-	if (parse_time(when, &r.time) != 0) {
+	if (record_time_parse(when, &r.time) != 0) {
 		set_err(err, "audit record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}
@@ -297,6 +260,27 @@ out:
 	audit_clear(&r);
 	json_decref(root);
 	return rc;
+}
+
+void audit_record_init(struct audit_record *r, const char *who, enum audit_action act,
+                       const char *target, const char *target_id, const char *owner,
+                       const char *reason)
+{
+	char host[256] = "unknown";
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "unknown");
+	host[sizeof host - 1] = '\0';
+	*r = (struct audit_record){
+		.who = xstrdup(who),
+		.action = act,
+		.target = xstrdup(target),
+		.target_id = xstrdup(target_id),
+		.owner = xstrdup(owner),
+		.reason = xstrdup(reason),
+		.time = (int64_t)time(NULL),
+		.host = xstrdup(host),
+		.glovebox_version = xstrdup(GLOVEBOX_VERSION),
+	};
 }
 
 void audit_clear(struct audit_record *r)

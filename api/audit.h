@@ -62,6 +62,11 @@ char *audit_to_json(const struct audit_record *r);
 /* Parse a record back; -1 with *err (owned) when it is not one. */
 int audit_from_json(const char *json, size_t len, struct audit_record *out, char **err);
 void audit_clear(struct audit_record *r);
+/* A record of an action now: every string copied (owner and reason may be NULL), the time
+ * now, host this machine's name ("unknown" when it has none), this glovebox's version. */
+void audit_record_init(struct audit_record *r, const char *who, enum audit_action act,
+                       const char *target, const char *target_id, const char *owner,
+                       const char *reason);
 /* A deep copy. */
 void audit_copy(struct audit_record *dst, const struct audit_record *src);
 

@@ -19,7 +19,6 @@
 #define CONFIG_DATA_LIMIT 1024000
 
 /* "YYYY-MM-DDTHH:MM:SSZ" covers 1970 to 9999. */
-#define TIME_MAX INT64_C(253402300799)
 
 /* The LCS table holds one uint16_t per cell; these bound it at 8 MB and the line arrays at
  * 5,000 entries, well above any terms a person is expected to read. */
@@ -106,14 +105,14 @@ static int consent_validate(const struct consent *c, char **err)
 		set_err(err, "consent record: purpose must be one line");
 		return -1;
 	}
-	if (c->time < 0 || c->time > TIME_MAX) {
+	if (c->time < 0 || c->time > RECORD_TIME_MAX) {
 		set_err(err, "consent record: time %" PRId64 " is outside 1970-9999", c->time);
 		return -1;
 	}
 	return 0;
 }
 
-static void format_time(int64_t t, char buf[static 21])
+void record_time_format(int64_t t, char buf[static 21])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -123,7 +122,7 @@ static void format_time(int64_t t, char buf[static 21])
 
 /* Exactly "YYYY-MM-DDTHH:MM:SSZ"; formatting the result again must give the same text, which
  * rejects dates such as February 30 and leap seconds that timegm() would quietly normalise. */
-static int parse_time(const char *s, int64_t *out)
+int record_time_parse(const char *s, int64_t *out)
 {
 	static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
 	if (strlen(s) != sizeof pattern - 1)
@@ -142,10 +141,10 @@ static int parse_time(const char *s, int64_t *out)
 	if (tm.tm_year < 70)
 		return -1;
 	int64_t t = (int64_t)timegm(&tm);
-	if (t < 0 || t > TIME_MAX)
+	if (t < 0 || t > RECORD_TIME_MAX)
 		return -1;
 	char again[21];
-	format_time(t, again);
+	record_time_format(t, again);
 	if (strcmp(again, s) != 0)
 		return -1;
 	*out = t;
@@ -169,7 +168,7 @@ char *consent_to_json(const struct consent *c)
 
 	char *out = NULL;
 	char when[21];
-	format_time(c->time, when);
+	record_time_format(c->time, when);
 	json_t *o = json_object();
 	json_t *ds = json_array();
 	bool ok = o && ds;
@@ -247,7 +246,7 @@ int consent_from_json(const char *json, size_t len, struct consent *out, char **
 	const char *when = get_string(root, "time", err);
 	if (!when)
 		goto out;
-	if (parse_time(when, &c.time) != 0) {
+	if (record_time_parse(when, &c.time) != 0) {
 		set_err(err, "consent record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}
