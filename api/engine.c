@@ -11,18 +11,13 @@
 #include "api/version.h"
 #include "api/xalloc.h"
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
 struct engine_req {
 	struct engine *engine;
 	CURL *easy;
 	struct curl_slist *headers;
 	char *what;
 	char *body_out;          /* request body, kept alive for curl */
-	struct buf reply;
+	struct xbuf reply;
 	char *api_version, *swarm, *content_type;
 	bool stream, stream_stopped, oversize, is_ping;
 	engine_done_fn done;
@@ -43,20 +38,6 @@ struct engine {
 	struct engine_req *reqs;  /* in flight */
 	size_t n_reqs;
 };
-
-static void buf_append(struct buf *b, const char *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 static struct endpoint endpoint_copy(const struct endpoint *ep)
 {
@@ -176,7 +157,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 		r->oversize = true;
 		return 0;
 	}
-	buf_append(&r->reply, p, len);
+	xbuf_add(&r->reply, p, len);
 	return len;
 }
 

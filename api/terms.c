@@ -397,23 +397,6 @@ struct op {
 	const struct line *line;
 };
 
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 256;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 /* The edit script: common prefix and suffix first, then an LCS over what lies between. lcs[i][j]
  * is the LCS length of a[i..] and b[j..], so a walk from the start can prefer deletions before
  * additions within a change. Returns the number of ops, or 0 with *too_large when the middle
@@ -468,7 +451,7 @@ static size_t edit_script(const struct lines *a, const struct lines *b, struct o
 char *terms_diff(const char *old_text, const char *new_text, int context)
 {
 	struct lines a, b;
-	struct buf out = {0};
+	struct xbuf out = {0};
 	split_lines(old_text ? old_text : "", DIFF_MAX_LINES, &a);
 	split_lines(new_text ? new_text : "", DIFF_MAX_LINES, &b);
 	size_t ctx = context > 0 ? (size_t)context : 0;
@@ -477,7 +460,7 @@ char *terms_diff(const char *old_text, const char *new_text, int context)
 	size_t n_ops = too_large ? 0 : edit_script(&a, &b, ops, &too_large);
 
 	if (too_large) {
-		buf_add(&out, DIFF_TOO_LARGE, strlen(DIFF_TOO_LARGE));
+		xbuf_add(&out, DIFF_TOO_LARGE, strlen(DIFF_TOO_LARGE));
 		goto out;
 	}
 
@@ -501,17 +484,17 @@ char *terms_diff(const char *old_text, const char *new_text, int context)
 			continue;
 		}
 		if (skipped && shown_any)
-			buf_add(&out, "...\n", 4);
+			xbuf_add(&out, "...\n", 4);
 		skipped = false;
 		shown_any = true;
-		buf_add(&out, ops[k].kind == OP_DEL ? "- " : ops[k].kind == OP_ADD ? "+ " : "  ", 2);
-		buf_add(&out, ops[k].line->s, ops[k].line->len);
-		buf_add(&out, "\n", 1);
+		xbuf_add(&out, ops[k].kind == OP_DEL ? "- " : ops[k].kind == OP_ADD ? "+ " : "  ", 2);
+		xbuf_add(&out, ops[k].line->s, ops[k].line->len);
+		xbuf_add(&out, "\n", 1);
 	}
 	free(show);
 out:
 	free(ops);
 	free(a.v);
 	free(b.v);
-	return out.s ? out.s : xstrdup("");
+	return xbuf_take(&out);
 }

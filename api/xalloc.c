@@ -18,6 +18,12 @@ static void oom(void)
 	abort();
 }
 
+void xalloc_die(void)
+{
+	oom();
+	abort();   /* oom() does not return; this tells the compiler */
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -71,5 +77,35 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	if (r < 0)
 		oom();
+	return p;
+}
+
+void xbuf_add(struct xbuf *b, const void *s, size_t n)
+{
+	if (n >= b->cap - b->len || !b->p) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (n >= cap - b->len) {
+			if (cap > ((size_t)-1) / 2)
+				oom();
+			cap *= 2;
+		}
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void xbuf_adds(struct xbuf *b, const char *s)
+{
+	xbuf_add(b, s, strlen(s));
+}
+
+char *xbuf_take(struct xbuf *b)
+{
+	char *p = b->p ? b->p : xstrdup("");
+	*b = (struct xbuf){0};
 	return p;
 }
