@@ -149,6 +149,35 @@ bool locale_is_utf8(void)
 	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
 }
 
+/* Length of the escape sequence at s (s[0] is ESC), or 0 when it is not a complete one. */
+static size_t escape_len(const unsigned char *s, size_t len)
+{
+	if (len < 2)
+		return 0;
+	unsigned char k = s[1];
+	size_t i = 2;
+	if (k == '[') {                                   /* CSI */
+		while (i < len && s[i] >= 0x30 && s[i] <= 0x3F)
+			i++;
+		while (i < len && s[i] >= 0x20 && s[i] <= 0x2F)
+			i++;
+		return i < len && s[i] >= 0x40 && s[i] <= 0x7E ? i + 1 : 0;
+	}
+	if (k == ']' || k == 'P' || k == 'X' || k == '^' || k == '_') {   /* control strings */
+		for (; i < len; i++) {
+			if (s[i] == 0x07 && k == ']')
+				return i + 1;
+			if (s[i] == 0x1B && i + 1 < len && s[i + 1] == '\\')
+				return i + 2;
+		}
+		return len;   /* unterminated: a terminal would swallow the rest */
+	}
+	size_t j = 1;   /* ESC intermediates final: charset designations, RIS, DECSC... */
+	while (j < len && s[j] >= 0x20 && s[j] <= 0x2F)
+		j++;
+	return j < len && s[j] >= 0x30 && s[j] <= 0x7E ? j + 1 : 0;
+}
+
 char *sanitize(const char *in, size_t len, int flags)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -173,6 +202,13 @@ char *sanitize(const char *in, size_t len, int flags)
 			i = j;
 			base = true;
 			continue;
+		}
+		if (c == 0x1B && (flags & SAN_STRIP_ESC)) {
+			size_t n = escape_len(s + i, len - i);
+			if (n) {
+				i += n;
+				continue;   /* base stays: nothing was drawn */
+			}
 		}
 		if (c < 0x20 || c == 0x7F) {
 			if ((c == '\t' && (flags & SAN_KEEP_TAB)) ||

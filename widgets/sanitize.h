@@ -13,6 +13,11 @@
  * - characters wcwidth() says are non-printable (< 0) in the current locale: "<U+XXXX>";
  * - a combining mark (wcwidth 0) with no passed-through glyph to sit on (at the start, or
  *   after a token, U+FFFD or a kept TAB/newline): "<U+0301>", so it cannot decorate a token.
+ * With SAN_STRIP_ESC (job logs, where programs colour their output), a complete escape
+ * sequence is removed whole instead: CSI (ESC [ params intermediates final), the strings
+ * OSC, DCS, SOS, PM and APC (ESC ] P X ^ _ up to BEL or ESC \, or to the end of the text when
+ * unterminated, as a terminal would swallow it) and ESC intermediates final. A lone or broken
+ * ESC still shows as "^[".
  * Everything else passes unchanged.
  * In a non-UTF-8 locale (ascii_only), every non-ASCII character becomes "?" so the output
  * is pure printable ASCII.
@@ -29,6 +34,7 @@ enum {
 	SAN_KEEP_TAB     = 1 << 0,
 	SAN_KEEP_NEWLINE = 1 << 1,
 	SAN_ASCII        = 1 << 2,   /* force the ASCII-only form */
+	SAN_STRIP_ESC    = 1 << 3,   /* remove escape sequences whole (see escape_len) */
 };
 
 /* Sanitise len bytes of in. Returns a new NUL-terminated string (caller frees); never NULL

@@ -394,6 +394,27 @@ static void test_ascii_mode(void **state)
 	assert_true(locale_is_utf8());
 }
 
+/* Logs: escape sequences go whole; what is not a complete sequence still shows. */
+static void test_strip_escapes(void **state)
+{
+	(void)state;
+	const int f = SAN_STRIP_ESC;
+	EXPECT("\x1b[31mred\x1b[0m plain", f, "red plain");
+	EXPECT("\x1b[2J\x1b[H\x1b[?1049hscreen", f, "screen");
+	EXPECT("a\x1b]0;pwned\x07" "b", f, "ab");                /* OSC title, BEL */
+	EXPECT("a\x1b]52;c;aGk=\x1b\\b", f, "ab");          /* OSC clipboard, ST */
+	EXPECT("a\x1bP+q\x1b\\b", f, "ab");                 /* DCS */
+	EXPECT("a\x1b_apc\x1b\\b", f, "ab");                /* APC */
+	EXPECT("a\x1b]0;never ends", f, "a");                /* unterminated: swallowed */
+	EXPECT("a\x1b(B" "b\x1b" "c" "c\x1b" "7d", f, "abcd");          /* charset, RIS, DECSC */
+	EXPECT("a\x1b[12", f, "a^[[12");                     /* broken CSI: shown */
+	EXPECT("a\x1b", f, "a^[");
+	EXPECT("a\x1b\x1b[1mb", f, "a^[b");
+	EXPECT("a\x1b\xc3\xa9", f, "a^[\xc3\xa9");
+	EXPECT("\x1b[31mred", 0, "^[[31mred");               /* without the flag: shown whole */
+	EXPECT("tab\there\x1b[0m", f | SAN_KEEP_TAB, "tab\there");
+}
+
 static void test_sanitize_str(void **state)
 {
 	(void)state;
@@ -527,6 +548,7 @@ static void test_random_bytes(void **state)
 	(void)state;
 	static const int flag_sets[] = {
 		0, 0, 0, SAN_KEEP_TAB, SAN_KEEP_NEWLINE, SAN_KEEP_TAB | SAN_KEEP_NEWLINE, SAN_ASCII,
+		SAN_STRIP_ESC, SAN_STRIP_ESC | SAN_KEEP_TAB,
 	};
 	uint64_t rng = 0x9E3779B97F4A7C15ULL;
 	char in[256], fitted[64];
@@ -607,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_fit_wide),
 		cmocka_unit_test(test_fit_small_buffer),
 		cmocka_unit_test(test_ascii_mode),
+		cmocka_unit_test(test_strip_escapes),
 		cmocka_unit_test(test_sanitize_str),
 		cmocka_unit_test(test_large_growth),
 		cmocka_unit_test(test_all_code_points),
