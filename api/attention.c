@@ -537,6 +537,39 @@ void node_usage_get(const struct node *n, const struct service_list *services,
 	out->class_name = labels_get(&n->labels, "glovebox.class");
 }
 
+static bool running_on(const struct task *t, const struct node *n)
+{
+	return n->id && str_eq(t->node_id, n->id) && str_eq(t->state, "running");
+}
+
+char *node_running_jobs(const struct node *n, const struct service_list *services,
+                        const struct task_list *tasks, unsigned *count)
+{
+	char *names = NULL;
+	unsigned listed = 0;
+	*count = 0;
+	for (size_t i = 0; i < tasks->n; i++) {
+		const struct task *t = &tasks->v[i];
+		if (!running_on(t, n))
+			continue;
+		(*count)++;
+		bool seen = false;   /* another task of the same job, earlier in the list */
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = running_on(&tasks->v[k], n) && str_eq(tasks->v[k].service_id, t->service_id);
+		const char *sname = NULL;
+		for (size_t k = 0; k < services->n && !seen && !sname; k++)
+			if (services->v[k].id && str_eq(services->v[k].id, t->service_id))
+				sname = services->v[k].name;
+		if (!sname || listed >= 5)
+			continue;
+		listed++;
+		char *u = names ? xasprintf("%s, %s", names, sname) : xstrdup(sname);
+		free(names);
+		names = u;
+	}
+	return names;
+}
+
 /* ---- tasks of one job ---- */
 
 static bool global_mode(const struct service *s)

@@ -135,6 +135,12 @@ struct node_usage {
 void node_usage_get(const struct node *n, const struct service_list *services,
                     const struct task_list *tasks, struct node_usage *out);
 
+/* The jobs with tasks running on node n, for a drain warning: "a, b, c" (at most five names,
+ * each once); *count gets the number of running tasks. New string, NULL when no named job
+ * runs there. */
+char *node_running_jobs(const struct node *n, const struct service_list *services,
+                        const struct task_list *tasks, unsigned *count);
+
 /* ---- tasks of one job ---- */
 
 /* The service's tasks, by slot (by node for global services), newest first within a slot.

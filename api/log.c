@@ -25,30 +25,38 @@ static struct {
 	char *path;
 } lg = {.mu = PTHREAD_MUTEX_INITIALIZER, .fd = -1};
 
-char *log_default_path(void)
+char *state_path(const char *name)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	if (state && *state == '/')
-		return xasprintf("%s/glovebox/log", state);
+		return xasprintf("%s/glovebox/%s", state, name);
 	const char *home = getenv("HOME");
 	if (!home || !*home) {
 		struct passwd *pw = getpwuid(getuid());
 		home = pw ? pw->pw_dir : NULL;
 	}
-	return home ? xasprintf("%s/.local/state/glovebox/log", home) : NULL;
+	return home ? xasprintf("%s/.local/state/glovebox/%s", home, name) : NULL;
 }
 
-/* mkdir -p for the directories of path, each 0700 when made here. */
-static void make_parents(const char *path)
+char *log_default_path(void)
+{
+	return state_path("log");
+}
+
+int state_make_parents(const char *path)
 {
 	char *p = xstrdup(path);
+	int r = 0;
 	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+			r = -1;
 			break;
+		}
 		*s = '/';
 	}
 	free(p);
+	return r;
 }
 
 static void open_locked(void)
@@ -58,7 +66,7 @@ static void open_locked(void)
 	lg.fd = -1;
 	if (!lg.path)
 		return;
-	make_parents(lg.path);
+	state_make_parents(lg.path);
 	struct stat st;
 	if (stat(lg.path, &st) == 0 && st.st_size > LOG_MAX_SIZE) {
 		char *old = xasprintf("%s.1", lg.path);
@@ -103,23 +111,6 @@ bool log_enabled(enum log_level level)
 	return on;
 }
 
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap) {
-		while (o->len + n + 1 > o->cap)
-			o->cap = o->cap ? o->cap * 2 : 256;
-		o->p = xrealloc(o->p, o->cap);
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
 /* Whether the header name ends right before line[i] (a ':'), case-insensitively. */
 static bool header_before(const char *line, size_t i, const char *name)
 {
@@ -156,18 +147,18 @@ char *log_redact(const char *line)
 {
 	static const char *const headers[] = {"authorization", "x-registry-auth", "cookie"};
 	static const char red[] = "<redacted>";
-	struct out o = {0};
+	struct xbuf o = {0};
 	size_t i = 0, from = 0;
-	put(&o, "", 0);
+	xbuf_add(&o, "", 0);
 	while (line[i]) {
 		if (line[i] == ':') {
 			bool hit = false;
 			for (size_t k = 0; k < sizeof headers / sizeof headers[0] && !hit; k++)
 				hit = header_before(line, i, headers[k]);
 			if (hit) {
-				put(&o, line + from, i + 1 - from);
-				put(&o, " ", 1);
-				put(&o, red, sizeof red - 1);
+				xbuf_add(&o, line + from, i + 1 - from);
+				xbuf_add(&o, " ", 1);
+				xbuf_add(&o, red, sizeof red - 1);
 				/* The value runs to the end of the line. */
 				i += strcspn(line + i, "\n");
 				from = i;
@@ -176,8 +167,8 @@ char *log_redact(const char *line)
 		} else if (line[i] == '"') {
 			size_t q = json_secret_member(line, i);
 			if (q) {
-				put(&o, line + from, q + 1 - from);
-				put(&o, red, sizeof red - 1);
+				xbuf_add(&o, line + from, q + 1 - from);
+				xbuf_add(&o, red, sizeof red - 1);
 				size_t j = q + 1;
 				while (line[j] && line[j] != '"')
 					j += line[j] == '\\' && line[j + 1] ? 2 : 1;
@@ -189,8 +180,8 @@ char *log_redact(const char *line)
 		}
 		i++;
 	}
-	put(&o, line + from, i - from);
-	return o.p;
+	xbuf_add(&o, line + from, i - from);
+	return xbuf_take(&o);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -29,6 +29,13 @@ void log_open_at(const char *path, enum log_level level);
 /* The default path from the environment. New string, NULL when no home is known. */
 char *log_default_path(void);
 
+/* A file in glovebox's state directory, $XDG_STATE_HOME/glovebox (default
+ * ~/.local/state/glovebox), which also holds the prompt's history. New string, NULL when no
+ * home is known. */
+char *state_path(const char *name);
+/* mkdir -p for the directories of path, each 0700 when made here. 0, or -1 with errno. */
+int state_make_parents(const char *path);
+
 /* A copy of line with secret values replaced by "<redacted>". New string. */
 char *log_redact(const char *line);
 

@@ -15,7 +15,11 @@
 #include "api/decode.h"
 #include "api/keyring.h"
 #include "api/xalloc.h"
+#include "tui/commands.h"
+#include "tui/prompt.h"
 #include "tui/screen_login.h"
+#include "tui/triage.h"
+#include "widgets/logview.h"
 #include "widgets/pager.h"
 #include "widgets/sanitize.h"
 
@@ -36,6 +40,7 @@ static const struct keybinding global_keys[] = {
 	{KEY_F(10), "F10", "Quit", "Quit glovebox", KB_BAR, OP_QUIT},
 	{'q', "q", NULL, "Quit glovebox", 0, OP_QUIT},
 	{'L', "L", NULL, "Log in to a registry: the credentials go to your keyring", 0, OP_LOGIN},
+	{':', ":", NULL, "Type a command (listed below); Tab completes, Up recalls earlier ones", 0, OP_PROMPT},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -148,10 +153,12 @@ static void status_update(struct app *a)
 	int minor = engine_api_minor(a->cli->engine);
 	char clock[16];
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	/* a->triage is NULL while triage_new() is still working out the role. */
+	const char *role = a->triage && triage_role_known(a->triage) ? role_name(app_actor(a)->role) : "role?";
 	if (minor)
-		snprintf(right, sizeof right, "API 1.%d  %s", minor, clock);
+		snprintf(right, sizeof right, "%s  API 1.%d  %s", role, minor, clock);
 	else
-		snprintf(right, sizeof right, "%s", clock);
+		snprintf(right, sizeof right, "%s  %s", role, clock);
 	statusbar_set(a->status, left, right);
 	if (a->filtering) {
 		char *msg = xasprintf("/%s", a->filter);
@@ -175,6 +182,19 @@ static void status_update(struct app *a)
 		statusbar_message(a->status, STATUS_INFO, NULL);
 	}
 	a->dirty = true;
+}
+
+void app_notice(struct app *a, const char *msg)
+{
+	free(a->notice);
+	a->notice = xstrdup(msg);
+	a->notice_until = mono_ms() + 10000;
+	status_update(a);
+}
+
+const struct actor *app_actor(struct app *a)
+{
+	return triage_actor(a->triage);
 }
 
 /* A job just submitted: select it once the list has it, even when the filter hid it. */
@@ -221,10 +241,14 @@ static void rebuild(struct app *a)
 		a->ev_backoff = 0;
 	}
 	job_list_clear(&a->jobs);
+	triage_data_changed(a->triage);
 	cluster_jobs(a->cluster, &a->jobs);
+	actor_filter_jobs(app_actor(a), &a->jobs);
 	services_screen_data_changed(a->services);
 	if (a->tasks)
 		tasks_screen_data_changed(a->tasks);
+	if (a->nodes)
+		nodes_screen_data_changed(a->nodes);
 	if (a->submit)
 		submit_screen_data_changed(a->submit);
 	select_pending(a);
@@ -237,6 +261,8 @@ static const struct keybinding *screen_keys(struct app *a)
 {
 	if (a->screen == SCREEN_SUBMIT && a->submit)
 		return submit_screen_keys(a->submit);
+	if (a->screen == SCREEN_NODES)
+		return nodes_keys;
 	return a->screen == SCREEN_TASKS ? tasks_keys : services_keys;
 }
 
@@ -250,15 +276,27 @@ static void layout(struct app *a)
 	services_screen_place(a->services, body);
 	if (a->tasks)
 		tasks_screen_place(a->tasks, body);
+	if (a->nodes)
+		nodes_screen_place(a->nodes, body);
 	if (a->submit)
 		submit_screen_place(a->submit, body);
+	if (a->logs)
+		logs_screen_place(a->logs, body);
 	widget_place(statusbar_widget(a->status), stdscr, (struct rect){rows - 2, 0, 1, cols});
 	widget_place(keybar_widget(a->keybar), stdscr, (struct rect){rows - 1, 0, 1, cols});
 	if (a->help)
 		widget_place(help_widget(a->help), stdscr, (struct rect){0, 0, rows, cols});
 	if (a->login)
 		login_screen_place(a->login, (struct rect){0, 0, rows - 2, cols});
+	triage_box_place(a->triage, (struct rect){0, 0, rows - 2, cols});
+	if (a->prompt)
+		prompt_place(a->prompt, (struct rect){rows - 2, 0, 2, cols});
 	a->dirty = true;
+}
+
+void app_layout(struct app *a)
+{
+	layout(a);
 }
 
 static void paint(struct app *a)
@@ -276,12 +314,20 @@ static void paint(struct app *a)
 			submit_screen_draw(a->submit);
 		else if (a->screen == SCREEN_TASKS && a->tasks)
 			tasks_screen_draw(a->tasks);
+		else if (a->screen == SCREEN_LOGS && a->logs)
+			logs_screen_draw(a->logs);
+		else if (a->screen == SCREEN_NODES && a->nodes)
+			nodes_screen_draw(a->nodes);
 		else
 			services_screen_draw(a->services);
 		widget_draw(statusbar_widget(a->status));
-		widget_draw(keybar_widget(a->keybar));
+		if (prompt_is_open(a->prompt))   /* on the key bar's row */
+			prompt_draw(a->prompt);
+		else
+			widget_draw(keybar_widget(a->keybar));
 		if (a->login)
 			login_screen_draw(a->login);
+		triage_box_draw(a->triage);
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -309,6 +355,21 @@ void app_back(struct app *a)
 		keybar_set_keys(a->keybar, services_bar);
 		status_update(a);
 		a->dirty = true;
+	} else if (a->screen == SCREEN_NODES) {
+		a->screen = SCREEN_SERVICES;
+		if (a->nodes && !nodes_screen_busy(a->nodes))   /* else freed once its action ends */
+			nodes_screen_free(&a->nodes);
+		keybar_set_keys(a->keybar, services_bar);
+		status_update(a);
+		a->dirty = true;
+	} else if (a->screen == SCREEN_LOGS && a->logs) {
+		/* Back where the pager was opened: the jobs, or the tasks of a job. */
+		bool tasks = logs_screen_back(a->logs) == SCREEN_TASKS && a->tasks;
+		logs_screen_free(&a->logs);
+		a->screen = tasks ? SCREEN_TASKS : SCREEN_SERVICES;
+		keybar_set_keys(a->keybar, tasks ? tasks_bar : services_bar);
+		layout(a);
+		status_update(a);
 	}
 }
 
@@ -346,6 +407,8 @@ void app_close_submit(struct app *a, const char *service_id, const char *notice)
 
 static struct table *current_table(struct app *a)
 {
+	if (a->screen == SCREEN_NODES && a->nodes)
+		return nodes_screen_table(a->nodes);
 	return a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_table(a->tasks)
 	                                             : services_screen_table(a->services);
 }
@@ -363,10 +426,23 @@ static void help_open(struct app *a)
 		layout(a);
 		return;
 	}
+	if (a->screen == SCREEN_LOGS && a->logs) {
+		const struct help_section logs[] = {
+			{"Logs of a job", logs_keys},
+			{"Scrolling", logview_keys},
+			{"Everywhere", global_keys},
+		};
+		a->help = help_new("glovebox help", logs, sizeof logs / sizeof logs[0], &a->theme);
+		layout(a);
+		return;
+	}
 	const struct help_section sections[] = {
-		{a->screen == SCREEN_TASKS ? "Tasks of a job" : "Jobs", screen_keys(a)},
+		{a->screen == SCREEN_TASKS ? "Tasks of a job" : a->screen == SCREEN_NODES ? "Nodes" : "Jobs",
+		 screen_keys(a)},
 		{"Moving and sorting", table_keys},
 		{"Everywhere", global_keys},
+		{"Commands (type : first)", command_keys},
+		{"At the : prompt", prompt_keys},
 	};
 	a->help = help_new("glovebox help", sections, sizeof sections / sizeof sections[0], &a->theme);
 	layout(a);
@@ -423,6 +499,17 @@ static void global_op(struct app *a, int op)
 	case OP_LOGIN:
 		app_open_login(a, NULL);
 		break;
+	case OP_PROMPT:
+		if (a->screen == SCREEN_SUBMIT) {   /* the form's own keys first: Esc leaves it */
+			app_notice(a, "the : prompt is not available in the new-job form: Esc leaves it");
+			break;
+		}
+		if (!a->prompt) {
+			a->prompt = prompt_new(a);
+			layout(a);
+		}
+		prompt_open(a->prompt);
+		break;
 	case OP_BACK:
 		if (a->filter[0]) {
 			a->filter[0] = '\0';
@@ -435,6 +522,31 @@ static void global_op(struct app *a, int op)
 	default:
 		break;
 	}
+}
+
+void app_do(struct app *a, int op)
+{
+	global_op(a, op);
+}
+
+struct table *app_table(struct app *a)
+{
+	return current_table(a);
+}
+
+void app_set_filter(struct app *a, const char *text)
+{
+	a->filtering = false;
+	table_set_filter(current_table(a), text ? text : "");
+	status_update(a);
+}
+
+void app_show_services(struct app *a)
+{
+	/* Each back steps one screen; the bound keeps a screen that does not go back from looping. */
+	for (int i = 0; i < 4 && a->screen != SCREEN_SERVICES && a->screen != SCREEN_SUBMIT; i++)
+		app_back(a);
+	a->dirty = true;
 }
 
 static void handle_key(struct app *a, wint_t ch, bool is_code)
@@ -450,6 +562,11 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 		a->dirty = true;
 		return;
 	}
+	if (triage_box_open(a->triage)) {   /* modal too */
+		triage_box_input(a->triage, ch, is_code);
+		a->dirty = true;
+		return;
+	}
 	if (a->help) {
 		int r = help_handle_key(a->help, key);
 		if (r & WR_DONE || (r == WR_IGNORED && (key == 'q' || key == 27 || key == KEY_F(10))))
@@ -457,13 +574,17 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 		a->dirty = true;
 		return;
 	}
+	/* The prompt has the keyboard until Enter or Esc; the key after a lone Esc is not its. */
+	if (prompt_is_open(a->prompt) && prompt_input(a->prompt, ch, is_code) != WR_IGNORED)
+		return;
 	if (a->filtering) {
 		filter_key(a, ch, is_code);
 		return;
 	}
-	if (a->screen == SCREEN_SUBMIT && a->submit) {
-		/* The form's text fields take any character, q and / included. */
-		int fr = submit_screen_input(a->submit, ch, is_code);
+	if ((a->screen == SCREEN_SUBMIT && a->submit) || (a->screen == SCREEN_LOGS && a->logs)) {
+		/* The form's text fields and the pager's search take any character, q and / included. */
+		int fr = a->screen == SCREEN_LOGS ? logs_screen_input(a->logs, ch, is_code)
+		                                  : submit_screen_input(a->submit, ch, is_code);
 		const struct keybinding *k = fr == WR_IGNORED ? keytable_find(global_keys, key) : NULL;
 		if (k && is_code == (key >= KEY_MIN))
 			global_op(a, k->op);
@@ -476,8 +597,12 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 	}
 	if (!is_code && ch > 0xff)
 		return;   /* no binding uses characters beyond Latin-1 */
-	int r = a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_key(a->tasks, key)
-	                                              : services_screen_key(a->services, key);
+	int r;
+	if (a->screen == SCREEN_NODES && a->nodes)
+		r = nodes_screen_key(a->nodes, key);
+	else
+		r = a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_key(a->tasks, key)
+		                                          : services_screen_key(a->services, key);
 	if (r == WR_IGNORED)
 		r = table_handle_key(current_table(a), key);
 	if (r == WR_IGNORED) {
@@ -498,6 +623,7 @@ static int drain_input(struct app *a)
 		handle_key(a, ch, r == KEY_CODE_YES);
 		n++;
 	}
+	prompt_input_end(a->prompt);   /* an Esc nothing followed: close the prompt */
 	return n;
 }
 
@@ -564,7 +690,16 @@ static int next_wait(struct app *a, int64_t now)
 	if (connected && !a->events && engine_api_minor(a->cli->engine) && a->next_events < t)
 		t = a->next_events;
 	t -= now;
-	int k = keyring_timeout_ms(a->keyring);   /* a keyring request's deadline */
+	int k = triage_wait_ms(a->triage);   /* an action pausing between tries */
+	if (k >= 0 && k < t)
+		t = k;
+	k = a->nodes ? nodes_screen_wait_ms(a->nodes) : -1;   /* a node action */
+	if (k >= 0 && k < t)
+		t = k;
+	k = a->logs ? logs_screen_wait_ms(a->logs) : -1;   /* new log lines to show */
+	if (k >= 0 && k < t)
+		t = k;
+	k = keyring_timeout_ms(a->keyring);   /* a keyring request's deadline */
 	if (k >= 0 && k < t)
 		t = k;
 	return t < 0 ? 0 : t > 1000 ? 1000 : (int)t;
@@ -605,6 +740,7 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 	a.status = statusbar_new(&a.theme);
 	a.keybar = keybar_new(services_bar, &a.theme);
 	a.services = services_screen_new(&a);
+	a.triage = triage_new(&a);
 	statusbar_message(a.status, STATUS_INFO, "connecting to the engine...");
 	layout(&a);
 
@@ -616,6 +752,14 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 			rebuild(&a);
 		if (a.submit)
 			submit_screen_tick(a.submit);
+		if (a.logs)
+			logs_screen_tick(a.logs);
+		triage_tick(a.triage);
+		if (a.nodes) {   /* a closed view is kept until its action ends */
+			nodes_screen_tick(a.nodes);
+			if (a.screen != SCREEN_NODES && !nodes_screen_busy(a.nodes))
+				nodes_screen_free(&a.nodes);
+		}
 		if (a.dirty)
 			paint(&a);
 		struct curl_waitfd fds[3] = {
@@ -650,12 +794,16 @@ int app_run(struct cli *cli, const struct app_opts *opts)
 	free(a.ev_buf);
 	help_free(&a.help);
 	login_screen_free(&a.login);
+	prompt_free(&a.prompt);
+	logs_screen_free(&a.logs);   /* its stream, before the engine and the role go */
+	triage_free(&a.triage);
 	keyring_free(&a.keyring);
 	creds_free(&a.creds);
 	submit_screen_free(&a.submit);
 	free(a.select_id);
 	free(a.notice);
 	tasks_screen_free(&a.tasks);
+	nodes_screen_free(&a.nodes);
 	services_screen_free(&a.services);
 	keybar_free(&a.keybar);
 	statusbar_free(&a.status);

@@ -26,6 +26,9 @@
 enum app_op {
 	OP_NONE = 0,
 	OP_QUIT = 100, OP_HELP, OP_FILTER, OP_BACK, OP_REFRESH, OP_OPEN, OP_NEW, OP_LOGIN,
+	OP_NODES,
+	OP_LOGS,
+	OP_PROMPT,
 };
 
 struct app_opts {
@@ -40,6 +43,8 @@ struct submit_screen;
 struct nodes_screen;
 struct logs_screen;
 struct prompt;
+struct triage;
+struct actor;
 
 enum screen_id { SCREEN_SERVICES, SCREEN_TASKS, SCREEN_SUBMIT, SCREEN_NODES, SCREEN_LOGS };
 
@@ -62,7 +67,9 @@ struct app {
 	struct submit_screen *submit;    /* the new-job form while open */
 	struct nodes_screen *nodes;      /* the nodes view while open (screen_nodes.c) */
 	struct logs_screen *logs;        /* the log pager while open (screen_logs.c) */
-	struct prompt *prompt;           /* the ':' command prompt while open (prompt.c) */
+	struct prompt *prompt;           /* the ':' command prompt (tui/prompt.h): made when first
+	                                  * opened, kept for its history; prompt_is_open() */
+	struct triage *triage;           /* role, restart history, job actions (tui/triage.h) */
 	char *select_id;                 /* a job to select once the list has it (a new one) */
 	char *notice;                    /* a message for the status line, until notice_until */
 	int64_t notice_until;
@@ -97,6 +104,8 @@ int64_t mono_ms(void);
 void app_request_refresh(struct app *a);
 void app_open_tasks(struct app *a, const char *service_id);
 void app_back(struct app *a);
+/* Place the screens again, after one was opened. */
+void app_layout(struct app *a);
 /* Open the new-job form; close it, then select service_id (may be NULL) once the jobs list has
  * it and show notice (may be NULL) on the status line for a while. Closing frees the form;
  * both strings may belong to it (they are copied first). */
@@ -109,6 +118,23 @@ void app_open_nodes(struct app *a);
 void app_open_logs(struct app *a, const char *service_id);
 void app_remove_job(struct app *a, const char *service_id);          /* asks first */
 void app_scale_job(struct app *a, const char *service_id, uint64_t replicas);
+
+/* Who uses the console: the account and its role (api/roles.h), worked out by tui/triage.c
+ * from the policy as the commands do. Never NULL. Until the policy has been read (once the
+ * engine answers), and without a readable one, anyone but root is a researcher. */
+const struct actor *app_actor(struct app *a);
+/* Show msg (copied) on the status line for a while. */
+void app_notice(struct app *a, const char *msg);
+
+/* For the ':' prompt's commands (tui/commands.c). */
+/* Do what a global key does (enum app_op: OP_HELP, OP_QUIT ...). */
+void app_do(struct app *a, int op);
+/* The table of the screen shown (the jobs list when the screen has none). */
+struct table *app_table(struct app *a);
+/* Filter the table shown by text (copied, cut to fit a->filter); NULL or "" clears it. */
+void app_set_filter(struct app *a, const char *text);
+/* Back to the jobs list from whichever screen is shown. */
+void app_show_services(struct app *a);
 
 /* Screens: services (the jobs list) and tasks of one service. */
 struct services_screen *services_screen_new(struct app *a);
@@ -132,6 +158,23 @@ int tasks_screen_key(struct tasks_screen *s, int key);
 struct table *tasks_screen_table(struct tasks_screen *s);
 extern const struct keybinding tasks_keys[], tasks_bar[];
 
+/* The nodes view (screen_nodes.c), for admins. It runs one node action at a time; when the
+ * view is closed during one, the app keeps the screen (hidden) until the action ends:
+ * nodes_screen_tick() once per loop turn, nodes_screen_wait_ms() (-1: nothing to wait for)
+ * in the loop's timeout. While modal (the drain confirmation) it takes every key. */
+struct nodes_screen *nodes_screen_new(struct app *a);
+void nodes_screen_free(struct nodes_screen **s);
+void nodes_screen_place(struct nodes_screen *s, struct rect area);
+void nodes_screen_data_changed(struct nodes_screen *s);
+void nodes_screen_draw(struct nodes_screen *s);
+int nodes_screen_key(struct nodes_screen *s, int key);
+struct table *nodes_screen_table(struct nodes_screen *s);
+bool nodes_screen_modal(const struct nodes_screen *s);
+bool nodes_screen_busy(const struct nodes_screen *s);
+void nodes_screen_tick(struct nodes_screen *s);
+int nodes_screen_wait_ms(const struct nodes_screen *s);
+extern const struct keybinding nodes_keys[], nodes_bar[];
+
 /* The new-job form (screen_submit.c). Input is the whole get_wch() key, for its text fields;
  * WR_IGNORED leaves it to the global keys (help, refresh, quit when nothing was typed). */
 struct submit_screen *submit_screen_new(struct app *a);
@@ -145,5 +188,19 @@ void submit_screen_tick(struct submit_screen *s);
 /* The keys of the step shown (the form, or the terms), for the help screen. */
 const struct keybinding *submit_screen_keys(const struct submit_screen *s);
 extern const struct keybinding submit_keys[], submit_bar[], submit_terms_keys[];
+
+/* The log pager (screen_logs.c), opened with app_open_logs(). Input is the whole get_wch()
+ * key, for its search prompt; WR_IGNORED leaves it to the global keys. Esc goes back to the
+ * screen it was opened from (logs_screen_back). Once per loop turn logs_screen_tick() starts
+ * the stream when the role is known and repaints at most every 50 ms while lines arrive;
+ * logs_screen_wait_ms() is its deadline for the loop's wait (-1: none). */
+void logs_screen_free(struct logs_screen **s);
+void logs_screen_place(struct logs_screen *s, struct rect area);
+void logs_screen_draw(struct logs_screen *s);
+int logs_screen_input(struct logs_screen *s, wint_t ch, bool is_code);
+void logs_screen_tick(struct logs_screen *s);
+int logs_screen_wait_ms(const struct logs_screen *s);
+enum screen_id logs_screen_back(const struct logs_screen *s);
+extern const struct keybinding logs_keys[], logs_bar[];
 
 #endif

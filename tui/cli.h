@@ -42,6 +42,17 @@ const char *cli_policy_file(const struct cli *cli);
 int cli_policy_from_swarm(const struct config_list *policies, const struct config_list *terms,
                           struct policy *out, char **err);
 
+/* The same from the swarm without blocking, for the console: policy_fetch_start() lists the
+ * configs (needs a negotiated engine; e is borrowed) and calls done (may be NULL) from
+ * engine_poll() once both lists answered; then policy_fetch_result() gives what
+ * cli_policy_from_swarm() gives, or an exit code with *err (owned) when a list failed.
+ * policy_fetch_free() cancels what is still in flight; never call it from done. */
+struct policy_fetch;
+struct policy_fetch *policy_fetch_start(struct engine *e, void (*done)(void *ud), void *ud);
+bool policy_fetch_finished(const struct policy_fetch *f);
+int policy_fetch_result(const struct policy_fetch *f, struct policy *out, char **err);
+void policy_fetch_free(struct policy_fetch **f);
+
 /* Run the engine until done is true (set by a callback); SIGINT sets *interrupted. */
 void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted);
 

@@ -71,41 +71,83 @@ void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted)
 	}
 }
 
-struct swarm_policy {
-	int pending;
+struct policy_fetch {
+	struct engine *engine;         /* borrowed */
+	struct engine_req *req[2];     /* the policies' and the terms' lists in flight */
+	struct config_list lists[2];
 	bool unreachable;
 	char *error;
-	struct config_list policies, terms;
+	void (*done)(void *ud);
+	void *ud;
 };
 
-static void take(struct swarm_policy *sp, struct config_list *dst, const struct config_list *l,
-                 const char *error, bool unreachable)
+static void on_list(struct policy_fetch *f, int i, const struct config_list *l, const char *error,
+                    bool unreachable)
 {
-	sp->pending--;
+	f->req[i] = NULL;
 	if (error) {
-		if (!sp->error)
-			sp->error = xstrdup(error);
-		sp->unreachable |= unreachable;
-		return;
+		if (!f->error)
+			f->error = xstrdup(error);
+		f->unreachable |= unreachable;
+	} else {   /* the list is borrowed: move its items */
+		f->lists[i].v = xcalloc(l->n + 1, sizeof *l->v);
+		f->lists[i].n = l->n;
+		if (l->n)
+			memcpy(f->lists[i].v, l->v, l->n * sizeof *l->v);
+		((struct config_list *)l)->n = 0;
 	}
-	/* The list is borrowed: move its items. */
-	dst->v = xcalloc(l->n + 1, sizeof *dst->v);
-	dst->n = l->n;
-	if (l->n)
-		memcpy(dst->v, l->v, l->n * sizeof *l->v);
-	((struct config_list *)l)->n = 0;
+	if (!f->req[0] && !f->req[1] && f->done)
+		f->done(f->ud);
 }
 
 static void on_policies(void *ud, const struct config_list *l, const char *error, bool unreachable)
 {
-	struct swarm_policy *sp = ud;
-	take(sp, &sp->policies, l, error, unreachable);
+	on_list(ud, 0, l, error, unreachable);
 }
 
 static void on_terms(void *ud, const struct config_list *l, const char *error, bool unreachable)
 {
-	struct swarm_policy *sp = ud;
-	take(sp, &sp->terms, l, error, unreachable);
+	on_list(ud, 1, l, error, unreachable);
+}
+
+struct policy_fetch *policy_fetch_start(struct engine *e, void (*done)(void *ud), void *ud)
+{
+	struct policy_fetch *f = xcalloc(1, sizeof *f);
+	f->engine = e;
+	f->done = done;
+	f->ud = ud;
+	f->req[0] = configs_list(e, "glovebox.policy", NULL, on_policies, f);
+	f->req[1] = configs_list(e, "glovebox.terms", NULL, on_terms, f);
+	return f;
+}
+
+bool policy_fetch_finished(const struct policy_fetch *f)
+{
+	return !f->req[0] && !f->req[1];
+}
+
+int policy_fetch_result(const struct policy_fetch *f, struct policy *out, char **err)
+{
+	if (f->error) {
+		*err = xasprintf("cannot read the policy published in the swarm: %s", f->error);
+		return f->unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+	}
+	return cli_policy_from_swarm(&f->lists[0], &f->lists[1], out, err);
+}
+
+void policy_fetch_free(struct policy_fetch **pf)
+{
+	struct policy_fetch *f = *pf;
+	if (!f)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (f->req[i])
+			configs_list_cancel(f->engine, f->req[i]);
+	config_list_clear(&f->lists[0]);
+	config_list_clear(&f->lists[1]);
+	free(f->error);
+	free(f);
+	*pf = NULL;
 }
 
 static int load_file(const char *path, struct policy *out)
@@ -149,23 +191,15 @@ int cli_policy(struct cli *cli, struct policy *out)
 	if (file)
 		return load_file(file, out);
 
-	struct swarm_policy sp = {.pending = 2};
-	configs_list(cli->engine, "glovebox.policy", NULL, on_policies, &sp);
-	configs_list(cli->engine, "glovebox.terms", NULL, on_terms, &sp);
-	while (sp.pending > 0)
+	struct policy_fetch *f = policy_fetch_start(cli->engine, NULL, NULL);
+	while (!policy_fetch_finished(f))
 		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
 			break;
-	int rc;
 	char *err = NULL;
-	if (sp.error) {
-		cli_error("cannot read the policy published in the swarm: %s", sp.error);
-		rc = sp.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
-	} else if ((rc = cli_policy_from_swarm(&sp.policies, &sp.terms, out, &err)) != 0) {
-		cli_error("%s", err);
-	}
+	int rc = policy_fetch_finished(f) ? policy_fetch_result(f, out, &err) : GB_EXIT_ERROR;
+	if (rc != 0)
+		cli_error("%s", err ? err : "libcurl failed while reading the policy");
 	free(err);
-	free(sp.error);
-	config_list_clear(&sp.policies);
-	config_list_clear(&sp.terms);
+	policy_fetch_free(&f);
 	return rc;
 }

@@ -37,20 +37,44 @@ static void error_sanitised(const char *prefix, const char *s)
 	put_sanitised(stderr, prefix, s);
 }
 
+int who_begin(struct who *w, char **err)
+{
+	memset(w, 0, sizeof *w);
+	if (whoami_current(&w->me, err) != 0)
+		return -1;
+	w->actor.user = w->me.user;
+	w->actor.role = role_of(&w->me, NULL);   /* root */
+	return 0;
+}
+
+void who_apply_policy(struct who *w, const struct cli *cli, char **warning)
+{
+	/* Where the policy came from: a file, or the swarm. */
+	const char *path = cli_policy_file(cli);
+	if (!path && w->pol.origin && strncmp(w->pol.origin, "swarm config ", 13) != 0)
+		path = w->pol.origin;
+	char *why = NULL;
+	*warning = NULL;
+	w->admin_group = policy_admin_group(&w->pol, path, &why);
+	if (w->admin_group)
+		w->actor.role = role_of(&w->me, w->admin_group);
+	else if (why && role_of(&w->me, w->pol.admin_group) == ROLE_ADMIN)
+		*warning = xasprintf("the policy %s does not make you an admin: %s; admin rights come only "
+		                     "from the policy published in the swarm or a file only root can change",
+		                     path, why);
+	free(why);
+}
+
 int who_establish(struct cli *cli, struct who *w)
 {
 	char *err = NULL;
-	memset(w, 0, sizeof *w);
-	if (whoami_current(&w->me, &err) != 0) {
+	if (who_begin(w, &err) != 0) {
 		cli_error("%s", err);
 		free(err);
 		return GB_EXIT_ERROR;
 	}
-	w->actor.user = w->me.user;
-	w->actor.role = role_of(&w->me, NULL);
-	if (w->actor.role == ROLE_ADMIN)   /* root */
+	if (w->actor.role == ROLE_ADMIN)
 		return 0;
-
 	int rc = cli_policy(cli, &w->pol);
 	if (rc == GB_EXIT_UNREACHABLE)
 		return rc;
@@ -59,27 +83,11 @@ int who_establish(struct cli *cli, struct who *w)
 		return 0;
 	}
 	w->have_policy = true;
-	/* Where the policy came from: the swarm, or a file. */
-	const char *path = cli->policy_path;
-	const char *env = getenv("GLOVEBOX_POLICY");
-	if (!path && env && *env)
-		path = env;
-	if (!path && w->pol.origin && strncmp(w->pol.origin, "swarm config ", 13) != 0)
-		path = w->pol.origin;
-	char *why = NULL;
-	w->admin_group = policy_admin_group(&w->pol, path, &why);
-	if (!w->admin_group) {
-		if (why && role_of(&w->me, w->pol.admin_group) == ROLE_ADMIN) {
-			char *msg = xasprintf("glovebox: the policy %s does not make you an admin: %s; admin rights come "
-			                      "only from the policy published in the swarm or a file only root can change",
-			                      path, why);
-			error_sanitised("", msg);
-			free(msg);
-		}
-		free(why);
-		return 0;
-	}
-	w->actor.role = role_of(&w->me, w->admin_group);
+	char *warning = NULL;
+	who_apply_policy(w, cli, &warning);
+	if (warning)
+		error_sanitised("glovebox: ", warning);
+	free(warning);
 	return 0;
 }
 
@@ -91,16 +99,18 @@ void who_clear(struct who *w)
 	memset(w, 0, sizeof *w);
 }
 
-/* "only admins (members of group glovebox-admins) may ..." */
+char *who_denied_text(const struct who *w, const char *what)
+{
+	if (w->admin_group)
+		return xasprintf("only admins (root and members of group %s) may %s", w->admin_group, what);
+	return xasprintf("only admins may %s, and without a trusted policy only root is one", what);
+}
+
 static int denied(const struct who *w, const char *what)
 {
-	if (w->admin_group) {
-		char *msg = xasprintf("glovebox: only admins (root and members of group %s) may %s", w->admin_group, what);
-		error_sanitised("", msg);
-		free(msg);
-	} else {
-		cli_error("only admins may %s, and without a trusted policy only root is one", what);
-	}
+	char *msg = who_denied_text(w, what);
+	error_sanitised("glovebox: ", msg);
+	free(msg);
 	return GB_EXIT_DENIED;
 }
 
@@ -277,26 +287,6 @@ static int get_reason(const char *given, bool required, const char *what, const 
 	return 0;
 }
 
-static void record_init(struct audit_record *r, const struct who *w, enum audit_action act,
-                        const char *target, const char *target_id, const char *owner, const char *reason)
-{
-	char host[256] = "unknown";
-	if (gethostname(host, sizeof host - 1) != 0)
-		strcpy(host, "unknown");
-	host[sizeof host - 1] = '\0';
-	*r = (struct audit_record){
-		.who = xstrdup(w->me.user),
-		.action = act,
-		.target = xstrdup(target),
-		.target_id = xstrdup(target_id),
-		.owner = xstrdup(owner),
-		.reason = xstrdup(reason),
-		.time = (int64_t)time(NULL),
-		.host = xstrdup(host),
-		.glovebox_version = xstrdup(GLOVEBOX_VERSION),
-	};
-}
-
 /* ---- running an action to its end ---- */
 
 struct outcome {
@@ -465,7 +455,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	record_init(&rec, &w, AUDIT_RM, j->name, j->id, j->owner, reason);
+	audit_record_init(&rec, w.me.user, AUDIT_RM, j->name, j->id, j->owner, reason);
 	struct action *a = action_remove_job(cli->engine, &rec, NULL, on_progress, on_done, &o);
 	action_wait(cli, a);
 	action_free(&a);
@@ -551,7 +541,7 @@ int cmd_scale(struct cli *cli, int argc, char **argv)
 	rc = get_reason(reason_arg, p == PERMIT_WITH_REASON, "scaling a job that is not yours", &reason, &owned_reason);
 	if (rc != 0)
 		goto out;
-	record_init(&rec, &w, AUDIT_SCALE, j->name, j->id, j->owner, reason);
+	audit_record_init(&rec, w.me.user, AUDIT_SCALE, j->name, j->id, j->owner, reason);
 	struct action *a = action_scale_job(cli->engine, &rec, replicas, NULL, on_progress, on_done, &o);
 	action_wait(cli, a);
 	action_free(&a);
@@ -614,33 +604,6 @@ static const struct node *node_find(const struct node_list *nodes, const char *n
 	return found;
 }
 
-/* The jobs with tasks running on node n, for the drain warning: "a, b and 3 more". */
-static char *jobs_on_node(const struct cluster *cl, const struct node *n, unsigned *count)
-{
-	const struct task_list *tasks = cluster_tasks(cl);
-	const struct service_list *services = cluster_services(cl);
-	char *names = NULL;
-	unsigned listed = 0;
-	*count = 0;
-	for (size_t i = 0; i < tasks->n; i++) {
-		const struct task *t = &tasks->v[i];
-		if (!t->node_id || !n->id || strcmp(t->node_id, n->id) != 0 || !t->state ||
-		    strcmp(t->state, "running") != 0)
-			continue;
-		(*count)++;
-		const char *sname = NULL;
-		for (size_t k = 0; k < services->n; k++)
-			if (services->v[k].id && t->service_id && strcmp(services->v[k].id, t->service_id) == 0)
-				sname = services->v[k].name;
-		if (!sname || (names && strstr(names, sname)) || ++listed > 5)
-			continue;
-		char *u = names ? xasprintf("%s, %s", names, sname) : xstrdup(sname);
-		free(names);
-		names = u;
-	}
-	return names;
-}
-
 int cmd_node(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -701,7 +664,7 @@ int cmd_node(struct cli *cli, int argc, char **argv)
 	const char *host = n->hostname ? n->hostname : n->id;
 	if (act == AUDIT_DRAIN_NODE) {
 		unsigned count = 0;
-		char *names = jobs_on_node(cl, n, &count);
+		char *names = node_running_jobs(n, cluster_services(cl), cluster_tasks(cl), &count);
 		char *msg = xasprintf("draining %s stops all %u task%s running on it%s%s%s: their jobs lose what they "
 		                      "hold in memory and restart elsewhere only if another node has room "
 		                      "(glovebox node pause keeps them running)",
@@ -715,7 +678,7 @@ int cmd_node(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	record_init(&rec, &w, act, host, n->id, NULL, reason);
+	audit_record_init(&rec, w.me.user, act, host, n->id, NULL, reason);
 	struct action *a = action_node_availability(cli->engine, &rec, NULL, on_progress, on_done, &o);
 	action_wait(cli, a);
 	action_free(&a);
@@ -827,7 +790,7 @@ int cmd_reap(struct cli *cli, int argc, char **argv)
 		iso_time(list[i].expires_at, when);
 		char *reason = xasprintf("past its lifetime: glovebox.expires-at %s", when);
 		struct audit_record rec;
-		record_init(&rec, &w, AUDIT_REAP, j->name, j->id, j->owner, reason);
+		audit_record_init(&rec, w.me.user, AUDIT_REAP, j->name, j->id, j->owner, reason);
 		struct action *a = action_remove_job(cli->engine, &rec, NULL, NULL, on_done, &list[i].o);
 		action_wait(cli, a);
 		action_free(&a);

@@ -33,7 +33,18 @@ struct who {
  * engine for accounts other than root. Returns 0, or an exit code after printing why
  * (no password entry, engine unreachable). */
 int who_establish(struct cli *cli, struct who *w);
+/* The role w->pol grants (have_policy set, me and actor filled in), as who_establish decides
+ * it: sets admin_group and actor.role. *warning (owned, NULL when none) says why a policy
+ * that names the account's group does not make it an admin. Prints nothing. */
+void who_apply_policy(struct who *w, const struct cli *cli, char **warning);
 void who_clear(struct who *w);
+/* who_establish's first step, for the console, which must not block: the account (root is an
+ * admin at once); -1 with *err (owned) when it has no password entry. The console then reads
+ * w->pol in cli_policy's order (policy_fetch for the swarm's), sets have_policy and calls
+ * who_apply_policy(). */
+int who_begin(struct who *w, char **err);
+/* "only admins (root and members of group G) may <what>", or why only root is one. Owned. */
+char *who_denied_text(const struct who *w, const char *what);
 
 /* Write prefix and s to f, s sanitised for a terminal, then a newline. */
 void put_sanitised(FILE *f, const char *prefix, const char *s);

@@ -227,7 +227,7 @@ static int stream_logs(struct cli *cli, const struct service *svc, const struct 
                        bool timestamps)
 {
 	struct out o = {
-		.flags = SAN_KEEP_TAB | (locale_is_utf8() ? 0 : SAN_ASCII),
+		.flags = SAN_KEEP_TAB | SAN_STRIP_ESC | (locale_is_utf8() ? 0 : SAN_ASCII),
 		.ascii = !locale_is_utf8(),
 		.timestamps = timestamps,
 	};

@@ -11,6 +11,7 @@
 
 #include "api/attention.h"
 #include "api/cluster.h"
+#include "api/jobtext.h"
 #include "api/roles.h"
 #include "api/xalloc.h"
 #include "tui/cli.h"
@@ -28,7 +29,7 @@ static const char *const headers[N_COLS] = {
 static const size_t max_width[N_COLS] = {12, 32, 40, 16, 10, 9, 8, 14, 18, 5, 18, 0};
 
 /* Services without glovebox.owner were not made by glovebox (only admins see them). */
-#define NOT_GLOVEBOX "(not glovebox)"
+#define NOT_GLOVEBOX JOB_NOT_GLOVEBOX
 
 static int job_cmp(const void *a, const void *b)
 {
@@ -68,14 +69,8 @@ static void row_cells(const struct job *j, const struct attention *att, int64_t 
 	}
 	format_age(a, sizeof a, (now - j->created_ns) / 1000000000LL);
 	cells[COL_AGE] = xstrdup(j->created_ns > 0 ? a : "-");
-	int64_t at;
-	if (job_expires_at(j, &at)) {
-		format_expiry(a, sizeof a, at, now / 1000000000LL);
-		/* "expires in 3h" reads "in 3h" under EXPIRES. */
-		cells[COL_EXPIRES] = xstrdup(strncmp(a, "expires ", 8) == 0 ? a + 8 : a);
-	} else {
-		cells[COL_EXPIRES] = xstrdup("-");
-	}
+	job_expiry_cell(a, sizeof a, j, now / 1000000000LL);
+	cells[COL_EXPIRES] = xstrdup(a);
 	const char *reason = att && att->why ? att->why : j->reason;
 	cells[COL_REASON] = sanitize_str(reason ? reason : "", flags);
 }

@@ -4,14 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/attention.h"
+#include "api/jobtext.h"
 #include "api/xalloc.h"
 #include "tui/app.h"
+#include "tui/triage.h"
 #include "widgets/meter.h"
 #include "widgets/sanitize.h"
 
-enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, N_COLS };
+enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, C_EXPIRES, N_COLS };
 
-/* At 80 columns everything fits; narrower, class goes first, then image, age, owner. */
+/* At 80 columns everything but the expiry fits (an expired job says so in its state);
+ * narrower, class goes first, then image, age, owner. */
 static const struct table_column columns[N_COLS] = {
 	[C_NAME]  = {"NAME", 10, 28, 2, 9, TABLE_LEFT, true},
 	[C_OWNER] = {"OWNER", 6, 16, 1, 4, TABLE_LEFT, true},
@@ -22,13 +26,25 @@ static const struct table_column columns[N_COLS] = {
 	[C_CPU]   = {"CPU", 8, 24, 1, 7, TABLE_LEFT, true},
 	[C_MEM]   = {"MEM", 8, 24, 1, 7, TABLE_LEFT, true},
 	[C_AGE]   = {"AGE", 3, 5, 0, 3, TABLE_RIGHT, true},
+	[C_EXPIRES] = {"EXPIRES", 7, 8, 0, 0, TABLE_RIGHT, true},
 };
+
+/* Actions of the keys below (struct keybinding.op), next to enum app_op's. */
+enum { OP_REMOVE = 200, OP_PAUSE, OP_ATTENTION };
 
 const struct keybinding services_keys[] = {
 	{'\r', "Enter", "Tasks", "Show the tasks of the selected job: states, errors, exit codes, OOM kills", 0, OP_OPEN},
 	{KEY_ENTER, NULL, NULL, NULL, 0, OP_OPEN},
 	{'\n', NULL, NULL, NULL, 0, OP_OPEN},
+	{'l', "l", "Logs", "The logs of the selected job: follow, search, wrap, timestamps", 0, OP_LOGS},
 	{'n', "n", "New", "Submit a new job: image, class, datasets, resources; the data-use terms when they need accepting", 0, OP_NEW},
+	{'x', "x", "Remove", "Remove the selected job after you confirm: its tasks stop, its network goes; "
+	 "removing another user's job (admins) needs a reason, kept in the audit log", 0, OP_REMOVE},
+	{'p', "p", "Pause", "Pause the selected job (scale it to 0: the job and its network stay), or resume "
+	 "a paused one (back to 1); on record in the audit log", 0, OP_PAUSE},
+	{'!', "!", "Attention", "Attention first, or back: OOM kills, restart loops, long waits, expired and "
+	 "failed jobs at the top, with why in the STATE column", 0, OP_ATTENTION},
+	{'N', "N", "Nodes", "The nodes (admins): reservations against capacity, tasks; pause, activate, drain", 0, OP_NODES},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -40,6 +56,10 @@ const struct keybinding services_bar[] = {
 	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
 	{'>', "<>", "Sort", NULL, KB_BAR, 0},
 	{'n', "n", "New", NULL, KB_BAR, OP_NEW},
+	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
+	{'x', "x", "Remove", NULL, KB_BAR, OP_REMOVE},
+	{'!', "!", "Attention", NULL, KB_BAR, OP_ATTENTION},
+	{'N', "N", "Nodes", NULL, KB_BAR, OP_NODES},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -47,11 +67,32 @@ struct services_screen {
 	struct app *app;
 	struct table *table;
 	struct rect area;
+	/* The attention assessment of every job (parallel to app->jobs) and the jobs' indices
+	 * most urgent first; rows follow that order while attention is on. */
+	struct attention *att;
+	size_t *order;
+	size_t n_att;
+	bool attention;
+	int saved_sort;              /* the sort before attention went on */
+	bool saved_desc;
 };
+
+static size_t job_index(struct services_screen *s, size_t row)
+{
+	return s->attention && row < s->n_att ? s->order[row] : row;
+}
 
 static const struct job *job_at(struct services_screen *s, size_t row)
 {
-	return row < s->app->jobs.n ? &s->app->jobs.v[row] : NULL;
+	size_t i = job_index(s, row);
+	return i < s->app->jobs.n ? &s->app->jobs.v[i] : NULL;
+}
+
+/* The job's assessment, or NULL. */
+static const struct attention *att_at(struct services_screen *s, size_t row)
+{
+	size_t i = job_index(s, row);
+	return i < s->n_att ? &s->att[i] : NULL;
 }
 
 static size_t src_count(void *ctx)
@@ -91,16 +132,26 @@ static void mem_meter(const struct app *a, const struct job *j, struct meter *m,
 	bar(&g, m, text, sz);
 }
 
-static void state_text(const struct job *j, char *buf, size_t sz)
+/* With attention on, why a job needs it; otherwise its state and reason. An expired job says
+ * so first: at 80 columns the EXPIRES column is not shown. */
+static void state_text(struct services_screen *s, size_t row, const struct job *j, char *buf, size_t sz)
 {
+	const struct attention *att = att_at(s, row);
+	if (s->attention && att && att->kind != ATT_NONE && att->why) {
+		char *why = sanitize_str(att->why, 0);
+		snprintf(buf, sz, "%s", why);
+		free(why);
+		return;
+	}
 	const char *name = job_state_name(j->state);
+	const char *exp = att && att->expired ? "expired, " : "";
 	char *reason = j->reason ? sanitize_str(j->reason, 0) : NULL;
 	if (j->state == JOB_FAILED && j->has_exit_code && reason)
-		snprintf(buf, sz, "%s (exit %d): %s", name, j->exit_code, reason);
+		snprintf(buf, sz, "%s%s (exit %d): %s", exp, name, j->exit_code, reason);
 	else if (reason && *reason)
-		snprintf(buf, sz, "%s: %s", name, reason);
+		snprintf(buf, sz, "%s%s: %s", exp, name, reason);
 	else
-		snprintf(buf, sz, "%s", name);
+		snprintf(buf, sz, "%s%s", exp, name);
 	free(reason);
 }
 
@@ -117,15 +168,24 @@ static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 	}
 	switch (col) {
 	case C_NAME:  t = sanitize_str(j->name, 0); break;
-	case C_OWNER: t = sanitize_str(j->owner ? j->owner : "-", 0); break;
+	case C_OWNER: t = sanitize_str(j->owner ? j->owner : JOB_NOT_GLOVEBOX, 0); break;
 	case C_CLASS: t = sanitize_str(j->class_name ? j->class_name : "-", 0); break;
 	case C_IMAGE: t = sanitize_str(j->image, 0); break;
 	case C_REPL:
 		snprintf(buf, sz, "%llu/%llu", (unsigned long long)j->running, (unsigned long long)j->desired);
 		return;
 	case C_STATE:
-		state_text(j, buf, sz);
+		state_text(s, row, j, buf, sz);
 		return;
+	case C_EXPIRES: {
+		/* "in 3h", or just "expired": the line below the table says since when. */
+		int64_t at, now = now_ns() / 1000000000LL;
+		if (job_expires_at(j, &at) && at <= now)
+			snprintf(buf, sz, "expired");
+		else
+			job_expiry_cell(buf, sz, j, now);
+		return;
+	}
 	case C_CPU:
 		cpu_meter(s->app, j, &m, tmp, sizeof tmp);
 		snprintf(buf, sz, "%s", m.known ? tmp : "n/a");
@@ -193,6 +253,12 @@ static int state_order(enum job_state s)
 	return order[s];
 }
 
+static int64_t expiry_key(const struct job *j)
+{
+	int64_t at;
+	return job_expires_at(j, &at) ? at : INT64_MAX;   /* no expiry: last */
+}
+
 static int src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	const struct job *x = job_at(ctx, a), *y = job_at(ctx, b);
@@ -206,6 +272,7 @@ static int src_compare(void *ctx, size_t a, size_t b, int col)
 	case C_CPU:   return cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
 	case C_MEM:   return cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
 	case C_AGE:   return -cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
+	case C_EXPIRES: return (expiry_key(x) > expiry_key(y)) - (expiry_key(x) < expiry_key(y));
 	}
 	return 0;
 }
@@ -229,10 +296,20 @@ struct services_screen *services_screen_new(struct app *a)
 	return s;
 }
 
+static void att_clear(struct services_screen *s)
+{
+	for (size_t i = 0; i < s->n_att; i++)
+		attention_clear(&s->att[i]);
+	s->n_att = 0;
+}
+
 void services_screen_free(struct services_screen **ps)
 {
 	if (!*ps)
 		return;
+	att_clear(*ps);
+	free((*ps)->att);
+	free((*ps)->order);
 	table_free(&(*ps)->table);
 	free(*ps);
 	*ps = NULL;
@@ -254,9 +331,41 @@ void services_screen_place(struct services_screen *s, struct rect area)
 	             (struct rect){area.y + 1, area.x, area.h - 2, area.w});
 }
 
+/* Assess every job again: expiries and waits move with the clock, failures with the data. */
+static void assess(struct services_screen *s)
+{
+	struct app *a = s->app;
+	att_clear(s);
+	s->att = xreallocarray(s->att, a->jobs.n + 1, sizeof *s->att);
+	s->order = xreallocarray(s->order, a->jobs.n + 1, sizeof *s->order);
+	memset(s->att, 0, (a->jobs.n + 1) * sizeof *s->att);
+	struct attention_inputs in = {
+		.services = cluster_services(a->cluster), .tasks = cluster_tasks(a->cluster),
+		.nodes = cluster_nodes(a->cluster), .history = triage_history(a->triage),
+		.now = now_ns() / 1000000000LL,
+	};
+	attention_rank(&in, &a->jobs, s->att, s->order);
+	s->n_att = a->jobs.n;
+}
+
 void services_screen_data_changed(struct services_screen *s)
 {
+	assess(s);
 	table_refresh(s->table);
+}
+
+/* '!': attention first, then back to the sort the table had. */
+static void attention_toggle(struct services_screen *s)
+{
+	s->attention = !s->attention;
+	if (s->attention) {
+		s->saved_sort = table_sort_col(s->table, &s->saved_desc);
+		table_sort_by(s->table, -1, false);   /* the rows' own order: attention_rank's */
+	} else {
+		table_sort_by(s->table, s->saved_sort, s->saved_desc);
+	}
+	app_notice(s->app, s->attention ? "attention first: press ! again for the previous order"
+	                                : "attention order off");
 }
 
 void services_screen_draw(struct services_screen *s)
@@ -265,19 +374,26 @@ void services_screen_draw(struct services_screen *s)
 	struct rect r = s->area;
 	const struct theme *th = &a->theme;
 	char *where = sanitize_str(engine_endpoint(a->cli->engine)->display, 0);
-	char *title = xasprintf("glovebox  %s", where);
+	char *title = xasprintf("glovebox  %s%s", where, s->attention ? "  [attention first]" : "");
 	widget_put(stdscr, r.y, r.x, r.w, title, theme_attr(th, THEME_HEADER), true, th->ascii);
 	free(title);
 	free(where);
 	widget_draw(table_widget(s->table));
-	const struct job *j = services_screen_selected(s);
+	size_t row = 0;
+	const struct job *j = table_selected_row(s->table, &row) ? job_at(s, row) : NULL;
+	const struct attention *att = j ? att_at(s, row) : NULL;
 	char line[1024] = "";
-	if (j && j->reason) {
-		char *reason = sanitize_str(j->reason, 0);
-		char *name = sanitize_str(j->name, 0);
-		snprintf(line, sizeof line, "%s: %s", name, reason);
-		free(reason);
-		free(name);
+	/* The selected job's whole reason (with attention on: why it needs it), and its expiry. */
+	const char *why = s->attention && att && att->why ? att->why : j ? j->reason : NULL;
+	if (j && (why || (att && att->has_expiry))) {
+		char exp[64] = "";
+		if (att && att->has_expiry && !(s->attention && att->kind == ATT_EXPIRED))
+			format_expiry(exp, sizeof exp, att->expires_at, now_ns() / 1000000000LL);
+		char *raw = xasprintf("%s: %s%s%s", j->name, why ? why : "", why && *exp ? "; " : "", exp);
+		char *clean = sanitize_str(raw, 0);
+		snprintf(line, sizeof line, "%s", clean);
+		free(clean);
+		free(raw);
 	}
 	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 }
@@ -293,6 +409,32 @@ int services_screen_key(struct services_screen *s, int key)
 	}
 	if (k && k->op == OP_NEW) {
 		app_open_submit(s->app);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_LOGS) {
+		const struct job *j = services_screen_selected(s);
+		if (j)
+			app_open_logs(s->app, j->id);
+		else
+			app_notice(s->app, "no job selected");
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_ATTENTION) {
+		attention_toggle(s);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && (k->op == OP_REMOVE || k->op == OP_PAUSE)) {
+		const struct job *j = services_screen_selected(s);
+		if (!j)
+			app_notice(s->app, "no job selected");
+		else if (k->op == OP_REMOVE)
+			app_remove_job(s->app, j->id);
+		else
+			app_scale_job(s->app, j->id, j->service && j->service->replicas == 0 ? 1 : 0);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_NODES) {
+		app_open_nodes(s->app);
 		return WR_HANDLED | WR_REDRAW;
 	}
 	return WR_IGNORED;

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/jobtext.h"
 #include "api/xalloc.h"
 #include "tui/app.h"
+#include "tui/triage.h"
 #include "widgets/sanitize.h"
 
 enum { C_SLOT, C_NODE, C_DESIRED, C_STATE, C_EXIT, C_ERROR, C_ID, N_COLS };
@@ -22,6 +24,7 @@ static const struct table_column columns[N_COLS] = {
 
 const struct keybinding tasks_keys[] = {
 	{27, "Esc", "Back", "Back to the jobs", 0, OP_BACK},
+	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", 0, OP_LOGS},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -32,6 +35,7 @@ const struct keybinding tasks_bar[] = {
 	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
 	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
 	{'>', "<>", "Sort", NULL, KB_BAR, 0},
+	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -201,9 +205,10 @@ struct table *tasks_screen_table(struct tasks_screen *s) { return s->table; }
 void tasks_screen_place(struct tasks_screen *s, struct rect area)
 {
 	s->area = area;
-	/* Two lines of summary above the table, the selected task's error below it. */
+	/* Two lines of summary above the table; below it what glovebox saw fail this session,
+	 * then the selected task's error. */
 	widget_place(table_widget(s->table), stdscr,
-	             (struct rect){area.y + 2, area.x, area.h - 3, area.w});
+	             (struct rect){area.y + 2, area.x, area.h - 4, area.w});
 }
 
 void tasks_screen_data_changed(struct tasks_screen *s)
@@ -268,6 +273,8 @@ void tasks_screen_draw(struct tasks_screen *s)
 		           true, th->ascii);
 	}
 	widget_draw(table_widget(s->table));
+	job_history_line(line, sizeof line, triage_history(a->triage), s->service_id, now_ns());
+	widget_put(stdscr, r.y + r.h - 2, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 	size_t row;
 	line[0] = '\0';
 	if (table_selected_row(s->table, &row)) {
@@ -284,7 +291,10 @@ void tasks_screen_draw(struct tasks_screen *s)
 
 int tasks_screen_key(struct tasks_screen *s, int key)
 {
-	(void)s;
-	(void)key;
+	const struct keybinding *k = keytable_find(tasks_keys, key);
+	if (k && k->op == OP_LOGS) {
+		app_open_logs(s->app, s->service_id);
+		return WR_HANDLED | WR_REDRAW;
+	}
 	return WR_IGNORED;
 }

@@ -145,8 +145,10 @@ int dialog_handle_key(struct dialog *d, int key)
 	}
 }
 
-static void draw_border(WINDOW *win, struct rect b, attr_t a)
+void dialog_draw_box(WINDOW *win, struct rect b, attr_t a)
 {
+	for (int r = 0; r < b.h; r++)
+		widget_fill(win, b.y + r, b.x, b.w, a);
 	wattrset(win, a);
 	mvwaddch(win, b.y, b.x, ACS_ULCORNER);
 	mvwhline(win, b.y, b.x + 1, ACS_HLINE, b.w - 2);
@@ -172,9 +174,7 @@ static void dialog_draw_cb(struct widget *w)
 	struct rect b = { w->area.y + g.y, w->area.x + g.x, g.h, g.w };
 	attr_t body = theme_attr(th, THEME_DIALOG);
 	bool ascii = th->ascii;
-	for (int r = 0; r < b.h; r++)
-		widget_fill(w->win, b.y + r, b.x, b.w, body);
-	draw_border(w->win, b, body);
+	dialog_draw_box(w->win, b, body);
 	if (*d->title) {
 		char *t = xasprintf(" %s ", d->title);
 		widget_put(w->win, b.y, b.x + 2, b.w - 4, t, theme_attr(th, THEME_DIALOG_TITLE), false,

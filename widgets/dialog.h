@@ -43,6 +43,10 @@ int dialog_focus(const struct dialog *d);
 struct dialog_geom { int y, x, h, w, text_rows; };
 struct dialog_geom dialog_layout(const struct dialog *d, int rows, int cols, struct wrap *lines);
 
+/* A box of b filled with attribute a and framed with line-drawing characters: the frame of
+ * the dialog, for owners that draw a box of their own (a form in a box). */
+void dialog_draw_box(WINDOW *win, struct rect b, attr_t a);
+
 /* The button row as text ("[ Yes ]  [ No ]", or "[Yes] [No]" when that does not fit in
  * width); returns the bytes written. */
 size_t dialog_buttons_text(const struct dialog *d, int width, char *buf, size_t sz);

@@ -115,6 +115,57 @@ static bool is_blank(char c)
 	return c == ' ';
 }
 
+/* The start of the word before at (blanks first, then non-blanks), as Ctrl-W and Alt-B see it. */
+static size_t word_before(const struct field *f, size_t at)
+{
+	while (at > 0 && is_blank(f->text[at - 1]))
+		at--;
+	while (at > 0 && !is_blank(f->text[at - 1]))
+		at = prev_char(f, at);
+	return at;
+}
+
+/* The end of the word after at, as Alt-F and Alt-D see it. */
+static size_t word_after(const struct field *f, size_t at)
+{
+	while (at < f->len && is_blank(f->text[at]))
+		at++;
+	while (at < f->len && !is_blank(f->text[at]))
+		at = next_char(f, at);
+	return at;
+}
+
+int field_input_meta(struct field *f, wint_t ch, bool is_code)
+{
+	size_t at;
+	if ((is_code && ch == KEY_BACKSPACE) || (!is_code && (ch == 0x7F || ch == CTRL('H')))) {
+		at = word_before(f, f->cur);
+		if (at == f->cur)
+			return WR_HANDLED;
+		delete_range(f, at, f->cur);
+		return changed(f);
+	}
+	if (is_code)
+		return WR_IGNORED;
+	switch (ch) {
+	case 'b':
+	case 'f':
+		at = ch == 'b' ? word_before(f, f->cur) : word_after(f, f->cur);
+		if (at == f->cur)
+			return WR_HANDLED;
+		f->cur = at;
+		return changed(f);
+	case 'd':
+		at = word_after(f, f->cur);
+		if (at == f->cur)
+			return WR_HANDLED;
+		delete_range(f, f->cur, at);
+		return changed(f);
+	default:
+		return WR_IGNORED;
+	}
+}
+
 int field_input(struct field *f, wint_t ch, bool is_code)
 {
 	size_t at;
@@ -147,11 +198,7 @@ int field_input(struct field *f, wint_t ch, bool is_code)
 		delete_range(f, f->cur, f->len);
 		return changed(f);
 	case CTRL('W'):
-		at = f->cur;
-		while (at > 0 && is_blank(f->text[at - 1]))
-			at--;
-		while (at > 0 && !is_blank(f->text[at - 1]))
-			at = prev_char(f, at);
+		at = word_before(f, f->cur);
 		if (at == f->cur)
 			return WR_HANDLED;
 		delete_range(f, at, f->cur);
@@ -423,4 +470,14 @@ bool field_focused(const struct field *f)
 size_t field_cursor(const struct field *f)
 {
 	return f->cur;
+}
+
+void field_set_cursor(struct field *f, size_t at)
+{
+	if (at > f->len)
+		at = f->len;
+	while (at > 0 && at < f->len && ((unsigned char)f->text[at] & 0xC0) == 0x80)
+		at--;
+	f->cur = at;
+	f->w.dirty = true;
 }

@@ -46,6 +46,9 @@ bool field_focused(const struct field *f);
 
 /* The cursor as a byte offset into the text. */
 size_t field_cursor(const struct field *f);
+/* Move the cursor to byte offset at (the end when past it; back to the start of a character
+ * when inside one). */
+void field_set_cursor(struct field *f, size_t at);
 /* Whether the field takes the character ch (see above). */
 bool field_accepts(const struct field *f, wint_t ch);
 
@@ -53,6 +56,12 @@ bool field_accepts(const struct field *f, wint_t ch);
  * WR_REDRAW when the text or the cursor changed, WR_HANDLED for a refused character or a move
  * that went nowhere, WR_IGNORED for keys that are not the field's. */
 int field_input(struct field *f, wint_t ch, bool is_code);
+/* A key typed with Alt (Meta: the terminal sent Esc, then the key; the owner tells the two
+ * apart): Alt-B and Alt-F move to the start of the word before and past the end of the word
+ * after the cursor, Alt-D deletes to the end of the next word, Alt-Backspace the word before
+ * (as Ctrl-W). Words are runs of non-blanks. Returns like field_input; WR_IGNORED for other
+ * keys. */
+int field_input_meta(struct field *f, wint_t ch, bool is_code);
 /* For the widget contract: key is a KEY_* code or an ASCII character. */
 int field_handle_key(struct field *f, int key);
 

@@ -3,14 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/xalloc.h"
 #include "widgets/field.h"
 #include "widgets/sanitize.h"
 
 #define KEY_ESC 27
-#define TAB_STOP 8
 #define HSTEP 8
 
 enum pager_op { PG_UP = 1, PG_DOWN, PG_PAGE_UP, PG_PAGE_DOWN, PG_HOME, PG_END, PG_LEFT,
@@ -70,47 +68,13 @@ struct pager {
 
 /* --- text --- */
 
-/* Sanitised, with tabs expanded to the next stop. New string. */
-static char *clean_line(const struct pager *p, const char *s, size_t n)
-{
-	if (n > 0 && s[n - 1] == '\r')
-		n--;
-	char *san = sanitize(s, n, SAN_KEEP_TAB | (p->th->ascii ? SAN_ASCII : 0));
-	size_t tabs = 0;
-	for (const char *c = san; *c; c++)
-		tabs += *c == '\t';
-	if (!tabs)
-		return san;
-	char *out = xmalloc(strlen(san) + tabs * TAB_STOP + 1), *o = out;
-	int col = 0;
-	for (const char *c = san; *c;) {
-		if (*c == '\t') {
-			do {
-				*o++ = ' ';
-				col++;
-			} while (col % TAB_STOP);
-			c++;
-			continue;
-		}
-		int cw;
-		size_t k = text_next_char(c, &cw);
-		memcpy(o, c, k);
-		o += k;
-		c += k;
-		col += cw;
-	}
-	*o = '\0';
-	free(san);
-	return out;
-}
-
 static void push_line(struct pager *p, const char *s, size_t n, enum theme_role role)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->lines = xreallocarray(p->lines, p->cap, sizeof *p->lines);
 	}
-	char *t = clean_line(p, s, n);
+	char *t = text_clean_line(s, n, p->th->ascii ? SAN_ASCII : 0);
 	p->lines[p->n++] = (struct pline){ t, strlen(t), role };
 }
 
@@ -166,8 +130,7 @@ static void push_d(struct dline **d, size_t *nd, size_t *cap, size_t line, size_
 	(*d)[(*nd)++] = (struct dline){ line, off, len };
 }
 
-/* Break one line into segments of at most width columns: after the last blank that follows
- * some text, else between characters (a character wider than the line goes alone). */
+/* Break one line into segments of at most width columns (wrap_break). */
 static void wrap_line(const struct pline *l, size_t idx, int width, struct dline **d, size_t *nd,
                       size_t *cap)
 {
@@ -177,35 +140,7 @@ static void wrap_line(const struct pline *l, size_t idx, int width, struct dline
 		return;
 	}
 	while (pos < l->len) {
-		size_t i = pos, brk = 0;
-		int col = 0;
-		bool text_seen = false;
-		while (i < l->len) {
-			int cw;
-			size_t k = text_next_char(l->text + i, &cw);
-			if (col + cw > width)
-				break;
-			if (l->text[i] == ' ') {
-				if (text_seen)
-					brk = i + 1;
-			} else {
-				text_seen = true;
-			}
-			col += cw;
-			i += k;
-		}
-		/* The blank a line breaks at belongs to neither line. */
-		size_t end = i, next = i;
-		if (i >= l->len) {
-			end = next = l->len;
-		} else if (l->text[i] == ' ' && text_seen) {
-			next = i + 1;
-		} else if (brk > pos) {
-			end = brk - 1;
-			next = brk;
-		} else if (i == pos) {
-			end = next = pos + text_next_char(l->text + pos, &col);
-		}
+		size_t next, end = wrap_break(l->text, l->len, pos, width, &next);
 		push_d(d, nd, cap, idx, pos, end - pos);
 		pos = next;
 	}
@@ -323,17 +258,6 @@ void pager_render_lines(struct pager *p, int width, struct wrap *out)
 
 /* --- search --- */
 
-static const char *find_ci(const char *hay, size_t hlen, const char *needle)
-{
-	size_t n = strlen(needle);
-	if (n == 0 || n > hlen)
-		return NULL;
-	for (size_t i = 0; i + n <= hlen; i++)
-		if (strncasecmp(hay + i, needle, n) == 0)
-			return hay + i;
-	return NULL;
-}
-
 /* The display line that holds byte off of source line line. */
 static size_t dline_of(const struct pager *p, size_t line, size_t off)
 {
@@ -363,8 +287,8 @@ bool pager_search(struct pager *p, const char *query, bool forward)
 	bool any = false;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pline *l = &p->lines[i];
-		for (const char *m = find_ci(l->text, l->len, query); m;
-		     m = find_ci(m + 1, l->len - (size_t)(m + 1 - l->text), query)) {
+		for (const char *m = text_find_ci(l->text, l->len, query); m;
+		     m = text_find_ci(m + 1, l->len - (size_t)(m + 1 - l->text), query)) {
 			size_t k = dline_of(p, i, (size_t)(m - l->text));
 			if (!any)
 				first = k;
@@ -497,23 +421,6 @@ int pager_handle_key(struct pager *p, int key)
 
 /* --- drawing --- */
 
-/* Byte offset into s (n bytes) of the first character at column col or later. */
-static size_t skip_cols(const char *s, size_t n, int col, int *skipped)
-{
-	size_t i = 0;
-	int c = 0;
-	while (i < n && c < col) {
-		int cw;
-		size_t k = text_next_char(s + i, &cw);
-		if (k == 0)
-			break;
-		i += k;
-		c += cw;
-	}
-	*skipped = c;
-	return i;
-}
-
 static void draw_matches(struct pager *p, int y, const struct dline *dl, size_t from, int x0)
 {
 	const struct pline *l = &p->lines[dl->line];
@@ -522,7 +429,7 @@ static void draw_matches(struct pager *p, int y, const struct dline *dl, size_t 
 	int width = p->w.area.w;
 	size_t pos = 0;
 	const char *m;
-	while (pos < seglen && (m = find_ci(seg + pos, seglen - pos, p->query))) {
+	while (pos < seglen && (m = text_find_ci(seg + pos, seglen - pos, p->query))) {
 		int col = 0;
 		for (const char *c = seg; c < m;) {
 			int cw;
@@ -556,7 +463,7 @@ static void pager_draw_cb(struct widget *w)
 		const struct dline *dl = &p->d[k];
 		const struct pline *l = &p->lines[dl->line];
 		int skipped = 0;
-		size_t from = p->wrap ? 0 : skip_cols(l->text + dl->off, dl->len, p->hscroll, &skipped);
+		size_t from = p->wrap ? 0 : text_skip_cols(l->text + dl->off, dl->len, p->hscroll, &skipped);
 		int x0 = p->wrap ? 0 : skipped - p->hscroll;   /* a wide character cut at the left */
 		char *t = xstrndup(l->text + dl->off + from, dl->len - from);
 		widget_put(w->win, a.y + r, a.x + x0, a.w - x0, t, theme_attr(th, l->role), false,

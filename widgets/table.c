@@ -263,6 +263,12 @@ int table_sort_col(const struct table *t, bool *desc)
 	return t->sort_col;
 }
 
+const struct table_column *table_columns(const struct table *t, size_t *ncols)
+{
+	*ncols = t->ncols;
+	return t->cols;
+}
+
 void table_set_empty_text(struct table *t, const char *text)
 {
 	free(t->empty_text);

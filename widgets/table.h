@@ -109,6 +109,8 @@ const char *table_filter(const struct table *t);          /* "" when none; borro
  * order. The sort keys only offer sortable columns; this function takes any. Refreshes. */
 void table_sort_by(struct table *t, int col, bool desc);
 int table_sort_col(const struct table *t, bool *desc);     /* -1: unsorted; desc may be NULL */
+/* The columns given to table_new() (borrowed), *ncols of them: to choose one by title. */
+const struct table_column *table_columns(const struct table *t, size_t *ncols);
 
 /* Shown when no row passes the filter (or there are none); copied; NULL for nothing. */
 void table_set_empty_text(struct table *t, const char *text);

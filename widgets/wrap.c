@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/xalloc.h"
 #include "widgets/sanitize.h"
@@ -101,4 +102,98 @@ int wrap_max_width(const struct wrap *w)
 		max = c > max ? c : max;
 	}
 	return max;
+}
+
+char *text_clean_line(const char *s, size_t n, int flags)
+{
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	char *san = sanitize(s, n, SAN_KEEP_TAB | flags);
+	size_t tabs = 0;
+	for (const char *c = san; *c; c++)
+		tabs += *c == '\t';
+	if (!tabs)
+		return san;
+	char *out = xmalloc(strlen(san) + tabs * TEXT_TAB_STOP + 1), *o = out;
+	int col = 0;
+	for (const char *c = san; *c;) {
+		if (*c == '\t') {
+			do {
+				*o++ = ' ';
+				col++;
+			} while (col % TEXT_TAB_STOP);
+			c++;
+			continue;
+		}
+		int cw;
+		size_t k = text_next_char(c, &cw);
+		memcpy(o, c, k);
+		o += k;
+		c += k;
+		col += cw;
+	}
+	*o = '\0';
+	free(san);
+	return out;
+}
+
+size_t wrap_break(const char *text, size_t len, size_t pos, int width, size_t *next)
+{
+	size_t i = pos, brk = 0;
+	int col = 0;
+	bool text_seen = false;
+	while (i < len) {
+		int cw;
+		size_t k = text_next_char(text + i, &cw);
+		if (col + cw > width)
+			break;
+		if (text[i] == ' ') {
+			if (text_seen)
+				brk = i + 1;
+		} else {
+			text_seen = true;
+		}
+		col += cw;
+		i += k;
+	}
+	size_t end = i;
+	*next = i;
+	if (i >= len) {
+		end = *next = len;
+	} else if (text[i] == ' ' && text_seen) {
+		*next = i + 1;
+	} else if (brk > pos) {
+		end = brk - 1;
+		*next = brk;
+	} else if (i == pos) {
+		end = *next = pos + text_next_char(text + pos, &col);
+	}
+	return end;
+}
+
+const char *text_find_ci(const char *hay, size_t hlen, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (n == 0 || n > hlen)
+		return NULL;
+	for (size_t i = 0; i + n <= hlen; i++)
+		if (strncasecmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
+size_t text_skip_cols(const char *s, size_t n, int col, int *skipped)
+{
+	size_t i = 0;
+	int c = 0;
+	while (i < n && c < col) {
+		int cw;
+		size_t k = text_next_char(s + i, &cw);
+		if (k == 0)
+			break;
+		i += k;
+		c += cw;
+	}
+	*skipped = c;
+	return i;
 }

@@ -8,6 +8,7 @@
 #ifndef GB_WIDGETS_WRAP_H
 #define GB_WIDGETS_WRAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct wrap {
@@ -27,5 +28,29 @@ void wrap_free(struct wrap *w);
 
 /* The widest line in columns. */
 int wrap_max_width(const struct wrap *w);
+
+/* ---- One long line at a time (the pagers) ---- */
+
+#define TEXT_TAB_STOP 8
+
+/* n bytes of untrusted text as one display line: one '\r' at the end dropped, sanitised with
+ * tabs kept and the given sanitize() flags (SAN_ASCII, SAN_STRIP_ESC), then tabs expanded to
+ * the next TEXT_TAB_STOP column. New string. */
+char *text_clean_line(const char *s, size_t n, int flags);
+
+/* Where the display line that starts at byte pos of sanitised text (len bytes) ends when
+ * lines are width columns (width >= 1): after the last blank that follows some text, else
+ * between characters (a character wider than the line goes alone). Returns the end (the
+ * blank a line breaks at belongs to neither line) and sets *next to where the following
+ * display line starts; *next > pos whenever pos < len. */
+size_t wrap_break(const char *text, size_t len, size_t pos, int width, size_t *next);
+
+/* Byte offset into sanitised text s (n bytes) of the first character at column col or later;
+ * *skipped is the column where it starts (more than col after a wide character). */
+size_t text_skip_cols(const char *s, size_t n, int col, int *skipped);
+
+/* The first occurrence of needle in hay (hlen bytes), ignoring ASCII case; NULL when there
+ * is none or needle is empty. */
+const char *text_find_ci(const char *hay, size_t hlen, const char *needle);
 
 #endif

@@ -242,6 +242,19 @@ if command -v tmux >/dev/null; then
 	$TM send-keys -t ok Enter
 	t_check "  any key closes it" wait_for 5 sh -c "! $TM capture-pane -p -t ok | grep -q 'Log in to a registry'"
 	"$GB" logout "$REG" >/dev/null 2>&1
+	# The ':' prompt keeps a history file: neither the dialog's password nor one typed after
+	# `login` at the prompt may reach it.
+	$TM send-keys -t ok :; $TM send-keys -t ok -l login; $TM send-keys -t ok Enter
+	t_check "console: :login opens the dialog too" screen_has 5 ok "Log in to a registry"
+	fill ok
+	paste_pw ok
+	$TM send-keys -t ok Escape
+	wait_for 5 sh -c "! $TM capture-pane -p -t ok | grep -q 'Log in to a registry'"
+	# (The prompt shows what is typed: these screens are not kept for the check below.)
+	$TM send-keys -t ok :; $TM send-keys -t ok -l "login "; paste_pw ok; $TM send-keys -t ok Enter
+	t_check "  a password typed after login at the prompt is refused" screen_has 5 ok "login takes no arguments"
+	$TM send-keys -t ok :; paste_pw ok; $TM send-keys -t ok Enter
+	t_check "  one typed alone at the prompt is no command" screen_has 5 ok "no command"
 
 	tui nobus "env -u DBUS_SESSION_BUS_ADDRESS $GB --policy $P"
 	screen_has 10 nobus "API 1\."
@@ -436,7 +449,15 @@ t_eq "the canary is never on the console's screen" 0 "$hits"
 hits=$( { find "$HOME" "$XDG_STATE_HOME" -type f -print0; find /tmp -xdev -type f -newer "$work/marker" -print0 2>/dev/null; } |
 	xargs -0 -r grep -lF -f <(patterns) 2>/dev/null)
 t_eq "the canary (plain, as X-Registry-Auth, as basic auth) is in no file: \$HOME, ~/.docker, the log, /tmp" "" "$hits"
-hist=$(find "$HOME" "$XDG_STATE_HOME" -iname '*hist*' 2>/dev/null)
-t_eq "no history file holds anything (glovebox keeps none)" "" "$hist"
+HIST=$XDG_STATE_HOME/glovebox/history
+if [ -n "${TM:-}" ]; then
+	t_check "the prompt's history file exists" test -s "$HIST"
+	t_eq "  it is private (0600)" 600 "$(stat -c %a "$HIST" 2>/dev/null)"
+	t_check "  it has the bare login" grep -qx login "$HIST"
+	t_check "  and no login with arguments" sh -c "! grep -q '^login[^a-z]' '$HIST'"
+	t_eq "  and no canary" "" "$(grep -lF -f <(patterns) "$HIST" 2>/dev/null)"
+fi
+hist=$(find "$HOME" "$XDG_STATE_HOME" -iname '*hist*' ! -path "$HIST" 2>/dev/null)
+t_eq "no other history file" "" "$hist"
 
 t_end

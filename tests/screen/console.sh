@@ -113,7 +113,7 @@ t_eq "title line names the engine" "glovebox  $DOCKER_HOST" "$(scr_line main $L_
 t_match "header has every column" "$(scr_line main $L_HEAD)" '^NAME▲ +OWNER +CLASS +IMAGE +REPL +STATE +CPU +MEM +AGE *$'
 t_match "key bar" "$(scr_line main $L_KEYS)" '^F1Help F10Quit EnterTasks /Filter <>Sort'
 status_ok() {
-	scr_line main $L_STATUS | grep -Eq "^$(docker service ls -q | wc -l) jobs: [0-9]+ running, [0-9]+ pending, [0-9]+ failed +API 1\.41  [0-9]{2}:[0-9]{2}:[0-9]{2}\$"
+	scr_line main $L_STATUS | grep -Eq "^$(docker service ls -q | wc -l) jobs: [0-9]+ running, [0-9]+ pending, [0-9]+ failed +admin  API 1\.41  [0-9]{2}:[0-9]{2}:[0-9]{2}\$"
 }
 if scr_until 10 status_ok; then t_ok "status line counts the jobs docker service ls lists, API 1.41 and clock"
 else t_fail "status line counts the jobs docker service ls lists, API 1.41 and clock" "[$(scr_line main $L_STATUS)] vs $(docker service ls -q | wc -l) services"; fi
@@ -198,7 +198,7 @@ if select_job main $P-oom; then
 		"$(printf '%s\n' "$tasks" | grep -E ' 137 OOM' | awk '{print $NF}' | sort | tr '\n' ' ')"
 	t_eq "tasks: the selected task's whole error below the table" "OOM killed (limit 32 MiB)" \
 		"$(printf '%s\n' "$tasks" | sed -n "$((L_REASON + 1))p" | sed 's/ *$//')"
-	t_eq "tasks: key bar" "F1Help F10Quit EscBack /Filter <>Sort" "$(printf '%s\n' "$tasks" | sed -n 24p | sed 's/ *$//')"
+	t_eq "tasks: key bar" "F1Help F10Quit EscBack /Filter <>Sort lLogs" "$(printf '%s\n' "$tasks" | sed -n 24p | sed 's/ *$//')"
 	# Two restarts happened (three runs) against a limit of 2. At 80 columns the line is cut,
 	# so read it whole at 120.
 	scr resize-window -t main -x 120 -y 24
@@ -268,12 +268,12 @@ else
 	t_ok "the CSI colour in a label does not colour the row"
 fi
 # Wide enough for the OWNER and CLASS columns to show the tokens whole.
-scr resize-window -t main -x 160 -y 24
+scr resize-window -t main -x 168 -y 24
 scr_until 3 eval "row main $P-hosb | grep -Fq '<U+202E>'"
 wide_a=$(row main $P-hosa) wide_b=$(row main $P-hosb) wide_c=$(row main $P-hosc)
-t_has "at 160 columns: OSC 0 shows whole as ^[]0;pwned^Gx" "$wide_a" ' ^[]0;pwned^Gx '
-t_has "at 160 columns: CSI and bidi override show whole as ^[[31mr<U+202E>" "$wide_b" ' ^[[31mr<U+202E> '
-t_has "at 160 columns: C1 CSI shows whole as <U+009B>31mx" "$wide_c" ' <U+009B>31mx '
+t_has "at 168 columns: OSC 0 shows whole as ^[]0;pwned^Gx" "$wide_a" ' ^[]0;pwned^Gx '
+t_has "at 168 columns: CSI and bidi override show whole as ^[[31mr<U+202E>" "$wide_b" ' ^[[31mr<U+202E> '
+t_has "at 168 columns: C1 CSI shows whole as <U+009B>31mx" "$wide_c" ' <U+009B>31mx '
 scr resize-window -t main -x 80 -y 24
 scr_wait 3 main '^NAME▲ +OWNER +CLASS +IMAGE +REPL +STATE +CPU +MEM +AGE *$'
 t_eq "pane title still unchanged" gbtest-title "$(scr display -p -t main '#{pane_title}')"

@@ -400,6 +400,41 @@ static void test_node_usage(void **state)
 	assert_string_equal(u.class_name, "gpu");
 }
 
+/* The drain warning's list: each job once, at most five, unnamed ones counted only. */
+static void test_node_running_jobs(void **state)
+{
+	struct world *w = *state;
+	unsigned count = 99;
+	char *names = node_running_jobs(&w->nl.v[0], &w->sl, &w->tl, &count);   /* alpha */
+	assert_int_equal(count, 2);
+	assert_string_equal(names, "healthy, oomy");
+	free(names);
+	names = node_running_jobs(&w->nl.v[1], &w->sl, &w->tl, &count);         /* beta */
+	assert_int_equal(count, 3);
+	assert_string_equal(names, "old, older, external");
+	free(names);
+	names = node_running_jobs(&w->nl.v[2], &w->sl, &w->tl, &count);         /* gamma */
+	assert_int_equal(count, 0);
+	assert_null(names);
+
+	/* Two replicas of one job, a job named like the start of another, a task of no known job. */
+	add_service(w, "s-j", "job", "bob", NULL, 0, 0, NULL);
+	add_service(w, "s-j2", "job2", "bob", NULL, 0, 0, NULL);
+	add_task(w, "t-j1", "s-j", "n3", 1, H1_AGO, "running", NULL, "c-j1", 0);
+	add_task(w, "t-j2", "s-j", "n3", 2, H1_AGO, "running", NULL, "c-j2", 0);
+	add_task(w, "t-j3", "s-j2", "n3", 1, H1_AGO, "running", NULL, "c-j3", 0);
+	add_task(w, "t-j4", "s-gone", "n3", 1, H1_AGO, "running", NULL, "c-j4", 0);
+	service_list_clear(&w->sl);
+	task_list_clear(&w->tl);
+	node_list_clear(&w->nl);
+	job_list_clear(&w->jobs);
+	decode_world(w);
+	names = node_running_jobs(&w->nl.v[2], &w->sl, &w->tl, &count);
+	assert_int_equal(count, 4);
+	assert_string_equal(names, "job, job2");
+	free(names);
+}
+
 /* ---- lifetime ---- */
 
 static void test_expiry(void **state)
@@ -586,6 +621,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shortage, world_setup, world_teardown),
 		cmocka_unit_test(test_shortage_many_nodes),
 		cmocka_unit_test_setup_teardown(test_node_usage, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_node_running_jobs, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_expiry, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_history, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_history_bounded, world_setup, world_teardown),

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/support.h"
 #include "widgets/dialog.h"
 #include "widgets/sanitize.h"
 #include "widgets/wrap.h"
@@ -24,17 +25,9 @@ static int setup(void **state)
 /* The wrapped lines joined with '|'. */
 static const char *wrapped(const char *text, int width)
 {
-	static char out[1024];
 	struct wrap w = { 0 };
 	wrap_text(&w, text, width);
-	out[0] = '\0';
-	for (size_t i = 0; i < w.n; i++) {
-		if (i)
-			strcat(out, "|");
-		strcat(out, w.line[i]);
-	}
-	wrap_free(&w);
-	return out;
+	return test_joined(&w);
 }
 
 static void test_wrap_words(void **state)

@@ -292,6 +292,41 @@ static void test_placeholder_and_focus(void **state)
 	field_free(&f);
 }
 
+/* Alt-B, Alt-F, Alt-D and Alt-Backspace (the prompt's emacs keys), and moving the cursor. */
+static void test_meta_words(void **state)
+{
+	(void)state;
+	struct field *f = field_new(&th, 0);
+	type(f, "tasks  gbt-été x");
+	assert_int_equal(field_input_meta(f, 'b', false), WR_HANDLED | WR_REDRAW);
+	assert_string_equal(shown(f, 30), "tasks  gbt-été |x              ");
+	field_input_meta(f, 'b', false);
+	assert_int_equal(field_cursor(f), 7);
+	field_input_meta(f, 'b', false);
+	assert_int_equal(field_cursor(f), 0);
+	assert_int_equal(field_input_meta(f, 'b', false), WR_HANDLED);   /* nowhere to go */
+	assert_int_equal(field_input_meta(f, 'f', false), WR_HANDLED | WR_REDRAW);
+	assert_int_equal(field_cursor(f), 5);
+	assert_int_equal(field_input_meta(f, 'd', false), WR_HANDLED | WR_REDRAW);
+	assert_string_equal(field_text(f), "tasks x");
+	assert_int_equal(field_input_meta(f, KEY_BACKSPACE, true), WR_HANDLED | WR_REDRAW);
+	assert_string_equal(field_text(f), " x");
+	assert_int_equal(field_cursor(f), 0);
+	assert_int_equal(field_input_meta(f, 'z', false), WR_IGNORED);
+	assert_int_equal(field_input_meta(f, KEY_LEFT, true), WR_IGNORED);
+	field_input_meta(f, 'f', false);
+	assert_int_equal(field_cursor(f), 2);
+	assert_int_equal(field_input_meta(f, 'f', false), WR_HANDLED);
+	assert_int_equal(field_input_meta(f, 'd', false), WR_HANDLED);
+
+	field_set_text(f, "aéb");
+	field_set_cursor(f, 2);   /* inside the two bytes of é: back to its start */
+	assert_int_equal(field_cursor(f), 1);
+	field_set_cursor(f, 99);
+	assert_int_equal(field_cursor(f), 4);
+	field_free(&f);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -304,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_max_and_set_text),
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_placeholder_and_focus),
+		cmocka_unit_test(test_meta_words),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

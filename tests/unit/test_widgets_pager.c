@@ -12,27 +12,18 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/support.h"
 #include "widgets/pager.h"
 
-/* The curses screen for test_paint, made once for the group (NULL without terminfo). */
-static SCREEN *scr;
-static FILE *fout, *fin;
+static SCREEN *scr;   /* for test_paint; NULL without terminfo */
 static struct theme th;
 
 /* The display lines at width, joined with '|'. */
 static const char *lines(struct pager *p, int width)
 {
-	static char out[4096];
 	struct wrap w = { 0 };
 	pager_render_lines(p, width, &w);
-	out[0] = '\0';
-	for (size_t i = 0; i < w.n; i++) {
-		if (i)
-			strcat(out, "|");
-		strcat(out, w.line[i]);
-	}
-	wrap_free(&w);
-	return out;
+	return test_joined(&w);
 }
 
 static void add(struct pager *p, const char *text)
@@ -254,38 +245,15 @@ static int setup(void **state)
 {
 	(void)state;
 	theme_init_mono(&th, false);
-	fout = fopen("/dev/null", "w");
-	fin = fopen("/dev/null", "r");
-	if (!fout || !fin)
-		return -1;
-	scr = newterm("xterm-256color", fout, fin);
-	if (scr) {
-		set_term(scr);
-		resizeterm(24, 80);
-	}
+	scr = test_curses_begin();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	fclose(fout);
-	fclose(fin);
+	test_curses_end();
 	return 0;
-}
-
-static const char *row_text(WINDOW *win, int y, int x, int n)
-{
-	static char out[256];
-	int i;
-	for (i = 0; i < n && i < 255; i++)
-		out[i] = (char)(mvwinch(win, y, x + i) & A_CHARTEXT);
-	out[i] = '\0';
-	return out;
 }
 
 static void test_paint(void **state)
@@ -293,40 +261,32 @@ static void test_paint(void **state)
 	(void)state;
 	if (!scr)
 		skip();
-	WINDOW *win = newwin(10, 30, 0, 0);
-	for (int y = 0; y < 10; y++)
-		for (int x = 0; x < 30; x++)
-			mvwaddch(win, y, x, '#');
+	WINDOW *win = test_canvas(10, 30);
 	struct pager *p = pager_new(&th);
 	pager_append(p, "+ added line\n", 13, THEME_ROW_OK);
 	add(p, "plain text with a word\nmore\nmore\nword again\nlast");
 	struct rect r = { 2, 3, 4, 20 };
 	widget_place(pager_widget(p), win, r);
 	widget_draw(pager_widget(p));
-	assert_string_equal(row_text(win, 2, 3, 20), "+ added line        ");
-	assert_string_equal(row_text(win, 3, 3, 20), "plain text with a   ");
-	assert_string_equal(row_text(win, 5, 3, 20), "more                ");
+	assert_string_equal(test_row_text(win, 2, 3, 20), "+ added line        ");
+	assert_string_equal(test_row_text(win, 3, 3, 20), "plain text with a   ");
+	assert_string_equal(test_row_text(win, 5, 3, 20), "more                ");
 	assert_false(pager_reached_end(p));
-	for (int y = 0; y < 10; y++)
-		for (int x = 0; x < 30; x++) {
-			bool inside = y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
-			if (!inside && (mvwinch(win, y, x) & A_CHARTEXT) != '#')
-				fail_msg("wrote at %d,%d", y, x);
-		}
+	test_untouched_outside(win, r);
 	/* A search: the match in reverse video, the prompt on the last line meanwhile. */
 	pager_handle_key(p, '/');
 	type(p, "wor");
 	widget_draw(pager_widget(p));
-	assert_string_equal(row_text(win, 5, 3, 5), "/wor ");
+	assert_string_equal(test_row_text(win, 5, 3, 5), "/wor ");
 	pager_handle_key(p, '\r');
 	widget_draw(pager_widget(p));
-	assert_string_equal(row_text(win, 2, 3, 20), "word                ");
+	assert_string_equal(test_row_text(win, 2, 3, 20), "word                ");
 	assert_true(mvwinch(win, 2, 3) & A_REVERSE);
 	assert_false(mvwinch(win, 2, 7) & A_REVERSE);
 	pager_handle_key(p, 'G');
 	widget_draw(pager_widget(p));
 	assert_true(pager_reached_end(p));
-	assert_string_equal(row_text(win, 5, 3, 20), "last                ");
+	assert_string_equal(test_row_text(win, 5, 3, 20), "last                ");
 	/* Tiny areas draw what fits and nothing outside. */
 	widget_place(pager_widget(p), win, (struct rect){ 9, 29, 5, 5 });
 	widget_draw(pager_widget(p));

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/support.h"
 #include "widgets/dialog.h"
 #include "widgets/help.h"
 #include "widgets/keybar.h"
@@ -20,22 +21,13 @@
 #include "widgets/table.h"
 
 static SCREEN *scr;
-static FILE *fout, *fin;
 static struct theme mono, color;
 
 static int setup(void **state)
 {
 	(void)state;
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
-	fout = fopen("/dev/null", "w");
-	fin = fopen("/dev/null", "r");
-	if (!fout || !fin)
-		return -1;
-	scr = newterm("xterm-256color", fout, fin);
+	scr = test_curses_begin();
 	if (scr) {
-		set_term(scr);
-		resizeterm(24, 80);
 		theme_init_mono(&mono, true);
 		unsetenv("NO_COLOR");
 		theme_init(&color, 0);
@@ -46,36 +38,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (scr) {
-		endwin();
-		delscreen(scr);
-	}
-	fclose(fout);
-	fclose(fin);
+	test_curses_end();
 	return 0;
-}
-
-/* A window filled with '#' so that writes outside a rectangle show. */
-static WINDOW *canvas(int h, int w)
-{
-	WINDOW *win = newwin(h, w, 0, 0);
-	assert_non_null(win);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			mvwaddch(win, y, x, '#');
-	return win;
-}
-
-static void assert_untouched_outside(WINDOW *win, struct rect r)
-{
-	int h, w;
-	getmaxyx(win, h, w);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			bool inside = y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
-			if (!inside && (mvwinch(win, y, x) & A_CHARTEXT) != '#')
-				fail_msg("wrote at %d,%d outside %d,%d %dx%d", y, x, r.y, r.x, r.h, r.w);
-		}
 }
 
 /* Colour pair and attributes of a cell; winch() mixes wide characters into the attributes. */
@@ -165,13 +129,13 @@ static void test_table_80x24(void **state)
 	if (!scr)
 		skip();
 	cur_theme = &mono;
-	WINDOW *win = canvas(24, 80);
+	WINDOW *win = test_canvas(24, 80);
 	struct table *t = table_new(cols, 4, &src, NULL, &mono);
 	struct rect r = { 1, 0, 20, 80 };
 	widget_place(table_widget(t), win, r);
 	widget_draw(table_widget(t));
 	assert_false(table_widget(t)->dirty);
-	assert_untouched_outside(win, r);
+	test_untouched_outside(win, r);
 	char want[256];
 	table_render_header_text(t, 80, want, sizeof want);
 	assert_string_equal(line_at(win, 1, 0, 80), want);
@@ -206,7 +170,7 @@ static void test_table_colour_and_small(void **state)
 	if (!color.color)
 		skip();
 	cur_theme = &color;
-	WINDOW *win = canvas(10, 40);
+	WINDOW *win = test_canvas(10, 40);
 	struct table *t = table_new(cols, 4, &src, NULL, &color);
 	widget_place(table_widget(t), win, (struct rect){ 0, 0, 10, 40 });
 	widget_draw(table_widget(t));
@@ -229,12 +193,12 @@ static void test_table_colour_and_small(void **state)
 
 	/* A rectangle larger than the window is clipped to it. */
 	struct rect r = { 5, 30, 100, 100 };
-	WINDOW *w2 = canvas(10, 40);
+	WINDOW *w2 = test_canvas(10, 40);
 	widget_place(table_widget(t), w2, r);
 	assert_int_equal(table_widget(t)->area.h, 5);
 	assert_int_equal(table_widget(t)->area.w, 10);
 	widget_draw(table_widget(t));
-	assert_untouched_outside(w2, (struct rect){ 5, 30, 5, 10 });
+	test_untouched_outside(w2, (struct rect){ 5, 30, 5, 10 });
 	assert_string_equal(line_at(w2, 5, 30, 10), "NAME      ");
 	table_free(&t);
 	delwin(w2);
@@ -267,25 +231,25 @@ static void test_tiny_areas(void **state)
 			help_widget(help_new("Help", secs, 1, &mono)),
 		};
 		for (size_t k = 0; k < sizeof ws / sizeof ws[0]; k++) {
-			WINDOW *win = canvas(10, 40);
+			WINDOW *win = test_canvas(10, 40);
 			widget_place(ws[k], win, rects[i]);
 			widget_draw(ws[k]);
 			struct rect c = rect_clip(win, rects[i]);
-			assert_untouched_outside(win, c);
+			test_untouched_outside(win, c);
 			widget_free(&ws[k]);
 			delwin(win);
 		}
 	}
 	/* A meter at the right edge is cut, never wrapped onto the next line. */
-	WINDOW *win = canvas(10, 40);
+	WINDOW *win = test_canvas(10, 40);
 	struct meter m = { .total = 100, .value = 100, .known = true };
 	meter_draw(win, 3, 35, 12, &m, &mono, false);
-	assert_untouched_outside(win, (struct rect){ 3, 35, 1, 5 });
+	test_untouched_outside(win, (struct rect){ 3, 35, 1, 5 });
 	assert_string_equal(line_at(win, 3, 35, 5), "[||||");
 	meter_draw(win, 10, 0, 12, &m, &mono, false);
 	meter_draw(win, -1, 0, 12, &m, &mono, false);
 	meter_draw(win, 0, 40, 12, &m, &mono, false);
-	assert_untouched_outside(win, (struct rect){ 3, 35, 1, 5 });
+	test_untouched_outside(win, (struct rect){ 3, 35, 1, 5 });
 	/* The bottom-right corner takes one column and no scroll. */
 	meter_draw(win, 9, 39, 12, &m, &mono, false);
 	assert_string_equal(line_at(win, 9, 38, 2), "#[");
@@ -303,7 +267,7 @@ static void test_bars_and_dialog_40x10(void **state)
 		{ KEY_F(10), "F10", "Quit", "Quit", KB_BAR, 2 },
 		{ 0, NULL, NULL, NULL, 0, 0 },
 	};
-	WINDOW *win = canvas(10, 40);
+	WINDOW *win = test_canvas(10, 40);
 	struct statusbar *sb = statusbar_new(&mono);
 	statusbar_set(sb, "prod", "3s ago");
 	widget_place(statusbar_widget(sb), win, (struct rect){ 8, 0, 1, 40 });
