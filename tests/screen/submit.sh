@@ -88,7 +88,7 @@ scr_start main "$SCR_GB --policy '$POL'"
 scr select-pane -t main -T gbtest-title
 scr_go main
 scr_wait 10 main ' jobs: ' || t_fail "the console starts" "$(scr_cap main)"
-t_match "the key bar offers n for a new job" "$(line $L_KEYS)" ' nNew$'
+t_match "the key bar offers n for a new job" "$(line $L_KEYS)" ' nNew( |$)'
 
 # --- the form ---------------------------------------------------------------------------------
 keys n
