@@ -48,13 +48,6 @@ struct action {
 	char *net_error;               /* the last refusal */
 };
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* ---- pure parts ---- */
 
 static json_t *load_object(const char *json, size_t len, const char *what, char **err)
@@ -504,6 +497,16 @@ void action_tick(struct action *a, int64_t now_mono_ns)
 bool action_finished(const struct action *a)
 {
 	return a->finished;
+}
+
+int action_wait_ms(const struct action *a, int64_t now_mono_ns)
+{
+	if (a->finished)
+		return 0;
+	if (!a->wake_at)
+		return -1;
+	int64_t ms = (a->wake_at - now_mono_ns + 999999) / 1000000;
+	return ms <= 0 ? 0 : ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
 void action_free(struct action **pa)

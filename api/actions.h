@@ -22,7 +22,7 @@
  * leaves no record.
  *
  * The owner of the loop drives the engine (engine_poll) and, for the network retries, calls
- * action_tick() once action_wake_at() is due: nothing here blocks or sleeps. */
+ * action_tick() once it is due (action_wait_ms() says when): nothing here blocks or sleeps. */
 #ifndef GB_API_ACTIONS_H
 #define GB_API_ACTIONS_H
 
@@ -84,6 +84,9 @@ int64_t action_wake_at(const struct action *a);
 /* Go on after a pause; does nothing before action_wake_at(). now: CLOCK_MONOTONIC ns. */
 void action_tick(struct action *a, int64_t now_mono_ns);
 bool action_finished(const struct action *a);
+/* For the owner's poll timeout: milliseconds until action_tick() is due (rounded up; 0 when
+ * it is due or the action has finished), or -1 when it waits only on the engine. */
+int action_wait_ms(const struct action *a, int64_t now_mono_ns);
 /* After done, or to abandon it (the request in flight is cancelled; done is not called). */
 void action_free(struct action **a);
 

@@ -378,6 +378,13 @@ static int dispatch(struct engine *e)
 	return n;
 }
 
+int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
 {
 	int running = 0;

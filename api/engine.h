@@ -88,6 +88,9 @@ struct engine_req *engine_stream(struct engine *e, const char *path, const char 
  * request was made with, so that whoever allocated it for the callback can free it. */
 void *engine_cancel(struct engine *e, struct engine_req *r);
 
+/* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and retry around the loop. */
+int64_t mono_ns(void);
+
 /* Requests in flight. */
 size_t engine_pending(const struct engine *e);
 

@@ -46,9 +46,7 @@ static const struct keybinding global_keys[] = {
 
 int64_t mono_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mono_ns() / 1000000;
 }
 
 /* Capped exponential backoff with +-20 % jitter, so many consoles do not reconnect in step. */
@@ -389,11 +387,7 @@ void app_close_submit(struct app *a, const char *service_id, const char *notice)
 		free(a->select_id);
 		a->select_id = xstrdup(service_id);
 	}
-	if (notice) {
-		free(a->notice);
-		a->notice = xstrdup(notice);
-		a->notice_until = mono_ms() + 10000;
-	}
+	char *shown = xstrdup(notice);
 	submit_screen_free(&a->submit);
 	a->screen = SCREEN_SERVICES;
 	keybar_set_keys(a->keybar, services_bar);
@@ -401,7 +395,11 @@ void app_close_submit(struct app *a, const char *service_id, const char *notice)
 		select_pending(a);
 		app_request_refresh(a);
 	}
-	status_update(a);
+	if (shown)
+		app_notice(a, shown);   /* updates the status line */
+	else
+		status_update(a);
+	free(shown);
 	a->dirty = true;
 }
 
@@ -690,18 +688,16 @@ static int next_wait(struct app *a, int64_t now)
 	if (connected && !a->events && engine_api_minor(a->cli->engine) && a->next_events < t)
 		t = a->next_events;
 	t -= now;
-	int k = triage_wait_ms(a->triage);   /* an action pausing between tries */
-	if (k >= 0 && k < t)
-		t = k;
-	k = a->nodes ? nodes_screen_wait_ms(a->nodes) : -1;   /* a node action */
-	if (k >= 0 && k < t)
-		t = k;
-	k = a->logs ? logs_screen_wait_ms(a->logs) : -1;   /* new log lines to show */
-	if (k >= 0 && k < t)
-		t = k;
-	k = keyring_timeout_ms(a->keyring);   /* a keyring request's deadline */
-	if (k >= 0 && k < t)
-		t = k;
+	/* Deadlines of their own, in ms from now; -1 for none. */
+	int k[] = {
+		triage_wait_ms(a->triage),                       /* an action pausing between tries */
+		a->nodes ? nodes_screen_wait_ms(a->nodes) : -1,  /* a node action */
+		a->logs ? logs_screen_wait_ms(a->logs) : -1,     /* new log lines to show */
+		keyring_timeout_ms(a->keyring),                  /* a keyring request's deadline */
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+		if (k[i] >= 0 && k[i] < t)
+			t = k[i];
 	return t < 0 ? 0 : t > 1000 ? 1000 : (int)t;
 }
 

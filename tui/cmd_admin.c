@@ -322,22 +322,11 @@ static void on_done(void *ud, const struct action_result *r)
 	o->detail = xstrdup(r->detail);
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void action_wait(struct cli *cli, struct action *a)
 {
 	while (!action_finished(a)) {
-		int timeout = 200;
-		int64_t wake = action_wake_at(a);
-		if (wake) {
-			int64_t ms = (wake - mono_ns()) / 1000000;
-			timeout = ms < 0 ? 0 : ms < 200 ? (int)ms : 200;
-		}
+		int ms = action_wait_ms(a, mono_ns());
+		int timeout = ms < 0 || ms > 200 ? 200 : ms;
 		if (engine_poll(cli->engine, NULL, 0, timeout) != 0)
 			break;
 		action_tick(a, mono_ns());
@@ -575,8 +564,9 @@ static const char node_usage_text[] =
 	"the node and moves jobs elsewhere if they fit (a job's state in memory is lost), so it\n"
 	"needs --yes. NAME is the node's hostname or ID. Recorded in the audit log.\n";
 
-static const struct node *node_find(const struct node_list *nodes, const char *name, char **err)
+const struct node *node_find(const struct node_list *nodes, const char *name, char **err)
 {
+	*err = NULL;
 	const struct node *found = NULL;
 	for (size_t i = 0; i < nodes->n; i++)
 		if ((nodes->v[i].hostname && strcmp(nodes->v[i].hostname, name) == 0) ||
@@ -599,8 +589,6 @@ static const struct node *node_find(const struct node_list *nodes, const char *n
 		}
 		found = &nodes->v[i];
 	}
-	if (!found)
-		*err = xasprintf("no node named \"%s\" (glovebox nodes lists them)", name);
 	return found;
 }
 
@@ -656,6 +644,8 @@ int cmd_node(struct cli *cli, int argc, char **argv)
 	}
 	const struct node *n = node_find(cluster_nodes(cl), name, &err);
 	if (!n) {
+		if (!err)
+			err = xasprintf("no node named \"%s\" (glovebox nodes lists them)", name);
 		error_sanitised("glovebox: ", err);
 		free(err);
 		rc = GB_EXIT_ERROR;

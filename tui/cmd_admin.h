@@ -58,6 +58,10 @@ int cli_cluster(struct cli *cli, bool inspect, struct cluster **out);
  * *err (owned) when there is none or the prefix is ambiguous. */
 const struct job *job_find(const struct job_list *jobs, const char *name, char **err);
 
+/* The node called name: its host name or ID, else a unique ID prefix. NULL with *err (owned)
+ * when the name or prefix is ambiguous; NULL with *err NULL when nothing matches. */
+const struct node *node_find(const struct node_list *nodes, const char *name, char **err);
+
 /* Print a table of sanitised cells (row-major, nrows x ncols) under headers, columns
  * separated by two spaces; widths are capped by max_width (0 = none). On a terminal the last
  * column is cut to what is left of the line. */

@@ -81,23 +81,16 @@ static const struct job *find_job(struct app *a, const char *name)
 static const struct node *find_node(struct app *a, const char *name)
 {
 	const struct node_list *nl = cluster_nodes(a->cluster);
-	const struct node *found = NULL;
-	size_t len = strlen(name);
-	for (size_t i = 0; nl && i < nl->n; i++)
-		if (nl->v[i].hostname && strcmp(nl->v[i].hostname, name) == 0)
-			return &nl->v[i];
-	for (size_t i = 0; nl && i < nl->n; i++) {
-		if (!nl->v[i].id || strncmp(nl->v[i].id, name, len) != 0)
-			continue;
-		if (found) {
-			say(a, "\"%s\" is the start of more than one node's ID: give more of it, or the host name", name);
-			return NULL;
-		}
-		found = &nl->v[i];
+	char *err = NULL;
+	const struct node *n = nl ? node_find(nl, name, &err) : NULL;
+	if (!n) {
+		if (err)
+			app_notice(a, err);
+		else
+			say(a, "no node named \"%s\"", name);
+		free(err);
 	}
-	if (!found)
-		say(a, "no node named \"%s\"", name);
-	return found;
+	return n;
 }
 
 static void run_sort(struct app *a, int argc, char **argv)

@@ -286,7 +286,7 @@ void nodes_screen_data_changed(struct nodes_screen *s)
 
 /* The rows point into the cluster's data, which a poll can replace before the app rebuilds
  * (keys are read after the poll): take them again first. */
-static void sync(struct nodes_screen *s)
+static void rows_sync(struct nodes_screen *s)
 {
 	if (s->generation != cluster_generation(s->app->cluster))
 		nodes_screen_data_changed(s);
@@ -335,7 +335,7 @@ void nodes_screen_draw(struct nodes_screen *s)
 	const struct theme *th = &s->app->theme;
 	struct rect r = s->area;
 	size_t ready = 0, paused = 0, drained = 0;
-	sync(s);
+	rows_sync(s);
 	for (size_t i = 0; i < s->n; i++) {
 		ready += is(s->rows[i]->state, "ready");
 		paused += is(s->rows[i]->availability, "pause");
@@ -497,7 +497,7 @@ static void availability_key(struct nodes_screen *s, enum audit_action act)
 
 int nodes_screen_key(struct nodes_screen *s, int key)
 {
-	sync(s);
+	rows_sync(s);
 	if (s->confirm) {   /* modal: it takes every key */
 		if (key == KEY_RESIZE)
 			return WR_IGNORED;
@@ -524,10 +524,7 @@ void nodes_screen_tick(struct nodes_screen *s)
 	if (!s->action)
 		return;
 	if (!s->act_done) {
-		int64_t now = mono_ms() * 1000000;
-		int64_t wake = action_wake_at(s->action);
-		if (wake && wake <= now)
-			action_tick(s->action, now);
+		action_tick(s->action, mono_ns());   /* nothing before it is due */
 		if (!s->act_done)
 			return;
 	}
@@ -541,11 +538,7 @@ int nodes_screen_wait_ms(const struct nodes_screen *s)
 {
 	if (s->action && s->act_done)
 		return 0;
-	int64_t wake = s->action ? action_wake_at(s->action) : 0;
-	if (!wake)
-		return -1;
-	int64_t ms = wake / 1000000 - mono_ms();
-	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
+	return s->action ? action_wait_ms(s->action, mono_ns()) : -1;
 }
 
 /* --- the entry point --- */

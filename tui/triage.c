@@ -179,13 +179,6 @@ const struct restart_history *triage_history(const struct triage *t)
 
 /* ---- the actions ---- */
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static const char *verb(enum audit_action act, uint64_t replicas, bool past)
 {
 	if (act == AUDIT_RM)
@@ -257,26 +250,15 @@ void triage_tick(struct triage *t)
 {
 	if (!t->action)
 		return;
-	if (action_finished(t->action)) {
+	if (action_finished(t->action))
 		action_free(&t->action);
-		return;
-	}
-	int64_t wake = action_wake_at(t->action);
-	if (wake && mono_ns() >= wake)
-		action_tick(t->action, mono_ns());
+	else
+		action_tick(t->action, mono_ns());   /* nothing before it is due */
 }
 
 int triage_wait_ms(const struct triage *t)
 {
-	if (!t->action)
-		return -1;
-	if (action_finished(t->action))
-		return 0;
-	int64_t wake = action_wake_at(t->action);
-	if (!wake)
-		return -1;
-	int64_t ms = (wake - mono_ns() + 999999) / 1000000;
-	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
+	return t->action ? action_wait_ms(t->action, mono_ns()) : -1;
 }
 
 bool triage_busy(const struct triage *t)

@@ -286,22 +286,18 @@ static void result_clear(struct result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void run(struct client *c, struct action *a)
 {
 	int64_t give_up = mono_ns() + 10 * 1000000000LL;
 	while (!action_finished(a)) {
 		assert_true(mono_ns() < give_up);
 		engine_poll(c->e, NULL, 0, 20);
+		int ms = action_wait_ms(a, mono_ns());
+		assert_true(ms >= -1);
 		action_tick(a, mono_ns());
 	}
 	assert_int_equal(action_wake_at(a), 0);
+	assert_int_equal(action_wait_ms(a, mono_ns()), 0);   /* finished: nothing to wait for */
 }
 
 static void job_record(struct audit_record *r, enum audit_action act, const char *owner)
