@@ -44,10 +44,13 @@ scr_init() {
 		sleep 1
 	done
 	[ "$try" -lt 5 ] || "$SCR_GB" --help >/dev/null 2>&1 || t_skip_suite "cannot run a copy of $GLOVEBOX"
+	# exit-empty off: the server outlives its last session until scr_cleanup kills it. With the
+	# default (on), a session started just as the last one quits can meet a server that is
+	# shutting down ("server exited unexpectedly").
 	cat > "$SCR_TMP/tmux.conf" <<'EOF2'
 set -g default-terminal tmux-256color
 set -g status off
-set -g exit-empty on
+set -g exit-empty off
 EOF2
 	trap scr_cleanup EXIT
 }

@@ -115,7 +115,9 @@ if scr_has res 'Reason'; then t_fail "  no reason field" "$(scr_cap res)"; else 
 scr send-keys -t res n
 t_check "n keeps the job" scr_wait 3 res 'nothing was done'
 t_check "  it is still there" docker service inspect $P-rm
+res_pid=$(scr_gb_pid res)
 scr send-keys -t res q
+t_check "q quits the researcher's console" scr_until 3 eval '! alive "$res_pid"'
 
 # ---- the admin ----
 console adm "$ADM"
