@@ -163,7 +163,7 @@ static void status_update(struct app *a)
 		statusbar_message(a->status, STATUS_INFO, msg);
 		free(msg);
 	} else if (a->notice && mono_ms() < a->notice_until) {
-		statusbar_message(a->status, STATUS_INFO, a->notice);
+		statusbar_message(a->status, a->notice_level, a->notice);
 	} else if (err) {
 		char *msg;
 		int64_t wait = (a->next_refresh - mono_ms() + 999) / 1000;
@@ -182,13 +182,16 @@ static void status_update(struct app *a)
 	a->dirty = true;
 }
 
-void app_notice(struct app *a, const char *msg)
+void app_say(struct app *a, enum status_level level, const char *msg)
 {
 	free(a->notice);
 	a->notice = xstrdup(msg);
+	a->notice_level = level;
 	a->notice_until = mono_ms() + 10000;
 	status_update(a);
 }
+
+void app_notice(struct app *a, const char *msg) { app_say(a, STATUS_INFO, msg); }
 
 const struct actor *app_actor(struct app *a)
 {
@@ -499,7 +502,7 @@ static void global_op(struct app *a, int op)
 		break;
 	case OP_PROMPT:
 		if (a->screen == SCREEN_SUBMIT) {   /* the form's own keys first: Esc leaves it */
-			app_notice(a, "the : prompt is not available in the new-job form: Esc leaves it");
+			app_say(a, STATUS_WARN, "the : prompt is not available in the new-job form: Esc leaves it");
 			break;
 		}
 		if (!a->prompt) {

@@ -73,6 +73,7 @@ struct app {
 	char *select_id;                 /* a job to select once the list has it (a new one) */
 	char *notice;                    /* a message for the status line, until notice_until */
 	int64_t notice_until;
+	enum status_level notice_level;
 	struct statusbar *status;
 	struct keybar *keybar;
 	struct help *help;               /* open help screen, or NULL */
@@ -123,8 +124,11 @@ void app_scale_job(struct app *a, const char *service_id, uint64_t replicas);
  * from the policy as the commands do. Never NULL. Until the policy has been read (once the
  * engine answers), and without a readable one, anyone but root is a researcher. */
 const struct actor *app_actor(struct app *a);
-/* Show msg (copied) on the status line for a while. */
+/* Show msg (copied) on the status line for a while: app_notice as news, app_say at a level
+ * (STATUS_WARN for a request refused or not understood, STATUS_ERROR for a failure), which
+ * the status line's colours tell apart. */
 void app_notice(struct app *a, const char *msg);
+void app_say(struct app *a, enum status_level level, const char *msg);
 
 /* For the ':' prompt's commands (tui/commands.c). */
 /* Do what a global key does (enum app_op: OP_HELP, OP_QUIT ...). */

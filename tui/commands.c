@@ -50,11 +50,11 @@ static enum cmd_arg arg_kind(int op)
 	}
 }
 
-/* A message on the status line, printf-style. */
+/* A command refused or not understood, on the status line, printf-style. */
 #define say(a, ...)                                     \
 	do {                                            \
 		char *say_msg = xasprintf(__VA_ARGS__); \
-		app_notice((a), say_msg);               \
+		app_say((a), STATUS_WARN, say_msg);     \
 		free(say_msg);                          \
 	} while (0)
 
@@ -72,7 +72,7 @@ static const struct job *find_job(struct app *a, const char *name)
 	char *err = NULL;
 	const struct job *j = job_find(&a->jobs, name, &err);
 	if (!j) {
-		app_notice(a, err);
+		app_say(a, STATUS_WARN, err);
 		free(err);
 	}
 	return j;
@@ -85,7 +85,7 @@ static const struct node *find_node(struct app *a, const char *name)
 	const struct node *n = nl ? node_find(nl, name, &err) : NULL;
 	if (!n) {
 		if (err)
-			app_notice(a, err);
+			app_say(a, STATUS_WARN, err);
 		else
 			say(a, "no node named \"%s\"", name);
 		free(err);
@@ -150,7 +150,7 @@ void commands_run(struct app *a, const char *line)
 	int argc;
 	char **argv, *err = NULL;
 	if (cmdline_split(line, &argc, &argv, &err) != 0) {
-		app_notice(a, err);
+		app_say(a, STATUS_WARN, err);
 		free(err);
 		return;
 	}
@@ -198,7 +198,7 @@ void commands_run(struct app *a, const char *line)
 	case CMD_LOGIN:
 		/* Anything after it could be a password typed in the wrong place: refuse it. */
 		if (argc > 1)
-			app_notice(a, "login takes no arguments: the login dialog asks for the registry, user and password");
+			app_say(a, STATUS_WARN, "login takes no arguments: the login dialog asks for the registry, user and password");
 		else
 			app_open_login(a, NULL);
 		break;

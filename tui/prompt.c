@@ -60,7 +60,7 @@ struct prompt *prompt_new(struct app *a)
 	char *err = NULL;
 	if (p->path && cmdhist_load(p->hist, p->path, &err) != 0) {
 		char *msg = xasprintf("%s; commands are kept for this session only", err);
-		app_notice(a, msg);
+		app_say(a, STATUS_WARN, msg);
 		free(msg);
 		free(err);
 	}
@@ -144,7 +144,7 @@ static void remember(struct prompt *p, const char *line)
 	else if (cmdhist_save(p->hist, p->path, &err) == 0)
 		return;
 	char *msg = xasprintf("history not saved: %s", err);
-	app_notice(p->a, msg);
+	app_say(p->a, STATUS_WARN, msg);
 	free(msg);
 	free(err);
 }

@@ -227,7 +227,7 @@ void app_open_logs(struct app *a, const char *service_id)
 		return;
 	const struct service *svc = find_service(a, service_id);
 	if (!svc) {
-		app_notice(a, "that job is gone");
+		app_say(a, STATUS_WARN, "that job is gone");
 		return;
 	}
 	logs_screen_free(&a->logs);

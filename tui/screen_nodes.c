@@ -415,17 +415,17 @@ static bool may_act(struct nodes_screen *s)
 {
 	const struct actor *who = app_actor(s->app);
 	if (actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {
-		app_notice(s->app, "only admins may pause, activate or drain nodes");
+		app_say(s->app, STATUS_WARN, "only admins may pause, activate or drain nodes");
 		return false;
 	}
 	if (s->action) {
 		char *msg = xasprintf("still %s node %s: one action at a time", verb_ing(s->act), s->act_host);
-		app_notice(s->app, msg);
+		app_say(s->app, STATUS_WARN, msg);
 		free(msg);
 		return false;
 	}
 	if (!engine_api_minor(s->app->cli->engine)) {
-		app_notice(s->app, "the engine is not connected: try again once it answers");
+		app_say(s->app, STATUS_WARN, "the engine is not connected: try again once it answers");
 		return false;
 	}
 	return true;
@@ -466,7 +466,7 @@ static void confirm_key(struct nodes_screen *s, int key)
 	if (!yes)
 		app_notice(s->app, "drain cancelled: the node was not changed");
 	else if (!n)
-		app_notice(s->app, "that node is gone from the swarm");
+		app_say(s->app, STATUS_WARN, "that node is gone from the swarm");
 	else if (may_act(s))
 		start(s, n, AUDIT_DRAIN_NODE);
 }
@@ -475,7 +475,7 @@ static void availability_key(struct nodes_screen *s, enum audit_action act)
 {
 	const struct node *n = selected(s, NULL);
 	if (!n) {
-		app_notice(s->app, "no node selected");
+		app_say(s->app, STATUS_WARN, "no node selected");
 		return;
 	}
 	if (!may_act(s))
@@ -484,7 +484,7 @@ static void availability_key(struct nodes_screen *s, enum audit_action act)
 	if (is(n->availability, want)) {
 		char *host = sanitize_str(str_or(n->hostname, n->id), 0);
 		char *msg = xasprintf("%s is already %s", host, want);
-		app_notice(s->app, msg);
+		app_say(s->app, STATUS_WARN, msg);
 		free(msg);
 		free(host);
 		return;
@@ -529,7 +529,7 @@ void nodes_screen_tick(struct nodes_screen *s)
 			return;
 	}
 	action_free(&s->action);
-	app_notice(s->app, s->act_msg);
+	app_say(s->app, s->act_ok ? STATUS_INFO : STATUS_ERROR, s->act_msg);
 	app_request_refresh(s->app);
 	s->app->dirty = true;
 }
@@ -547,14 +547,14 @@ void app_open_nodes(struct app *a)
 {
 	const struct actor *who = app_actor(a);
 	if (!triage_role_known(a->triage) && actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {
-		app_notice(a, "the nodes view is for admins, and glovebox is still reading the policy that says "
+		app_say(a, STATUS_WARN, "the nodes view is for admins, and glovebox is still reading the policy that says "
 		              "who they are: try again in a moment");
 		return;
 	}
 	if (actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {
 		char *user = sanitize_str(str_or(who->user, "?"), 0);
 		char *msg = xasprintf("the nodes view is for admins: %s uses glovebox as a researcher", user);
-		app_notice(a, msg);
+		app_say(a, STATUS_WARN, msg);
 		free(msg);
 		free(user);
 		return;

@@ -416,7 +416,7 @@ int services_screen_key(struct services_screen *s, int key)
 		if (j)
 			app_open_logs(s->app, j->id);
 		else
-			app_notice(s->app, "no job selected");
+			app_say(s->app, STATUS_WARN, "no job selected");
 		return WR_HANDLED | WR_REDRAW;
 	}
 	if (k && k->op == OP_ATTENTION) {
@@ -426,7 +426,7 @@ int services_screen_key(struct services_screen *s, int key)
 	if (k && (k->op == OP_REMOVE || k->op == OP_PAUSE)) {
 		const struct job *j = services_screen_selected(s);
 		if (!j)
-			app_notice(s->app, "no job selected");
+			app_say(s->app, STATUS_WARN, "no job selected");
 		else if (k->op == OP_REMOVE)
 			app_remove_job(s->app, j->id);
 		else

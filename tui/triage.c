@@ -52,7 +52,7 @@ static void role_settled(struct triage *t, const char *notice)
 {
 	t->role_known = true;
 	if (notice)
-		app_notice(t->app, notice);
+		app_say(t->app, STATUS_WARN, notice);
 	t->app->data_dirty = true;   /* what the role may see changed: rebuild the jobs */
 }
 
@@ -100,7 +100,7 @@ struct triage *triage_new(struct app *a)
 		/* Nobody's jobs are this account's: it sees nothing and may do nothing. */
 		t->who.actor.role = ROLE_RESEARCHER;
 		t->role_known = true;
-		app_notice(a, err);
+		app_say(a, STATUS_WARN, err);
 		free(err);
 		return t;
 	}
@@ -188,12 +188,13 @@ static const char *verb(enum audit_action act, uint64_t replicas, bool past)
 	return past ? "resumed" : "resuming";
 }
 
-/* A status line message: before, the job's name, after; sanitised. */
-static void notice(struct triage *t, const char *before, const char *name, const char *after)
+/* A status line message at level: before, the job's name, after; sanitised. */
+static void notice(struct triage *t, enum status_level level, const char *before, const char *name,
+                   const char *after)
 {
 	char *raw = xasprintf("%s%s%s", before, name ? name : "", after ? after : "");
 	char *clean = sanitize_str(raw, 0);
-	app_notice(t->app, clean);
+	app_say(t->app, level, clean);
 	free(clean);
 	free(raw);
 }
@@ -203,7 +204,7 @@ static void on_progress(void *ud, const char *step)
 	struct triage *t = ud;
 	char *before = xasprintf("%s ", verb(t->action_act, t->action_replicas, false));
 	char *after = xasprintf(": %s...", step);
-	notice(t, before, t->action_name, after);
+	notice(t, STATUS_INFO, before, t->action_name, after);
 	free(before);
 	free(after);
 }
@@ -222,7 +223,7 @@ static void on_done(void *ud, const struct action_result *r)
 		before = xasprintf("%s ", verb(t->action_act, t->action_replicas, false));
 		after = xasprintf(" failed: %s", r->error ? r->error : "the engine did not say why");
 	}
-	notice(t, before, t->action_name, after);
+	notice(t, r->ok ? STATUS_INFO : STATUS_ERROR, before, t->action_name, after);
 	free(before);
 	free(after);
 	app_request_refresh(t->app);
@@ -238,7 +239,7 @@ static void action_start(struct triage *t, enum audit_action act, const char *id
 	t->action_act = act;
 	t->action_replicas = replicas;
 	audit_record_init(&rec, t->who.me.user, act, name, id, owner, reason);
-	notice(t, act == AUDIT_RM ? "removing " : "scaling ", name, "...");
+	notice(t, STATUS_INFO, act == AUDIT_RM ? "removing " : "scaling ", name, "...");
 	struct engine *e = t->app->cli->engine;
 	/* done may run before these return (a record refused): triage_tick frees the action. */
 	t->action = act == AUDIT_RM ? action_remove_job(e, &rec, NULL, on_progress, on_done, t)
@@ -272,7 +273,7 @@ static const struct job *job_for(struct app *a, const char *service_id)
 	for (size_t i = 0; service_id && i < a->jobs.n; i++)
 		if (a->jobs.v[i].id && strcmp(a->jobs.v[i].id, service_id) == 0)
 			return &a->jobs.v[i];
-	app_notice(a, "no job selected");
+	app_say(a, STATUS_WARN, "no job selected");
 	return NULL;
 }
 
@@ -283,16 +284,16 @@ static bool may_act(struct app *a, const struct job *j, enum act act, enum permi
 	if (!j)
 		return false;
 	if (triage_busy(t)) {
-		notice(t, "wait: ", t->action_name, " is still being acted on");
+		notice(t, STATUS_WARN, "wait: ", t->action_name, " is still being acted on");
 		return false;
 	}
 	if (!engine_api_minor(a->cli->engine) || cluster_error(a->cluster)) {
-		app_notice(a, "not connected to the engine: try again once it answers");
+		app_say(a, STATUS_WARN, "not connected to the engine: try again once it answers");
 		return false;
 	}
 	*p = actor_may(triage_actor(t), act, j->owner);
 	if (*p == PERMIT_DENY) {
-		app_notice(a, act == ACT_RM ? "researchers remove only their own jobs"
+		app_say(a, STATUS_WARN, act == ACT_RM ? "researchers remove only their own jobs"
 		                            : "researchers pause and resume only their own jobs");
 		return false;
 	}
@@ -362,11 +363,11 @@ void app_scale_job(struct app *a, const char *service_id, uint64_t replicas)
 	if (!may_act(a, j, ACT_SCALE, &p))
 		return;
 	if (!j->service || j->service->mode != MODE_REPLICATED) {
-		notice(a->triage, "", j->name, " is not a replicated service: only those pause and resume");
+		notice(a->triage, STATUS_WARN, "", j->name, " is not a replicated service: only those pause and resume");
 		return;
 	}
 	if (j->service->replicas == replicas) {
-		notice(a->triage, "", j->name, replicas ? " is running already" : " is paused already");
+		notice(a->triage, STATUS_WARN, "", j->name, replicas ? " is running already" : " is paused already");
 		return;
 	}
 	if (p == PERMIT_WITH_REASON)

@@ -92,6 +92,8 @@ t_check ":sort name desc, the other way" scr_wait 3 a "^NAME(▼|v)"
 
 cmd a bogus
 t_check "an unknown command says so" scr_wait 3 a 'no command "bogus"'
+# A refusal is a warning: black on yellow, not the blue of news.
+t_has "  in the warning colours" "$(scr_cap a -e | sed -n 23p | cat -v)" '^[[30m^[[43mno command "bogus"'
 cmd a "tasks nosuchjob"
 t_check "an unknown job says so" scr_wait 3 a 'no job named "nosuchjob"'
 
