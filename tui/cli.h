@@ -59,6 +59,12 @@ void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted);
 /* Print "glovebox: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The options of a command that takes only --json and --help, and nargs words after them
+ * (args_said: what they are, for the error: "no arguments", "one job name"). Returns -1 to go
+ * on (the words from argv[optind]), else the exit code: --help printed usage, or a usage error. */
+int cli_json_args(int argc, char **argv, const char *cmd, const char *usage, int nargs,
+                  const char *args_said, bool *json);
+
 int cmd_ls(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_console(struct cli *cli, int argc, char **argv);

@@ -1,5 +1,6 @@
 /* Shared by the commands: negotiation, waiting on the engine, finding the policy. */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,4 +203,26 @@ int cli_policy(struct cli *cli, struct policy *out)
 	free(err);
 	policy_fetch_free(&f);
 	return rc;
+}
+
+int cli_json_args(int argc, char **argv, const char *cmd, const char *usage, int nargs,
+                  const char *args_said, bool *json)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+	*json = false;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = true; break;
+		case 'h': fputs(usage, stdout); return GB_EXIT_OK;
+		default: fputs(usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != nargs) {
+		cli_error("%s takes %s (glovebox %s --help)", cmd, args_said, cmd);
+		return GB_EXIT_USAGE;
+	}
+	return -1;
 }

@@ -369,6 +369,65 @@ static const struct job *visible_job(const struct who *w, struct job_list *jobs,
 	return j;
 }
 
+/* What rm and scale share: who asks, the job they name, whether they may act on it, the reason
+ * and the action's outcome. */
+struct job_act {
+	struct who w;
+	struct cluster *cl;
+	struct job_list jobs;
+	const struct job *j;
+	enum permit permit;
+	const char *reason;          /* given, or owned_reason, or NULL */
+	char *owned_reason;
+	struct audit_record rec;
+	struct outcome o;
+};
+
+/* Connect, find the job called name among those the account sees and check it may do act
+ * (deny_what: "remove other users' jobs"). 0, or the exit code once the reason is printed. */
+static int job_act_open(struct cli *cli, struct job_act *ja, const char *name, enum act act,
+                        const char *deny_what)
+{
+	int rc = prepare(cli, &ja->w, &ja->cl, false);
+	if (rc != 0)
+		return rc;
+	cluster_jobs(ja->cl, &ja->jobs);
+	ja->j = visible_job(&ja->w, &ja->jobs, name);
+	if (!ja->j)
+		return GB_EXIT_ERROR;
+	ja->permit = actor_may(&ja->w.actor, act, ja->j->owner);
+	return ja->permit == PERMIT_DENY ? denied(&ja->w, deny_what) : 0;
+}
+
+/* The reason: given, or asked for when the account must give one (what: "removing a job that
+ * is not yours"); then the audit record for act. */
+static int job_act_reason(struct job_act *ja, const char *given, const char *what, enum audit_action act)
+{
+	int rc = get_reason(given, ja->permit == PERMIT_WITH_REASON, what, &ja->reason, &ja->owned_reason);
+	if (rc == 0)
+		audit_record_init(&ja->rec, ja->w.me.user, act, ja->j->name, ja->j->id, ja->j->owner, ja->reason);
+	return rc;
+}
+
+/* Run the action to its end; the exit code. */
+static int job_act_run(struct cli *cli, struct job_act *ja, struct action *a)
+{
+	action_wait(cli, a);
+	action_free(&a);
+	return outcome_rc(&ja->o);
+}
+
+static void job_act_close(struct cli *cli, struct job_act *ja)
+{
+	audit_clear(&ja->rec);
+	outcome_clear(&ja->o);
+	free(ja->owned_reason);
+	job_list_clear(&ja->jobs);
+	cluster_free(&ja->cl);
+	who_clear(&ja->w);
+	cli_close(cli);
+}
+
 /* ---- glovebox rm ---- */
 
 static const char rm_usage[] =
@@ -400,31 +459,13 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 		cli_error("rm takes one job name (glovebox rm --help)");
 		return GB_EXIT_USAGE;
 	}
-	const char *name = argv[optind];
-	struct who w = {0};
-	struct cluster *cl = NULL;
-	struct job_list jobs = {0};
-	struct outcome o = {0};
-	struct audit_record rec = {0};
-	char *owned_reason = NULL;
-	const char *reason = NULL;
-	int rc = prepare(cli, &w, &cl, false);
+	struct job_act ja = {0};
+	int rc = job_act_open(cli, &ja, argv[optind], ACT_RM, "remove other users' jobs");
+	if (rc == 0)
+		rc = job_act_reason(&ja, reason_arg, "removing a job that is not yours", AUDIT_RM);
 	if (rc != 0)
 		goto out;
-	cluster_jobs(cl, &jobs);
-	const struct job *j = visible_job(&w, &jobs, name);
-	if (!j) {
-		rc = GB_EXIT_ERROR;
-		goto out;
-	}
-	enum permit p = actor_may(&w.actor, ACT_RM, j->owner);
-	if (p == PERMIT_DENY) {
-		rc = denied(&w, "remove other users' jobs");
-		goto out;
-	}
-	rc = get_reason(reason_arg, p == PERMIT_WITH_REASON, "removing a job that is not yours", &reason, &owned_reason);
-	if (rc != 0)
-		goto out;
+	const struct job *j = ja.j;
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			cli_error("rm asks for confirmation: add --yes when not on a terminal");
@@ -444,28 +485,18 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	audit_record_init(&rec, w.me.user, AUDIT_RM, j->name, j->id, j->owner, reason);
-	struct action *a = action_remove_job(cli->engine, &rec, NULL, on_progress, on_done, &o);
-	action_wait(cli, a);
-	action_free(&a);
-	rc = outcome_rc(&o);
-	if (o.ok) {
-		char *msg = xasprintf("removed job %s (audit record %s)", j->name, o.audit ? o.audit : "none");
+	rc = job_act_run(cli, &ja, action_remove_job(cli->engine, &ja.rec, NULL, on_progress, on_done, &ja.o));
+	if (ja.o.ok) {
+		char *msg = xasprintf("removed job %s (audit record %s)", j->name, ja.o.audit ? ja.o.audit : "none");
 		put_sanitised(stdout, "", msg);
 		free(msg);
-		if (o.warning)
-			error_sanitised("glovebox: warning: ", o.warning);
+		if (ja.o.warning)
+			error_sanitised("glovebox: warning: ", ja.o.warning);
 	} else {
-		error_sanitised("glovebox: ", o.error ? o.error : "the job could not be removed");
+		error_sanitised("glovebox: ", ja.o.error ? ja.o.error : "the job could not be removed");
 	}
 out:
-	audit_clear(&rec);
-	outcome_clear(&o);
-	free(owned_reason);
-	job_list_clear(&jobs);
-	cluster_free(&cl);
-	who_clear(&w);
-	cli_close(cli);
+	job_act_close(cli, &ja);
 	return rc;
 }
 
@@ -497,29 +528,12 @@ int cmd_scale(struct cli *cli, int argc, char **argv)
 		cli_error("usage: glovebox scale NAME 0|1 (0 pauses the job, 1 resumes it)");
 		return GB_EXIT_USAGE;
 	}
-	const char *name = argv[optind];
 	uint64_t replicas = argv[optind + 1][0] == '1';
-	struct who w = {0};
-	struct cluster *cl = NULL;
-	struct job_list jobs = {0};
-	struct outcome o = {0};
-	struct audit_record rec = {0};
-	char *owned_reason = NULL;
-	const char *reason = NULL;
-	int rc = prepare(cli, &w, &cl, false);
+	struct job_act ja = {0};
+	int rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, "scale other users' jobs");
 	if (rc != 0)
 		goto out;
-	cluster_jobs(cl, &jobs);
-	const struct job *j = visible_job(&w, &jobs, name);
-	if (!j) {
-		rc = GB_EXIT_ERROR;
-		goto out;
-	}
-	enum permit p = actor_may(&w.actor, ACT_SCALE, j->owner);
-	if (p == PERMIT_DENY) {
-		rc = denied(&w, "scale other users' jobs");
-		goto out;
-	}
+	const struct job *j = ja.j;
 	if (j->service && j->service->mode == MODE_REPLICATED && j->service->replicas == replicas) {
 		char *msg = xasprintf("job %s already has %llu replica%s: nothing to do", j->name,
 		                      (unsigned long long)replicas, replicas == 1 ? "" : "s");
@@ -527,30 +541,20 @@ int cmd_scale(struct cli *cli, int argc, char **argv)
 		free(msg);
 		goto out;
 	}
-	rc = get_reason(reason_arg, p == PERMIT_WITH_REASON, "scaling a job that is not yours", &reason, &owned_reason);
+	rc = job_act_reason(&ja, reason_arg, "scaling a job that is not yours", AUDIT_SCALE);
 	if (rc != 0)
 		goto out;
-	audit_record_init(&rec, w.me.user, AUDIT_SCALE, j->name, j->id, j->owner, reason);
-	struct action *a = action_scale_job(cli->engine, &rec, replicas, NULL, on_progress, on_done, &o);
-	action_wait(cli, a);
-	action_free(&a);
-	rc = outcome_rc(&o);
-	if (o.ok) {
-		char *msg = xasprintf("scaled job %s: %s (audit record %s)", j->name, o.detail ? o.detail : "",
-		                      o.audit ? o.audit : "none");
+	rc = job_act_run(cli, &ja, action_scale_job(cli->engine, &ja.rec, replicas, NULL, on_progress, on_done, &ja.o));
+	if (ja.o.ok) {
+		char *msg = xasprintf("scaled job %s: %s (audit record %s)", j->name, ja.o.detail ? ja.o.detail : "",
+		                      ja.o.audit ? ja.o.audit : "none");
 		put_sanitised(stdout, "", msg);
 		free(msg);
 	} else {
-		error_sanitised("glovebox: ", o.error ? o.error : "the job could not be scaled");
+		error_sanitised("glovebox: ", ja.o.error ? ja.o.error : "the job could not be scaled");
 	}
 out:
-	audit_clear(&rec);
-	outcome_clear(&o);
-	free(owned_reason);
-	job_list_clear(&jobs);
-	cluster_free(&cl);
-	who_clear(&w);
-	cli_close(cli);
+	job_act_close(cli, &ja);
 	return rc;
 }
 
@@ -887,22 +891,10 @@ enum { A_TIME, A_WHO, A_ACTION, A_TARGET, A_OWNER, A_DETAIL, A_REASON, A_COLS };
 
 int cmd_audit(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': fputs(audit_usage, stdout); return GB_EXIT_OK;
-		default: fputs(audit_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("audit takes no arguments (glovebox audit --help)");
-		return GB_EXIT_USAGE;
-	}
+	bool json;
+	int done = cli_json_args(argc, argv, "audit", audit_usage, 0, "no arguments", &json);
+	if (done >= 0)
+		return done;
 	struct who w = {0};
 	struct audit_wait aw = {0};
 	int rc = cli_connect_negotiated(cli);

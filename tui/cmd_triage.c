@@ -1,5 +1,4 @@
 /* glovebox ps and nodes: a job's tasks, and the nodes with their reservations. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,22 +74,10 @@ static const char *node_name(const struct cluster *cl, const char *id)
 
 int cmd_ps(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': fputs(ps_usage, stdout); return GB_EXIT_OK;
-		default: fputs(ps_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		cli_error("ps takes one job name (glovebox ps --help)");
-		return GB_EXIT_USAGE;
-	}
+	bool json;
+	int done = cli_json_args(argc, argv, "ps", ps_usage, 1, "one job name", &json);
+	if (done >= 0)
+		return done;
 	const char *name = argv[optind];
 	struct who w = {0};
 	struct cluster *cl = NULL;
@@ -212,22 +199,10 @@ static double percent(double part, double whole)
 
 int cmd_nodes(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'h': fputs(nodes_usage, stdout); return GB_EXIT_OK;
-		default: fputs(nodes_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_error("nodes takes no arguments (glovebox nodes --help)");
-		return GB_EXIT_USAGE;
-	}
+	bool json;
+	int done = cli_json_args(argc, argv, "nodes", nodes_usage, 0, "no arguments", &json);
+	if (done >= 0)
+		return done;
 	struct cluster *cl = NULL;
 	int rc = cli_connect_negotiated(cli);
 	if (rc == 0)
