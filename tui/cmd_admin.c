@@ -400,13 +400,17 @@ static int job_act_open(struct cli *cli, struct job_act *ja, const char *name, e
 }
 
 /* The reason: given, or asked for when the account must give one (what: "removing a job that
- * is not yours"); then the audit record for act. */
-static int job_act_reason(struct job_act *ja, const char *given, const char *what, enum audit_action act)
+ * is not yours"). */
+static int job_act_reason(struct job_act *ja, const char *given, const char *what)
 {
-	int rc = get_reason(given, ja->permit == PERMIT_WITH_REASON, what, &ja->reason, &ja->owned_reason);
-	if (rc == 0)
-		audit_record_init(&ja->rec, ja->w.me.user, act, ja->j->name, ja->j->id, ja->j->owner, ja->reason);
-	return rc;
+	return get_reason(given, ja->permit == PERMIT_WITH_REASON, what, &ja->reason, &ja->owned_reason);
+}
+
+/* The audit record of act on the job, once the account has confirmed it. */
+static const struct audit_record *job_act_record(struct job_act *ja, enum audit_action act)
+{
+	audit_record_init(&ja->rec, ja->w.me.user, act, ja->j->name, ja->j->id, ja->j->owner, ja->reason);
+	return &ja->rec;
 }
 
 /* Run the action to its end; the exit code. */
@@ -462,7 +466,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 	struct job_act ja = {0};
 	int rc = job_act_open(cli, &ja, argv[optind], ACT_RM, "remove other users' jobs");
 	if (rc == 0)
-		rc = job_act_reason(&ja, reason_arg, "removing a job that is not yours", AUDIT_RM);
+		rc = job_act_reason(&ja, reason_arg, "removing a job that is not yours");
 	if (rc != 0)
 		goto out;
 	const struct job *j = ja.j;
@@ -485,7 +489,8 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = job_act_run(cli, &ja, action_remove_job(cli->engine, &ja.rec, NULL, on_progress, on_done, &ja.o));
+	rc = job_act_run(cli, &ja, action_remove_job(cli->engine, job_act_record(&ja, AUDIT_RM), NULL,
+	                                             on_progress, on_done, &ja.o));
 	if (ja.o.ok) {
 		char *msg = xasprintf("removed job %s (audit record %s)", j->name, ja.o.audit ? ja.o.audit : "none");
 		put_sanitised(stdout, "", msg);
@@ -541,10 +546,11 @@ int cmd_scale(struct cli *cli, int argc, char **argv)
 		free(msg);
 		goto out;
 	}
-	rc = job_act_reason(&ja, reason_arg, "scaling a job that is not yours", AUDIT_SCALE);
+	rc = job_act_reason(&ja, reason_arg, "scaling a job that is not yours");
 	if (rc != 0)
 		goto out;
-	rc = job_act_run(cli, &ja, action_scale_job(cli->engine, &ja.rec, replicas, NULL, on_progress, on_done, &ja.o));
+	rc = job_act_run(cli, &ja, action_scale_job(cli->engine, job_act_record(&ja, AUDIT_SCALE), replicas,
+	                                            NULL, on_progress, on_done, &ja.o));
 	if (ja.o.ok) {
 		char *msg = xasprintf("scaled job %s: %s (audit record %s)", j->name, ja.o.detail ? ja.o.detail : "",
 		                      ja.o.audit ? ja.o.audit : "none");

@@ -547,8 +547,8 @@ void app_open_nodes(struct app *a)
 {
 	const struct actor *who = app_actor(a);
 	if (!triage_role_known(a->triage) && actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {
-		app_say(a, STATUS_WARN, "the nodes view is for admins, and glovebox is still reading the policy that says "
-		              "who they are: try again in a moment");
+		app_say(a, STATUS_WARN, "the nodes view is for admins, and glovebox is still reading the "
+		                        "policy that says who they are: try again in a moment");
 		return;
 	}
 	if (actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {

@@ -294,7 +294,7 @@ static bool may_act(struct app *a, const struct job *j, enum act act, enum permi
 	*p = actor_may(triage_actor(t), act, j->owner);
 	if (*p == PERMIT_DENY) {
 		app_say(a, STATUS_WARN, act == ACT_RM ? "researchers remove only their own jobs"
-		                            : "researchers pause and resume only their own jobs");
+		                                      : "researchers pause and resume only their own jobs");
 		return false;
 	}
 	return true;
