@@ -26,6 +26,7 @@ static const char *const action_names[AUDIT_N] = {
 	[AUDIT_ACTIVATE_NODE] = "activate-node",
 	[AUDIT_DRAIN_NODE] = "drain-node",
 	[AUDIT_REAP] = "reap",
+	[AUDIT_PUBLISH_POLICY] = "publish-policy",
 };
 
 const char *audit_action_name(enum audit_action a)

@@ -24,10 +24,11 @@ enum audit_action {
 	AUDIT_ACTIVATE_NODE,
 	AUDIT_DRAIN_NODE,
 	AUDIT_REAP,            /* an expired job removed by glovebox reap */
+	AUDIT_PUBLISH_POLICY,  /* a policy published: target its config, target_id its SHA-256 */
 	AUDIT_N
 };
 
-/* "rm", "scale", "pause-node", "activate-node", "drain-node", "reap". */
+/* "rm", "scale", "pause-node", "activate-node", "drain-node", "reap", "publish-policy". */
 const char *audit_action_name(enum audit_action a);
 /* The reverse; -1 for an unknown name. */
 int audit_action_parse(const char *name, enum audit_action *out);

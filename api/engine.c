@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "api/errmap.h"
 #include "api/log.h"
+#include "api/priv.h"
 #include "api/version.h"
 #include "api/xalloc.h"
 
@@ -37,6 +39,7 @@ struct engine {
 	int minor;
 	struct engine_req *reqs;  /* in flight */
 	size_t n_reqs;
+	bool fail_next_poll;      /* engine_fail_next_poll(), for tests */
 };
 
 static struct endpoint endpoint_copy(const struct endpoint *ep)
@@ -140,8 +143,19 @@ int engine_api_minor(const struct engine *e) { return e->minor; }
 void engine_reset_version(struct engine *e) { e->minor = 0; }
 size_t engine_pending(const struct engine *e) { return e->n_reqs; }
 
+/* Under the setgid install the socket's group comes back for the connect that follows, which
+ * curl makes right after this; it goes again when the first byte arrives or perform returns. */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	(void)ud;
+	(void)purpose;
+	priv_socket_begin();
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
+	priv_socket_end();   /* connected: nothing else may run with the socket's group */
 	struct engine_req *r = ud;
 	size_t len = size * n;
 	long status = 0;
@@ -179,6 +193,7 @@ static void header_take(char **dst, const char *name, const char *line, size_t l
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
+	priv_socket_end();
 	struct engine_req *r = ud;
 	size_t len = size * n;
 	header_take(&r->api_version, "Api-Version", p, len);
@@ -230,8 +245,11 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "glovebox/" GLOVEBOX_VERSION);
-	if (e->ep.kind == ENDPOINT_UNIX)
+	if (e->ep.kind == ENDPOINT_UNIX) {
 		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, e->ep.socket_path);
+		if (priv_setgid())
+			curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	}
 	if (e->ep.tls) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -385,11 +403,57 @@ int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static bool in_flight(const struct engine *e, const struct engine_req *r)
+{
+	for (const struct engine_req *q = e->reqs; q; q = q->next)
+		if (q == r)
+			return true;
+	return false;
+}
+
+/* libcurl failed: no request may stay in flight with callback data its owner is about to drop
+ * (a CLI command's stack frame returns on -1). Each one still in flight now finishes with an
+ * error; requests its callbacks submit stay for the caller. Returns -1. */
+static int fail_all(struct engine *e, CURLMcode mc)
+{
+	size_t n = e->n_reqs, i = 0;
+	struct engine_req **v = xcalloc(n + 1, sizeof *v);
+	for (struct engine_req *r = e->reqs; r && i < n; r = r->next)
+		v[i++] = r;
+	char *msg = xasprintf("libcurl failed while talking to the engine at %s: %s", e->ep.display,
+	                      curl_multi_strerror(mc));
+	log_msg(LOG_ERROR, "%s", msg);
+	for (i = 0; i < n; i++) {
+		struct engine_req *r = v[i];
+		if (!in_flight(e, r))   /* cancelled by an earlier callback */
+			continue;
+		struct engine_reply reply = {.body = "", .error = msg};
+		req_unlink(e, r);
+		if (r->done)
+			r->done(r->ud, &reply);
+		req_free(r);
+	}
+	free(msg);
+	free(v);
+	return -1;
+}
+
+void engine_fail_next_poll(struct engine *e)
+{
+	e->fail_next_poll = true;
+}
+
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
 {
 	int running = 0;
-	if (curl_multi_perform(e->multi, &running) != CURLM_OK)
-		return -1;
+	CURLMcode mc = curl_multi_perform(e->multi, &running);
+	priv_socket_end();
+	if (e->fail_next_poll) {
+		e->fail_next_poll = false;
+		mc = CURLM_INTERNAL_ERROR;
+	}
+	if (mc != CURLM_OK)
+		return fail_all(e, mc);
 	/* Callbacks ran: let the caller act on them (repaint, submit more) before waiting. */
 	if (dispatch(e) > 0)
 		return 0;
@@ -399,10 +463,12 @@ int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, i
 		timeout_ms = (int)curl_ms;
 	if (timeout_ms < 0)
 		timeout_ms = 1000;
-	if (curl_multi_poll(e->multi, extra, n_extra, timeout_ms, NULL) != CURLM_OK)
-		return -1;
-	if (curl_multi_perform(e->multi, &running) != CURLM_OK)
-		return -1;
+	if ((mc = curl_multi_poll(e->multi, extra, n_extra, timeout_ms, NULL)) != CURLM_OK)
+		return fail_all(e, mc);
+	mc = curl_multi_perform(e->multi, &running);
+	priv_socket_end();
+	if (mc != CURLM_OK)
+		return fail_all(e, mc);
 	dispatch(e);
 	return 0;
 }
@@ -439,11 +505,9 @@ int engine_call(struct engine *e, const char *method, const char *path, const ch
 {
 	struct call_result cr = {0};
 	engine_request(e, method, path, req_body, what, call_done, &cr);
+	/* On a failed poll the request has finished with an error too (fail_all). */
 	while (!cr.done)
-		if (engine_poll(e, NULL, 0, 1000) != 0) {
-			*err = xstrdup("libcurl failed while waiting for the engine");
-			return -1;
-		}
+		engine_poll(e, NULL, 0, 1000);
 	if (unreachable)
 		*unreachable = cr.unreachable;
 	if (cr.err) {

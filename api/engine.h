@@ -97,8 +97,13 @@ size_t engine_pending(const struct engine *e);
 /* Wait up to timeout_ms (or less, when curl wants to be called sooner) for activity on curl's
  * sockets or on the extra fds, run the transfers and call the callbacks of finished requests.
  * Returns at once, without waiting, when requests had already finished.
- * extra[i].revents tells which extra fds are ready. Returns 0, or -1 on a curl failure. */
+ * extra[i].revents tells which extra fds are ready. Returns 0, or -1 on a curl failure; then
+ * every request that was in flight has finished, its done called with an error, so that no
+ * request outlives callback data its owner frees on -1. */
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms);
+
+/* For tests: the next engine_poll() fails as if libcurl had. */
+void engine_fail_next_poll(struct engine *e);
 
 /* Run until no request is in flight (for CLI commands). */
 int engine_run(struct engine *e);

@@ -6,7 +6,8 @@
 
 /* Exit-code classes shared by every CLI command. */
 enum gb_exit { GB_EXIT_OK = 0, GB_EXIT_ERROR = 1, GB_EXIT_USAGE = 2, GB_EXIT_UNREACHABLE = 3,
-              GB_EXIT_TERMS = 4 /* the data-use terms must be accepted first */ };
+              GB_EXIT_TERMS = 4 /* the data-use terms must be accepted first */,
+              GB_EXIT_DENIED = 5 /* not allowed: the action is for admins, or the policy forbids it */ };
 
 /* Engine replied with an HTTP error. body is the reply (may be NULL, need not be JSON:
  * the engine's {"message": "..."} is used when present). what names the request for the

@@ -519,6 +519,7 @@ struct resolve {
 	logs_resolved_fn fn;
 	void *ud;
 	char *want;
+	const struct actor *actor;  /* borrowed; NULL sees everything */
 	int pending;
 	bool unreachable;
 	char *error;
@@ -551,11 +552,14 @@ static void resolve_end(struct resolve *rs)
 	if (rs->error)
 		goto out;
 	for (size_t i = 0; !found && i < rs->by_name.n; i++)
-		if (rs->by_name.v[i].name && strcmp(rs->by_name.v[i].name, rs->want) == 0)
+		if (rs->by_name.v[i].name && strcmp(rs->by_name.v[i].name, rs->want) == 0 &&
+		    (!rs->actor || actor_sees_service(rs->actor, &rs->by_name.v[i])))
 			found = &rs->by_name.v[i];
 	for (size_t i = 0; !found && i < rs->by_id.n; i++) {
 		const char *id = rs->by_id.v[i].id;
 		if (!id || strncmp(id, rs->want, strlen(rs->want)) != 0)
+			continue;
+		if (rs->actor && !actor_sees_service(rs->actor, &rs->by_id.v[i]))
 			continue;
 		if (strcmp(id, rs->want) == 0)
 			found = &rs->by_id.v[i];
@@ -612,9 +616,11 @@ static char *services_filter_path(const char *key, const char *value)
 	return path;
 }
 
-void logs_resolve(struct engine *e, const char *name_or_id, logs_resolved_fn fn, void *ud)
+void logs_resolve(struct engine *e, const char *name_or_id, const struct actor *a,
+                  logs_resolved_fn fn, void *ud)
 {
 	struct resolve *rs = xcalloc(1, sizeof *rs);
+	rs->actor = a;
 	rs->fn = fn;
 	rs->ud = ud;
 	rs->want = xstrdup(name_or_id);

@@ -32,6 +32,7 @@
 #include "api/engine.h"
 #include "api/model.h"
 #include "api/policy.h"
+#include "api/roles.h"
 
 #define LOGSTREAM_LINE_MAX  ((size_t)64 << 10)   /* default bytes kept of one line */
 #define LOGSTREAM_FRAME_MAX ((uint32_t)1 << 20)  /* a longer frame means a corrupt stream */
@@ -155,8 +156,11 @@ typedef void (*logs_resolved_fn)(void *ud, const struct service *s, const char *
                                  bool not_found, bool unreachable);
 
 /* Find a service by exact name, else by full ID, else by a unique ID prefix (as docker does):
- * the engine's name and id filters match prefixes, so the candidates are compared here. Calls
- * fn exactly once, from inside engine_poll(). */
-void logs_resolve(struct engine *e, const char *name_or_id, logs_resolved_fn fn, void *ud);
+ * the engine's name and id filters match prefixes, so the candidates are compared here. Only
+ * services a (borrowed; NULL: everyone's) sees are candidates: to a researcher another user's
+ * job does not exist, not even as one more match of an ID prefix. Calls fn exactly once, from
+ * inside engine_poll(). */
+void logs_resolve(struct engine *e, const char *name_or_id, const struct actor *a,
+                  logs_resolved_fn fn, void *ud);
 
 #endif

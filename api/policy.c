@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/trust.h"
 #include "api/xalloc.h"
 
 #define POLICY_FILE_MAX   ((size_t)1 << 20)
@@ -958,9 +959,11 @@ out:
 
 /* ---- files ---- */
 
-/* Read a whole regular file of at most cap bytes, NUL-terminated. */
+/* Read a whole regular file of at most cap bytes, NUL-terminated. *distrust (owned) is NULL
+ * when trust_fd() trusts the file that was read, else why not; *distrust is left alone when
+ * it is already set (the first reason wins). */
 static int read_file(const char *path, size_t cap, const char *cap_text, char **buf, size_t *len,
-                     char **err)
+                     char **distrust, char **err)
 {
 	struct stat st;
 	/* O_NONBLOCK: a FIFO given by mistake must not hang the program at open. */
@@ -992,6 +995,11 @@ static int read_file(const char *path, size_t cap, const char *cap_text, char **
 			return fail(err, NULL, NULL, "%s is larger than %s", path, cap_text);
 		}
 	}
+	char *why = NULL;
+	if (!trust_fd(fd, path, &why) && !*distrust)
+		*distrust = why;
+	else
+		free(why);
 	close(fd);
 	b[n] = '\0';
 	*buf = b;
@@ -1044,11 +1052,11 @@ static unsigned line_of(const char *s, size_t off)
 
 /* The terms are shown in a pager and hashed, and the hash goes into every acceptance record:
  * the text must be exactly what a C string holds, and something a person can read. */
-static int read_terms(const char *path, char **text, char **err)
+static int read_terms(const char *path, char **text, char **distrust, char **err)
 {
 	char *buf;
 	size_t len, bad;
-	if (read_file(path, TERMS_FILE_MAX, "1000 KiB", &buf, &len, err))
+	if (read_file(path, TERMS_FILE_MAX, "1000 KiB", &buf, &len, distrust, err))
 		return -1;
 	const char *nul = memchr(buf, '\0', len);
 	if (nul) {
@@ -1074,14 +1082,14 @@ static int read_terms(const char *path, char **text, char **err)
 
 int policy_load_file(const char *path, struct policy *out, char **err)
 {
-	char *json = NULL, *base = NULL, *why = NULL;
+	char *json = NULL, *base = NULL, *why = NULL, *distrust = NULL;
 	size_t len;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
-	if (read_file(path, POLICY_FILE_MAX, "1 MiB", &json, &len, err))
+	if (read_file(path, POLICY_FILE_MAX, "1 MiB", &json, &len, &distrust, err))
 		return -1;
 	const char *slash = strrchr(path, '/');
 	if (slash)
@@ -1090,14 +1098,21 @@ int policy_load_file(const char *path, struct policy *out, char **err)
 		fail(err, NULL, NULL, "%s: %s", path, why);
 		goto out;
 	}
-	if (read_terms(out->terms_file, &out->terms_text, &why) != 0) {
+	if (read_terms(out->terms_file, &out->terms_text, &distrust, &why) != 0) {
 		fail(err, NULL, NULL, "%s: terms.file: %s", path, why);
 		policy_clear(out);
 		goto out;
 	}
 	out->origin = xstrdup(path);
+	out->source = json;
+	out->source_len = len;
+	json = NULL;
+	out->trusted = distrust == NULL;
+	out->distrust = distrust;
+	distrust = NULL;
 	rc = 0;
 out:
+	free(distrust);
 	free(why);
 	free(base);
 	free(json);
@@ -1134,6 +1149,8 @@ void policy_clear(struct policy *p)
 	}
 	free(p->datasets);
 	free(p->origin);
+	free(p->distrust);
+	free(p->source);
 	free(p->results_source);
 	free(p->results_target);
 	free(p->terms_file);

@@ -31,6 +31,9 @@ enum researcher_logs { LOGS_FULL, LOGS_TAIL, LOGS_NONE };
 
 struct policy {
 	char *origin;                               /* "/etc/glovebox/policy.json" or "swarm config NAME" */
+	bool trusted;                               /* from the swarm, or files trust_fd() accepts */
+	char *distrust;                             /* when not trusted: why, a sentence */
+	char *source; size_t source_len;            /* the policy file's bytes as read (files only) */
 	struct policy_class *classes; size_t n_classes;         /* in the file's order */
 	struct policy_dataset *datasets; size_t n_datasets;     /* in the file's order */
 	char *results_source;                       /* template; "{user}" is the submitter's account */
@@ -49,7 +52,9 @@ struct policy {
  * file. Returns 0, or -1 with *err naming the field. */
 int policy_parse(const char *json, size_t len, const char *base_dir, struct policy *out, char **err);
 
-/* Read path, parse it, and read the terms file it names into terms_text. */
+/* Read path, parse it, and read the terms file it names into terms_text. The policy is
+ * trusted when both files that were read are (api/trust.h); otherwise distrust says why.
+ * policy_parse() alone trusts nothing: whoever hands it text vouches for it. */
 int policy_load_file(const char *path, struct policy *out, char **err);
 
 void policy_clear(struct policy *p);

@@ -1,10 +1,7 @@
 #include "api/roles.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "api/xalloc.h"
 
@@ -75,58 +72,30 @@ enum permit actor_may(const struct actor *a, enum act act, const char *owner)
 	return PERMIT_DENY;
 }
 
-/* Root-owned and not writable by anyone else; a sticky directory (such as /tmp) still keeps
- * others from replacing what root put in it. */
-static bool safe_stat(const char *path, bool dir, char **why)
+enum permit actor_may_scale(const struct actor *a, const char *owner, uint64_t replicas)
 {
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		*why = xasprintf("%s: %s", path, strerror(errno));
-		return false;
-	}
-	if (st.st_uid != 0) {
-		*why = xasprintf("%s is owned by uid %u, not root", path, (unsigned)st.st_uid);
-		return false;
-	}
-	bool others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-	if (others_write && !(dir && (st.st_mode & S_ISVTX))) {
-		*why = xasprintf("%s is writable by %s", path, st.st_mode & S_IWOTH ? "everyone" : "its group");
-		return false;
-	}
-	return true;
+	if (replicas <= 1)
+		return actor_may(a, ACT_SCALE, owner);
+	return a->role == ROLE_ADMIN ? PERMIT_WITH_REASON : PERMIT_DENY;
 }
 
-bool policy_file_trusted(const char *path, char **why)
+int replicas_parse(const char *s, uint64_t *out)
 {
-	char *real = realpath(path, NULL);
-	if (!real) {
-		*why = xasprintf("%s: %s", path, strerror(errno));
-		return false;
+	uint64_t n = 0;
+	if (!s || !*s || strlen(s) > 4)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (uint64_t)(*s - '0');
 	}
-	bool ok = safe_stat(real, false, why);
-	/* Every directory above it, up to the root. */
-	char *dir = xstrdup(real);
-	while (ok) {
-		char *slash = strrchr(dir, '/');
-		if (!slash)
-			break;
-		if (slash == dir) {
-			ok = safe_stat("/", true, why);
-			break;
-		}
-		*slash = '\0';
-		ok = safe_stat(dir, true, why);
-	}
-	free(dir);
-	free(real);
-	return ok;
+	if (n > REPLICAS_MAX)
+		return -1;
+	*out = n;
+	return 0;
 }
 
-const char *policy_admin_group(const struct policy *p, const char *path, char **why)
+const char *policy_admin_group(const struct policy *p)
 {
-	if (!p || !p->admin_group)
-		return NULL;
-	if (path && !policy_file_trusted(path, why))
-		return NULL;
-	return p->admin_group;
+	return p && p->trusted ? p->admin_group : NULL;
 }

@@ -8,11 +8,12 @@
  * These are glovebox's rules, not the engine's: whoever can reach the engine's socket can do
  * anything with the docker CLI, whatever glovebox says (docs/admin-guide.md). They protect
  * something only where people reach the engine through glovebox alone, as on a gateway host.
- * Pure, except policy_file_trusted(), which looks at the file system. */
+ * Pure. */
 #ifndef GB_API_ROLES_H
 #define GB_API_ROLES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "api/identity.h"
 #include "api/jobs.h"
@@ -66,16 +67,19 @@ enum permit {
  * when absent); it is ignored for ACT_NODE, ACT_REAP and ACT_AUDIT_ALL. */
 enum permit actor_may(const struct actor *a, enum act act, const char *owner);
 
-/* Whether the policy file at path may decide who is an admin: a policy file anyone else can
- * change would let them name a group of their own as admin_group. The file and every
- * directory above it (after resolving symbolic links) must be owned by root and not writable
- * by group or others, except that a directory with the sticky bit (/tmp) may be. Returns
- * true, or false with *why (owned) saying what is wrong. */
-bool policy_file_trusted(const char *path, char **why);
+/* Scaling a job to replicas. Each replica reserves the class's CPUs and memory again, so
+ * researchers scale their own jobs to 0 or 1 only (pause and resume); admins scale any job to
+ * any count, with a reason for anything but pausing and resuming their own. */
+enum permit actor_may_scale(const struct actor *a, const char *owner, uint64_t replicas);
 
-/* The admin group a policy may grant: its admin_group when it came from the swarm (path NULL:
- * only managers can publish one) or from the file at path when policy_file_trusted() accepts
- * it; otherwise NULL, with *why (owned) saying what is wrong with the file. */
-const char *policy_admin_group(const struct policy *p, const char *path, char **why);
+/* The most replicas anyone may ask for. */
+#define REPLICAS_MAX 1000
+/* A replica count, "0" to "1000", digits only. Returns 0, or -1. */
+int replicas_parse(const char *s, uint64_t *out);
+
+/* The admin group a policy may grant: its admin_group when the policy is trusted (from the
+ * swarm, where only admins publish, or from files only root can change: api/trust.h);
+ * otherwise NULL, and an untrusted policy makes nobody an admin. */
+const char *policy_admin_group(const struct policy *p);
 
 #endif

@@ -498,3 +498,24 @@ out:
 	free(b.v);
 	return xbuf_take(&out);
 }
+
+void consent_find(const struct config_list *l, const char *user, const char *sha,
+                  char **accepted, struct consent *last, bool *has_last)
+{
+	const struct swarm_config *newest = NULL;
+	*accepted = NULL;
+	*has_last = false;
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct swarm_config *cf = &l->v[i];
+		struct consent rec = {0};
+		if (consent_from_json(cf->data, cf->data_len, &rec, NULL) != 0)
+			continue;
+		bool mine = strcmp(rec.user, user) == 0;
+		if (mine && !*accepted && strcmp(rec.terms_sha256, sha) == 0)
+			*accepted = xstrdup(cf->name);
+		if (mine && (!newest || cf->created_ns > newest->created_ns))
+			newest = cf;
+		consent_clear(&rec);
+	}
+	*has_last = newest && consent_from_json(newest->data, newest->data_len, last, NULL) == 0;
+}

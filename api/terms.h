@@ -6,8 +6,11 @@
 #ifndef GB_API_TERMS_H
 #define GB_API_TERMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "api/model.h"
 
 /* Lowercase hex SHA-256 of len bytes (GLib's GChecksum). New string. */
 char *sha256_hex(const char *data, size_t len);
@@ -39,6 +42,15 @@ void consent_clear(struct consent *c);
  * the labels are NULL when one of those fields is NULL or not UTF-8. */
 char *consent_config_name(const struct consent *c);
 char *consent_config_labels(const struct consent *c);
+
+/* The acceptances of user among the configs l. l is listed by label, and labels can be set by
+ * anyone who can create a config: only each record's data counts, and a record whose data
+ * names another user is passed over, whatever its labels say. *accepted (owned; NULL when
+ * none): the name of a record of user's for the terms with SHA-256 sha. *last: user's newest
+ * record (by the swarm's creation time), for what changed since; *has_last whether there is
+ * one (then consent_clear it). */
+void consent_find(const struct config_list *l, const char *user, const char *sha,
+                  char **accepted, struct consent *last, bool *has_last);
 
 /* What changed between two versions of the terms, as a unified-style line diff ("- old line",
  * "+ new line", unchanged lines as "  line", with at most context lines of context around

@@ -28,30 +28,45 @@ void cli_close(struct cli *cli);
  * returns the exit code on failure, 0 on success. */
 int cli_connect_negotiated(struct cli *cli);
 
-/* The policy: --policy FILE, else $GLOVEBOX_POLICY, else the newest one published in the
- * swarm, else /etc/glovebox/policy.json. Needs a negotiated engine for the swarm step.
- * Returns 0, or an exit code after printing the error. */
-int cli_policy(struct cli *cli, struct policy *out);
+/* The policy that governs, for an account (root when root is true):
+ *   1. the file named by --policy or $GLOVEBOX_POLICY (cli_policy_file): it governs when the
+ *      account is root or the file is trusted (api/trust.h); otherwise it governs nothing,
+ *      a notice says so, and the search goes on;
+ *   2. the newest policy published in the swarm (only admins publish one);
+ *   3. /etc/glovebox/policy.json, on the same terms as 1.
+ * A policy that is not trusted never grants a dataset, a class, a registry, a role or logs to
+ * an account other than root. */
 
-/* The first two steps of that order: the file named by --policy, else $GLOVEBOX_POLICY; NULL
- * when the swarm must be asked. Borrowed. */
-const char *cli_policy_file(const struct cli *cli);
-/* The last two: the newest policy published in the swarm, from the configs labelled
- * glovebox.policy and glovebox.terms, else /etc/glovebox/policy.json. For callers that list
- * the configs themselves without blocking (the console). Returns 0, or an exit code with *err. */
-int cli_policy_from_swarm(const struct config_list *policies, const struct config_list *terms,
-                          struct policy *out, char **err);
-
-/* The same from the swarm without blocking, for the console: policy_fetch_start() lists the
- * configs (needs a negotiated engine; e is borrowed) and calls done (may be NULL) from
- * engine_poll() once both lists answered; then policy_fetch_result() gives what
- * cli_policy_from_swarm() gives, or an exit code with *err (owned) when a list failed.
- * policy_fetch_free() cancels what is still in flight; never call it from done. */
+/* Without blocking: a named file is read at once (then the fetch may already be finished,
+ * and done is not called); the swarm's lists need a negotiated engine (e is borrowed), and
+ * done (may be NULL) is called from engine_poll() once both answered. */
 struct policy_fetch;
-struct policy_fetch *policy_fetch_start(struct engine *e, void (*done)(void *ud), void *ud);
+struct policy_fetch *policy_fetch_start(struct engine *e, const char *named, bool root,
+                                        void (*done)(void *ud), void *ud);
 bool policy_fetch_finished(const struct policy_fetch *f);
-int policy_fetch_result(const struct policy_fetch *f, struct policy *out, char **err);
+/* Once finished: 0 with *out (moved out of f: call once), or an exit code with *err (owned);
+ * *none when no policy was found at all. */
+int policy_fetch_result(struct policy_fetch *f, struct policy *out, bool *none, char **err);
+/* The file that was named (or /etc/glovebox/policy.json) but governs nothing, and why: one
+ * sentence for the person, or NULL. Borrowed from f. */
+const char *policy_fetch_notice(const struct policy_fetch *f);
+/* Whether the named file was set aside as untrusted. */
+bool policy_fetch_named_refused(const struct policy_fetch *f);
+/* Cancels what is still in flight; never call it from done. */
 void policy_fetch_free(struct policy_fetch **f);
+
+/* The file named by --policy, else $GLOVEBOX_POLICY; NULL when none is. Borrowed. */
+const char *cli_policy_file(const struct cli *cli);
+
+/* Flags of cli_policy. */
+enum {
+	CLI_POLICY_INSIST = 1,     /* a named file that is not trusted: exit 5 instead of a notice */
+	CLI_POLICY_OPTIONAL = 2,   /* no policy at all: return 1 quietly */
+};
+/* The policy that governs, blocking (needs a negotiated engine unless a named file governs).
+ * Prints the notice, or the error. Returns 0, 1 (CLI_POLICY_OPTIONAL and none), or an exit
+ * code. */
+int cli_policy(struct cli *cli, struct policy *out, unsigned flags);
 
 /* Run the engine until done is true (set by a callback); SIGINT sets *interrupted. */
 void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted);

@@ -10,6 +10,7 @@
 #include "api/store.h"
 #include "api/xalloc.h"
 #include "tui/cli.h"
+#include "widgets/sanitize.h"
 
 #define POLICY_DEFAULT "/etc/glovebox/policy.json"
 
@@ -74,10 +75,14 @@ void cli_wait(struct cli *cli, const bool *done, volatile int *interrupted)
 
 struct policy_fetch {
 	struct engine *engine;         /* borrowed */
+	bool root;                     /* root: any file it names governs */
 	struct engine_req *req[2];     /* the policies' and the terms' lists in flight */
 	struct config_list lists[2];
-	bool unreachable;
-	char *error;
+	bool unreachable, named_refused, from_file;
+	char *error;                   /* a list failed, or the named file could not be read */
+	int file_rc;                   /* the named file: GB_EXIT_USAGE when it could not be read */
+	struct policy file;            /* the named file's policy, when it governs */
+	char *notice;                  /* a file that governs nothing, and why */
 	void (*done)(void *ud);
 	void *ud;
 };
@@ -111,12 +116,48 @@ static void on_terms(void *ud, const struct config_list *l, const char *error, b
 	on_list(ud, 1, l, error, unreachable);
 }
 
-struct policy_fetch *policy_fetch_start(struct engine *e, void (*done)(void *ud), void *ud)
+static char *distrust_notice(const char *path, const char *why)
+{
+	return xasprintf("the policy file %s is not trusted (%s): only root may change a policy that "
+	                 "governs; it governs nothing here (glovebox policy check %s still checks it)",
+	                 path, why, path);
+}
+
+/* A file that governs when root reads it or trust_fd() accepts it. Returns 1 when it governs,
+ * 0 when it does not (f->notice says why), -1 when it cannot be read (f->error). */
+static int take_file(struct policy_fetch *f, const char *path)
+{
+	char *err = NULL;
+	if (policy_load_file(path, &f->file, &err) != 0) {
+		f->error = err;
+		return -1;
+	}
+	if (f->root || f->file.trusted) {
+		f->from_file = true;
+		return 1;
+	}
+	free(f->notice);
+	f->notice = distrust_notice(path, f->file.distrust);
+	policy_clear(&f->file);
+	return 0;
+}
+
+struct policy_fetch *policy_fetch_start(struct engine *e, const char *named, bool root,
+                                        void (*done)(void *ud), void *ud)
 {
 	struct policy_fetch *f = xcalloc(1, sizeof *f);
 	f->engine = e;
+	f->root = root;
 	f->done = done;
 	f->ud = ud;
+	if (named) {
+		int t = take_file(f, named);
+		if (t != 0) {
+			f->file_rc = t < 0 ? GB_EXIT_USAGE : 0;
+			return f;   /* finished: the file governs, or it could not be read */
+		}
+		f->named_refused = true;
+	}
 	f->req[0] = configs_list(e, "glovebox.policy", NULL, on_policies, f);
 	f->req[1] = configs_list(e, "glovebox.terms", NULL, on_terms, f);
 	return f;
@@ -127,13 +168,51 @@ bool policy_fetch_finished(const struct policy_fetch *f)
 	return !f->req[0] && !f->req[1];
 }
 
-int policy_fetch_result(const struct policy_fetch *f, struct policy *out, char **err)
+int policy_fetch_result(struct policy_fetch *f, struct policy *out, bool *none, char **err)
 {
+	*none = false;
+	if (f->from_file) {   /* moved: a result is taken once */
+		*out = f->file;
+		memset(&f->file, 0, sizeof f->file);
+		f->from_file = false;
+		return 0;
+	}
+	if (f->file_rc) {
+		*err = xstrdup(f->error);
+		return f->file_rc;
+	}
 	if (f->error) {
 		*err = xasprintf("cannot read the policy published in the swarm: %s", f->error);
 		return f->unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
 	}
-	return cli_policy_from_swarm(&f->lists[0], &f->lists[1], out, err);
+	int rc = policy_from_configs(&f->lists[0], &f->lists[1], out, err);
+	if (rc < 0)
+		return GB_EXIT_ERROR;
+	if (rc == 0)
+		return 0;
+	if (access(POLICY_DEFAULT, F_OK) == 0) {
+		int t = take_file(f, POLICY_DEFAULT);
+		if (t < 0) {
+			*err = xstrdup(f->error);
+			return GB_EXIT_USAGE;
+		}
+		if (t > 0)
+			return policy_fetch_result(f, out, none, err);
+	}
+	*none = true;
+	*err = xstrdup("no policy: none is published in the swarm (glovebox policy publish FILE), "
+	               "and there is no trusted " POLICY_DEFAULT);
+	return GB_EXIT_ERROR;
+}
+
+const char *policy_fetch_notice(const struct policy_fetch *f)
+{
+	return f->notice;
+}
+
+bool policy_fetch_named_refused(const struct policy_fetch *f)
+{
+	return f->named_refused;
 }
 
 void policy_fetch_free(struct policy_fetch **pf)
@@ -146,20 +225,11 @@ void policy_fetch_free(struct policy_fetch **pf)
 			configs_list_cancel(f->engine, f->req[i]);
 	config_list_clear(&f->lists[0]);
 	config_list_clear(&f->lists[1]);
+	policy_clear(&f->file);
+	free(f->notice);
 	free(f->error);
 	free(f);
 	*pf = NULL;
-}
-
-static int load_file(const char *path, struct policy *out)
-{
-	char *err = NULL;
-	if (policy_load_file(path, out, &err) != 0) {
-		cli_error("%s", err);
-		free(err);
-		return GB_EXIT_USAGE;
-	}
-	return 0;
 }
 
 const char *cli_policy_file(const struct cli *cli)
@@ -170,36 +240,40 @@ const char *cli_policy_file(const struct cli *cli)
 	return from_env && *from_env ? from_env : NULL;
 }
 
-int cli_policy_from_swarm(const struct config_list *policies, const struct config_list *terms,
-                          struct policy *out, char **err)
+int cli_policy(struct cli *cli, struct policy *out, unsigned flags)
 {
-	int rc = policy_from_configs(policies, terms, out, err);
-	if (rc < 0)
-		return GB_EXIT_ERROR;
-	if (rc == 0)
-		return 0;
-	if (access(POLICY_DEFAULT, F_OK) != 0) {
-		*err = xstrdup("no policy: none is published in the swarm (glovebox policy publish FILE), "
-		               "and there is no " POLICY_DEFAULT "; or name one with --policy FILE or GLOVEBOX_POLICY");
-		return GB_EXIT_ERROR;
+	const char *named = cli_policy_file(cli);
+	bool root = getuid() == 0;
+	int rc = 0;
+	/* Root's named file governs without an engine; anything else may ask the swarm. */
+	if (!(named && root) && !cli->engine && (rc = cli_connect_negotiated(cli)) != 0)
+		return rc;
+	struct policy_fetch *f = policy_fetch_start(cli->engine, named, root, NULL, NULL);
+	if (policy_fetch_named_refused(f) && (flags & CLI_POLICY_INSIST)) {
+		char *clean = sanitize_str(policy_fetch_notice(f), locale_is_utf8() ? 0 : SAN_ASCII);
+		cli_error("%s; leave out --policy and GLOVEBOX_POLICY to work under the platform's policy", clean);
+		free(clean);
+		policy_fetch_free(&f);
+		return GB_EXIT_DENIED;
 	}
-	return policy_load_file(POLICY_DEFAULT, out, err) == 0 ? 0 : GB_EXIT_USAGE;
-}
-
-int cli_policy(struct cli *cli, struct policy *out)
-{
-	const char *file = cli_policy_file(cli);
-	if (file)
-		return load_file(file, out);
-
-	struct policy_fetch *f = policy_fetch_start(cli->engine, NULL, NULL);
 	while (!policy_fetch_finished(f))
 		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
-			break;
+			break;   /* the lists finished with an error (engine_poll) */
+	if (policy_fetch_notice(f)) {
+		char *clean = sanitize_str(policy_fetch_notice(f), locale_is_utf8() ? 0 : SAN_ASCII);
+		cli_error("%s", clean);
+		free(clean);
+	}
 	char *err = NULL;
-	int rc = policy_fetch_finished(f) ? policy_fetch_result(f, out, &err) : GB_EXIT_ERROR;
-	if (rc != 0)
-		cli_error("%s", err ? err : "libcurl failed while reading the policy");
+	bool none = false;
+	rc = policy_fetch_result(f, out, &none, &err);
+	if (none && (flags & CLI_POLICY_OPTIONAL)) {
+		rc = 1;
+	} else if (rc != 0) {
+		char *clean = sanitize_str(err, locale_is_utf8() ? 0 : SAN_ASCII);
+		cli_error("%s", clean);
+		free(clean);
+	}
 	free(err);
 	policy_fetch_free(&f);
 	return rc;

@@ -47,22 +47,11 @@ int who_begin(struct who *w, char **err)
 	return 0;
 }
 
-void who_apply_policy(struct who *w, const struct cli *cli, char **warning)
+void who_apply_policy(struct who *w)
 {
-	/* Where the policy came from: a file, or the swarm. */
-	const char *path = cli_policy_file(cli);
-	if (!path && w->pol.origin && strncmp(w->pol.origin, "swarm config ", 13) != 0)
-		path = w->pol.origin;
-	char *why = NULL;
-	*warning = NULL;
-	w->admin_group = policy_admin_group(&w->pol, path, &why);
+	w->admin_group = policy_admin_group(&w->pol);
 	if (w->admin_group)
 		w->actor.role = role_of(&w->me, w->admin_group);
-	else if (why && role_of(&w->me, w->pol.admin_group) == ROLE_ADMIN)
-		*warning = xasprintf("the policy %s does not make you an admin: %s; admin rights come only "
-		                     "from the policy published in the swarm or a file only root can change",
-		                     path, why);
-	free(why);
 }
 
 int who_establish(struct cli *cli, struct who *w)
@@ -75,7 +64,7 @@ int who_establish(struct cli *cli, struct who *w)
 	}
 	if (w->actor.role == ROLE_ADMIN)
 		return 0;
-	int rc = cli_policy(cli, &w->pol);
+	int rc = cli_policy(cli, &w->pol, 0);
 	if (rc == GB_EXIT_UNREACHABLE)
 		return rc;
 	if (rc != 0) {
@@ -83,11 +72,7 @@ int who_establish(struct cli *cli, struct who *w)
 		return 0;
 	}
 	w->have_policy = true;
-	char *warning = NULL;
-	who_apply_policy(w, cli, &warning);
-	if (warning)
-		error_sanitised("glovebox: ", warning);
-	free(warning);
+	who_apply_policy(w);
 	return 0;
 }
 
@@ -384,9 +369,10 @@ struct job_act {
 };
 
 /* Connect, find the job called name among those the account sees and check it may do act
- * (deny_what: "remove other users' jobs"). 0, or the exit code once the reason is printed. */
+ * (replicas: for ACT_SCALE; deny_what: "remove other users' jobs"). 0, or the exit code once
+ * the reason is printed. */
 static int job_act_open(struct cli *cli, struct job_act *ja, const char *name, enum act act,
-                        const char *deny_what)
+                        uint64_t replicas, const char *deny_what)
 {
 	int rc = prepare(cli, &ja->w, &ja->cl, false);
 	if (rc != 0)
@@ -395,8 +381,17 @@ static int job_act_open(struct cli *cli, struct job_act *ja, const char *name, e
 	ja->j = visible_job(&ja->w, &ja->jobs, name);
 	if (!ja->j)
 		return GB_EXIT_ERROR;
-	ja->permit = actor_may(&ja->w.actor, act, ja->j->owner);
-	return ja->permit == PERMIT_DENY ? denied(&ja->w, deny_what) : 0;
+	ja->permit = act == ACT_SCALE ? actor_may_scale(&ja->w.actor, ja->j->owner, replicas)
+	                              : actor_may(&ja->w.actor, act, ja->j->owner);
+	if (ja->permit != PERMIT_DENY)
+		return 0;
+	bool own = ja->j->owner && strcmp(ja->j->owner, ja->w.me.user) == 0;
+	if (act == ACT_SCALE && replicas > 1 && own) {
+		cli_error("researchers scale their own jobs to 0 or 1 only (pause and resume): each "
+		          "replica reserves the job's CPUs and memory again; ask an admin for more");
+		return GB_EXIT_DENIED;
+	}
+	return denied(&ja->w, deny_what);
 }
 
 /* The reason: given, or asked for when the account must give one (what: "removing a job that
@@ -464,7 +459,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 		return GB_EXIT_USAGE;
 	}
 	struct job_act ja = {0};
-	int rc = job_act_open(cli, &ja, argv[optind], ACT_RM, "remove other users' jobs");
+	int rc = job_act_open(cli, &ja, argv[optind], ACT_RM, 0, "remove other users' jobs");
 	if (rc == 0)
 		rc = job_act_reason(&ja, reason_arg, "removing a job that is not yours");
 	if (rc != 0)
@@ -508,11 +503,13 @@ out:
 /* ---- glovebox scale ---- */
 
 static const char scale_usage[] =
-	"usage: glovebox scale NAME 0|1 [--reason TEXT]\n"
+	"usage: glovebox scale NAME REPLICAS [--reason TEXT]\n"
 	"\n"
 	"Pauses a job (0 replicas: its task is stopped, the job and its network stay) or resumes\n"
-	"it (1). Researchers scale their own jobs only; an admin scaling another user's job must\n"
-	"give a reason. Recorded in the swarm's audit log (glovebox audit).\n";
+	"it (1). Researchers scale their own jobs to 0 or 1 only. Admins may scale any job to up to\n"
+	"1000 replicas; each replica reserves the job's CPUs and memory again, so anything but\n"
+	"pausing or resuming one's own job needs a reason. Recorded in the swarm's audit log\n"
+	"(glovebox audit).\n";
 
 int cmd_scale(struct cli *cli, int argc, char **argv)
 {
@@ -529,13 +526,14 @@ int cmd_scale(struct cli *cli, int argc, char **argv)
 		default: fputs(scale_usage, stderr); return GB_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || (strcmp(argv[optind + 1], "0") != 0 && strcmp(argv[optind + 1], "1") != 0)) {
-		cli_error("usage: glovebox scale NAME 0|1 (0 pauses the job, 1 resumes it)");
+	uint64_t replicas;
+	if (argc - optind != 2 || replicas_parse(argv[optind + 1], &replicas) != 0) {
+		cli_error("usage: glovebox scale NAME REPLICAS (0 pauses the job, 1 resumes it; admins up to %d)",
+		          REPLICAS_MAX);
 		return GB_EXIT_USAGE;
 	}
-	uint64_t replicas = argv[optind + 1][0] == '1';
 	struct job_act ja = {0};
-	int rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, "scale other users' jobs");
+	int rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, replicas, "scale other users' jobs");
 	if (rc != 0)
 		goto out;
 	const struct job *j = ja.j;
@@ -546,7 +544,7 @@ int cmd_scale(struct cli *cli, int argc, char **argv)
 		free(msg);
 		goto out;
 	}
-	rc = job_act_reason(&ja, reason_arg, "scaling a job that is not yours");
+	rc = job_act_reason(&ja, reason_arg, replicas > 1 ? "scaling beyond one replica" : "scaling a job that is not yours");
 	if (rc != 0)
 		goto out;
 	rc = job_act_run(cli, &ja, action_scale_job(cli->engine, job_act_record(&ja, AUDIT_SCALE), replicas,

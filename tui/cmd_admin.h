@@ -14,9 +14,6 @@
 #include "api/roles.h"
 #include "tui/cli.h"
 
-/* Not allowed: the command or the action is for admins. */
-#define GB_EXIT_DENIED 5
-
 /* Who runs glovebox and in which role. */
 struct who {
 	struct whoami me;
@@ -26,22 +23,19 @@ struct who {
 	struct policy pol;           /* when have_policy */
 };
 
-/* Root is an admin without a policy. Anyone else needs the policy's admin_group: from the
- * swarm, or from a file only root can change (policy_file_trusted); a policy file anyone else
- * could have written still serves everything but roles. Without a policy (or with an
- * untrusted one) the account acts as a researcher: its own jobs only. Needs a negotiated
- * engine for accounts other than root. Returns 0, or an exit code after printing why
- * (no password entry, engine unreachable). */
+/* Root is an admin without a policy. Anyone else needs the admin_group of the policy that
+ * governs (cli_policy: the swarm's, or a file only root can change). Without a policy the
+ * account acts as a researcher: its own jobs only. Needs a negotiated engine for accounts
+ * other than root. Returns 0, or an exit code after printing why (no password entry, engine
+ * unreachable). */
 int who_establish(struct cli *cli, struct who *w);
-/* The role w->pol grants (have_policy set, me and actor filled in), as who_establish decides
- * it: sets admin_group and actor.role. *warning (owned, NULL when none) says why a policy
- * that names the account's group does not make it an admin. Prints nothing. */
-void who_apply_policy(struct who *w, const struct cli *cli, char **warning);
+/* The role w->pol grants (have_policy set, me and actor filled in): sets admin_group and
+ * actor.role. */
+void who_apply_policy(struct who *w);
 void who_clear(struct who *w);
 /* who_establish's first step, for the console, which must not block: the account (root is an
  * admin at once); -1 with *err (owned) when it has no password entry. The console then reads
- * w->pol in cli_policy's order (policy_fetch for the swarm's), sets have_policy and calls
- * who_apply_policy(). */
+ * w->pol with policy_fetch, sets have_policy and calls who_apply_policy(). */
 int who_begin(struct who *w, char **err);
 /* "only admins (root and members of group G) may <what>", or why only root is one. Owned. */
 char *who_denied_text(const struct who *w, const char *what);

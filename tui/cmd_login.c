@@ -180,7 +180,7 @@ static int pick_registry(struct cli *cli, const char *arg, char **key, bool conn
 	int rc = 0;
 	if (connect && (rc = cli_connect_negotiated(cli)) != 0)
 		return rc;
-	if ((rc = cli_policy(cli, &pol)) != 0) {
+	if ((rc = cli_policy(cli, &pol, 0)) != 0) {
 		cli_error("name the registry: glovebox login REGISTRY");
 		return rc;
 	}
@@ -486,8 +486,8 @@ int cmd_logout(struct cli *cli, int argc, char **argv)
 	}
 	char *key = NULL, *err = NULL, *msg = NULL;
 	struct keyring *kr = NULL;
-	bool local = optind < argc || cli->policy_path || getenv("GLOVEBOX_POLICY");
-	int rc = pick_registry(cli, optind < argc ? argv[optind] : NULL, &key, !local);
+	/* cli_policy connects when it must ask the swarm. */
+	int rc = pick_registry(cli, optind < argc ? argv[optind] : NULL, &key, false);
 	if (rc != 0)
 		goto out;
 	kr = keyring_new(NULL, &err);

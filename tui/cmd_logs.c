@@ -16,7 +16,6 @@
 #include "tui/cli.h"
 #include "widgets/sanitize.h"
 
-#define POLICY_DEFAULT "/etc/glovebox/policy.json"
 
 static const char logs_usage[] =
 	"usage: glovebox logs NAME [--follow] [--tail N] [--timestamps]\n"
@@ -42,88 +41,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-/* ---- The policy, or none ---- */
-
-struct swarm_policy {
-	int pending;
-	bool unreachable;
-	char *error;
-	struct config_list policies, terms;
-};
-
-static void take_configs(struct swarm_policy *sp, struct config_list *dst,
-                         const struct config_list *l, const char *error, bool unreachable)
-{
-	sp->pending--;
-	if (error) {
-		if (!sp->error)
-			sp->error = xstrdup(error);
-		sp->unreachable |= unreachable;
-		return;
-	}
-	/* The list is borrowed: move its items. */
-	dst->v = xcalloc(l->n + 1, sizeof *dst->v);
-	dst->n = l->n;
-	if (l->n)
-		memcpy(dst->v, l->v, l->n * sizeof *l->v);
-	((struct config_list *)l)->n = 0;
-}
-
-static void on_policies(void *ud, const struct config_list *l, const char *error, bool unreachable)
-{
-	struct swarm_policy *sp = ud;
-	take_configs(sp, &sp->policies, l, error, unreachable);
-}
-
-static void on_terms(void *ud, const struct config_list *l, const char *error, bool unreachable)
-{
-	struct swarm_policy *sp = ud;
-	take_configs(sp, &sp->terms, l, error, unreachable);
-}
-
-/* The newest policy published in the swarm, else /etc/glovebox/policy.json (*file is then
- * set). Returns 0, 1 when there is neither, or an exit code after printing the error. */
-static int swarm_or_default_policy(struct cli *cli, struct policy *out, const char **file)
-{
-	struct swarm_policy sp = {.pending = 2};
-	configs_list(cli->engine, "glovebox.policy", NULL, on_policies, &sp);
-	configs_list(cli->engine, "glovebox.terms", NULL, on_terms, &sp);
-	while (sp.pending > 0)
-		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
-			break;
-	int rc;
-	char *err = NULL;
-	if (sp.error) {
-		cli_error("cannot read the policy published in the swarm: %s", sp.error);
-		rc = sp.unreachable ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
-	} else if ((rc = policy_from_configs(&sp.policies, &sp.terms, out, &err)) < 0) {
-		cli_error("%s", err);
-		rc = GB_EXIT_ERROR;
-	} else if (rc == 1 && access(POLICY_DEFAULT, F_OK) == 0) {
-		*file = POLICY_DEFAULT;
-		rc = policy_load_file(POLICY_DEFAULT, out, &err) == 0 ? 0 : GB_EXIT_USAGE;
-		if (rc)
-			cli_error("%s", err);
-	}
-	free(err);
-	free(sp.error);
-	config_list_clear(&sp.policies);
-	config_list_clear(&sp.terms);
-	return rc;
-}
-
-/* As cli_policy() finds it, except that having none at all is not an error here: without a
- * policy there is no rule to apply beyond ownership (logs_authorize()). *file is set when the
- * policy came from a file (--policy, $GLOVEBOX_POLICY, /etc/glovebox/policy.json).
- * Returns 0 with *out filled, 1 when there is none, or an exit code after printing the error. */
-static int logs_policy(struct cli *cli, struct policy *out, const char **file)
-{
-	*file = cli->policy_path;
-	if (!*file && getenv("GLOVEBOX_POLICY") && *getenv("GLOVEBOX_POLICY"))
-		*file = getenv("GLOVEBOX_POLICY");
-	return *file ? cli_policy(cli, out) : swarm_or_default_policy(cli, out, file);
 }
 
 /* ---- Finding the job ---- */
@@ -340,8 +257,7 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	struct policy pol = {0};
 	struct found f = {0};
 	bool have_policy = false;
-	const char *file = NULL;
-	char *err = NULL, *untrusted = NULL;
+	char *err = NULL;
 	int rc;
 	if (whoami_current(&me, &err) != 0) {
 		cli_error("%s", err);
@@ -350,29 +266,22 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = cli_connect_negotiated(cli)) != 0)
 		goto out;
-	rc = logs_policy(cli, &pol, &file);
+	/* No policy at all is not an error here: there is no rule to apply beyond ownership. */
+	rc = cli_policy(cli, &pol, CLI_POLICY_OPTIONAL);
 	if (rc == 1) {
-		rc = 0;   /* no policy: no rule to apply but ownership */
+		rc = 0;
 	} else if (rc != 0) {
 		goto out;
 	} else {
 		have_policy = true;
 	}
-	/* Roles as everywhere in glovebox (roles.h): root, or the admin_group of a policy from the
-	 * swarm or from a file only root can change. */
-	const char *group = have_policy ? policy_admin_group(&pol, file, &untrusted) : NULL;
-	bool admin = role_of(&me, group) == ROLE_ADMIN;
-	/* A file others can change must not say how much researchers see either. */
-	if (!admin && untrusted) {
-		char *why = sanitize_str(untrusted, 0);
-		cli_error("the policy file cannot decide who reads which logs, because accounts other "
-		          "than root can change it: %s; use the policy published in the swarm", why);
-		free(why);
-		rc = GB_EXIT_ERROR;
-		goto out;
-	}
+	/* Roles as everywhere in glovebox (roles.h): root, or the admin_group of the policy that
+	 * governs, which for anyone else is always a trusted one. */
+	bool admin = role_of(&me, have_policy ? policy_admin_group(&pol) : NULL) == ROLE_ADMIN;
 
-	logs_resolve(cli->engine, name, on_resolved, &f);
+	/* To a researcher another user's job does not exist: the same answer as for no job at all. */
+	struct actor researcher = {.user = me.user, .role = ROLE_RESEARCHER};
+	logs_resolve(cli->engine, name, admin ? NULL : &researcher, on_resolved, &f);
 	cli_wait(cli, &f.done, NULL);
 	if (!f.done || f.error) {
 		cli_error("%s: %s", shown, f.error ? f.error : "the engine did not answer");
@@ -390,7 +299,6 @@ int cmd_logs(struct cli *cli, int argc, char **argv)
 	rc = stream_logs(cli, &f.svc, &req, timestamps);
 out:
 	free(err);
-	free(untrusted);
 	free(f.error);
 	free(f.svc.id);
 	free(f.svc.name);

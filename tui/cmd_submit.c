@@ -7,12 +7,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/audit.h"
 #include "api/cluster.h"
 #include "api/creds.h"
 #include "api/decode.h"
 #include "api/fit.h"
 #include "api/identity.h"
 #include "api/jobspec.h"
+#include "api/roles.h"
 #include "api/secmem.h"
 #include "api/store.h"
 #include "api/submit.h"
@@ -62,21 +64,7 @@ static void on_consents(void *ud, const struct config_list *l, const char *error
 		c->unreachable = unreachable;
 		return;
 	}
-	const struct swarm_config *newest = NULL;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct swarm_config *cf = &l->v[i];
-		/* Labels can be edited by any manager; the record's data cannot: trust the data. */
-		struct consent rec = {0};
-		if (consent_from_json(cf->data, cf->data_len, &rec, NULL) != 0)
-			continue;
-		if (!c->accepted && strcmp(rec.terms_sha256, c->sha) == 0 && strcmp(rec.user, c->user) == 0)
-			c->accepted = xstrdup(cf->name);
-		consent_clear(&rec);
-		if (!newest || cf->created_ns > newest->created_ns)
-			newest = cf;
-	}
-	if (newest && consent_from_json(newest->data, newest->data_len, &c->last, NULL) == 0)
-		c->has_last = true;
+	consent_find(l, c->user, c->sha, &c->accepted, &c->last, &c->has_last);
 }
 
 struct outcome {
@@ -289,7 +277,7 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 		rc = GB_EXIT_ERROR;
 		goto out;
 	}
-	if ((rc = cli_connect_negotiated(cli)) != 0 || (rc = cli_policy(cli, &pol)) != 0)
+	if ((rc = cli_connect_negotiated(cli)) != 0 || (rc = cli_policy(cli, &pol, CLI_POLICY_INSIST)) != 0)
 		goto out;
 	unsigned rnd = (unsigned)time(NULL) ^ (unsigned)getpid() * 2654435761u;
 	if (job_plan_make(&pol, &req, &me.id, rnd, &plan, &errs) != 0) {
@@ -371,10 +359,8 @@ int cmd_terms(struct cli *cli, int argc, char **argv)
 	}
 	struct policy pol = {0};
 	int rc = 0;
-	/* A policy file needs no engine; the swarm's policy does. */
-	if (!cli->policy_path && !getenv("GLOVEBOX_POLICY") && (rc = cli_connect_negotiated(cli)) != 0)
-		goto out;
-	if ((rc = cli_policy(cli, &pol)) != 0)
+	/* The terms a submission would have to accept: the same policy submit insists on. */
+	if ((rc = cli_policy(cli, &pol, CLI_POLICY_INSIST)) != 0)
 		goto out;
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
 	if (only_hash) {
@@ -421,57 +407,134 @@ static int create_config(struct cli *cli, const char *body, const char *what)
 	return rc;
 }
 
+static const char policy_usage[] =
+	"usage: glovebox policy check FILE\n"
+	"       glovebox policy publish FILE [--reason TEXT]\n"
+	"\n"
+	"check validates a policy file and its terms; it needs no engine and governs nothing.\n"
+	"publish stores them in the swarm, where they govern every submission. Only root and the\n"
+	"admins of the policy in force may publish (when none is in force, only root); each\n"
+	"publication is recorded in the swarm's audit log (glovebox audit) before it is made.\n";
+
+/* Whether the account may publish: root, or a member of the admin_group of the policy in
+ * force (the swarm's, else a trusted /etc/glovebox/policy.json; never a file the user names).
+ * Returns 0, or an exit code after saying why not. */
+static int may_publish(struct cli *cli, const struct whoami *me)
+{
+	if (me->uid == 0)
+		return 0;
+	struct policy_fetch *f = policy_fetch_start(cli->engine, NULL, false, NULL, NULL);
+	while (!policy_fetch_finished(f))
+		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
+			break;
+	struct policy in_force = {0};
+	char *err = NULL;
+	bool none = false;
+	int rc = policy_fetch_result(f, &in_force, &none, &err);
+	policy_fetch_free(&f);
+	if (rc != 0 && !none) {
+		char *clean = sanitize_str(err, SAN_ASCII);
+		cli_error("%s", clean);
+		free(clean);
+	} else if (none) {
+		cli_error("no policy is in force yet: only root may publish the first one");
+		rc = GB_EXIT_DENIED;
+	} else if (role_of(me, policy_admin_group(&in_force)) != ROLE_ADMIN) {
+		char *group = sanitize_str(in_force.admin_group ? in_force.admin_group : "(none)", SAN_ASCII);
+		cli_error("only root and the admins of the policy in force (group %s) may publish a policy", group);
+		free(group);
+		rc = GB_EXIT_DENIED;
+	}
+	free(err);
+	policy_clear(&in_force);
+	return rc;
+}
+
 int cmd_policy(struct cli *cli, int argc, char **argv)
 {
-	if (argc != 3 || (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "publish") != 0)) {
-		cli_error("usage: glovebox policy check FILE | glovebox policy publish FILE");
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'h': fputs(policy_usage, stdout); return GB_EXIT_OK;
+		default: fputs(policy_usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2 || (strcmp(argv[optind], "check") != 0 && strcmp(argv[optind], "publish") != 0) ||
+	    (reason && strcmp(argv[optind], "publish") != 0)) {
+		fputs(policy_usage, stderr);
 		return GB_EXIT_USAGE;
 	}
+	const char *verb = argv[optind], *path = argv[optind + 1];
 	struct policy pol = {0};
+	struct whoami me = {0};
+	struct audit_record rec = {0};
 	char *err = NULL;
-	if (policy_load_file(argv[2], &pol, &err) != 0) {
-		cli_error("%s", err);
+	if (reason && audit_reason_check(reason, &err) != 0) {
+		cli_error("--reason: %s", err);
+		free(err);
+		return GB_EXIT_USAGE;
+	}
+	if (policy_load_file(path, &pol, &err) != 0) {
+		char *clean = sanitize_str(err, SAN_ASCII);
+		cli_error("%s", clean);
+		free(clean);
 		free(err);
 		return GB_EXIT_USAGE;
 	}
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
+	char *psha = NULL, *tname = NULL, *pname = NULL, *tbody = NULL, *pbody = NULL;
+	char *abody = NULL, *aname = NULL;
 	int rc = GB_EXIT_OK;
-	if (strcmp(argv[1], "check") == 0) {
-		printf("%s: valid: %zu classes, %zu datasets, terms version %s (sha256 %s)\n", argv[2],
-		       pol.n_classes, pol.n_datasets, pol.terms_version, sha);
+	if (strcmp(verb, "check") == 0) {
+		put_clean(stdout, "", path);
+		printf("  valid: %zu classes, %zu datasets, terms version %s (sha256 %s)\n", pol.n_classes,
+		       pol.n_datasets, pol.terms_version, sha);
 		goto out;
 	}
-	if ((rc = cli_connect_negotiated(cli)) != 0)
+	if (whoami_current(&me, &err) != 0) {
+		cli_error("%s", err);
+		rc = GB_EXIT_ERROR;
 		goto out;
-	FILE *f = fopen(argv[2], "rb");
-	char *json = NULL;
-	size_t len = 0;
-	if (f) {
-		/* policy_load_file accepted it, so it is at most 1 MiB. */
-		json = xmalloc((1 << 20) + 1);
-		len = fread(json, 1, 1 << 20, f);
-		json[len] = '\0';
-		fclose(f);
 	}
-	char *tname = NULL, *pname = NULL;
-	char *tbody = publish_terms_body(&pol, &tname);
-	char *pbody = json ? publish_policy_body(json, len, tname, &pname) : NULL;
-	int t = pbody ? create_config(cli, tbody, "publishing the terms") : -1;
+	if ((rc = cli_connect_negotiated(cli)) != 0 || (rc = may_publish(cli, &me)) != 0)
+		goto out;
+	/* What is published is the bytes policy_load_file read and checked, not a second read of
+	 * the path, which could have changed since. */
+	psha = sha256_hex(pol.source, pol.source_len);
+	tbody = publish_terms_body(&pol, &tname);
+	pbody = publish_policy_body(pol.source, pol.source_len, tname, &pname);
+	audit_record_init(&rec, me.user, AUDIT_PUBLISH_POLICY, pname, psha, NULL, reason);
+	free(rec.detail);
+	rec.detail = xasprintf("terms %s version %s", tname, pol.terms_version);
+	abody = audit_config_body(&rec, &aname);
+	/* The record first: no publication without one (docs/admin-guide.md, the audit log). */
+	int a = abody ? create_config(cli, abody, "recording the publication in the audit log") : -1;
+	int t = a >= 0 ? create_config(cli, tbody, "publishing the terms") : -1;
 	int p = t >= 0 ? create_config(cli, pbody, "publishing the policy") : -1;
-	if (t < 0 || p < 0)
+	if (a < 0 || t < 0 || p < 0)
 		rc = GB_EXIT_ERROR;
 	else if (p == 1)
-		printf("already published: %s with terms %s\n", pname, tname);
+		printf("already published: %s with terms %s (audit record %s)\n", pname, tname, aname);
 	else
-		printf("published %s with terms %s (version %s, sha256 %s)\n", pname, tname,
-		       pol.terms_version, sha);
-	free(json);
+		printf("published %s with terms %s (version %s, sha256 %s; audit record %s)\n", pname, tname,
+		       pol.terms_version, sha, aname);
+out:
+	free(psha);
 	free(tname);
 	free(pname);
 	free(tbody);
 	free(pbody);
-out:
+	free(abody);
+	free(aname);
 	free(sha);
+	audit_clear(&rec);
+	whoami_clear(&me);
 	policy_clear(&pol);
 	cli_close(cli);
 	return rc;

@@ -1,7 +1,6 @@
 #include "tui/commands.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,7 +24,7 @@ const struct keybinding command_keys[] = {
 	{'N', ":nodes [NODE]", "nodes", "The nodes view, for admins; with NODE, filtered to that node (key: N)", 0, CMD_NODES},
 	{'l', ":logs NAME", "logs", "The log of job NAME (key: l on the selected job)", 0, CMD_LOGS},
 	{'x', ":rm NAME", "rm", "Remove job NAME, after asking (key: x on the selected job)", 0, CMD_RM},
-	{'p', ":scale NAME N", "scale", "Run N replicas of job NAME; 0 pauses it (key: p pauses or resumes the selected job)", 0, CMD_SCALE},
+	{'p', ":scale NAME N", "scale", "Run N replicas of job NAME: 0 pauses it, 1 resumes it, more for admins (key: p pauses or resumes)", 0, CMD_SCALE},
 	{'n', ":submit", "submit", "Submit a new job (key: n)", 0, CMD_SUBMIT},
 	/* Never with arguments in the history: the dialog, not the prompt, takes the password. */
 	{'L', ":login", "login", "Log in to a registry in the login dialog (key: L)", KB_CMD_PRIVATE, CMD_LOGIN},
@@ -133,16 +132,14 @@ static void run_filter(struct app *a, int argc, char **argv)
 
 static void run_scale(struct app *a, const char *name, const char *count)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(count, &end, 10);
-	if (!isdigit((unsigned char)count[0]) || *end || errno || n > 1000) {
-		say(a, "scale: \"%s\" is not a number of replicas (0 to 1000)", count);
+	uint64_t n;
+	if (replicas_parse(count, &n) != 0) {
+		say(a, "scale: \"%s\" is not a number of replicas (0 to %d)", count, REPLICAS_MAX);
 		return;
 	}
 	const struct job *j = find_job(a, name);
 	if (j)
-		app_scale_job(a, j->id, (uint64_t)n);
+		app_scale_job(a, j->id, n);   /* triage says what the role allows */
 }
 
 void commands_run(struct app *a, const char *line)

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "api/priv.h"
 #include "api/xalloc.h"
 #include "tui/cli.h"
 #include "tui/login.h"
@@ -26,7 +27,7 @@ static const char usage_text[] =
 	"  ps NAME [--json]           the tasks of a job: node, state, exit code, OOM\n"
 	"  nodes [--json]             nodes: availability, CPU and memory reserved\n"
 	"  rm NAME [--reason TEXT] [--yes]   remove a job and its network\n"
-	"  scale NAME 0|1 [--reason TEXT]    pause (0) or resume (1) a job\n"
+	"  scale NAME N [--reason TEXT]      pause (0) or resume (1) a job; admins: N replicas\n"
 	"  node pause|activate|drain NAME [--reason TEXT] [--yes]   (admins)\n"
 	"  reap [--dry-run] [--json] [--owner USER]   remove expired jobs (admins)\n"
 	"  audit [--json]             the audit log of removals and admin actions\n"
@@ -72,6 +73,8 @@ int cli_connect(struct cli *cli)
 		free(err);
 		return GB_EXIT_USAGE;
 	}
+	/* Installed setgid: the group only for its own engine socket, else given up for good. */
+	priv_keep_for(&cli->ep);
 	struct engine_opts opts = {
 		.timeout_ms = cli->timeout_ms,
 		.api_version = getenv("DOCKER_API_VERSION"),
@@ -135,6 +138,7 @@ int main(int argc, char **argv)
 	struct cli cli = {.prog = "glovebox"};
 	int c;
 
+	priv_init();   /* before anything opens a file: see api/priv.h */
 	/* Registry passwords pass through this process: no core files, no ptrace by the same user. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});

@@ -117,10 +117,9 @@ struct submit_screen {
 	struct whoami me;
 	bool have_me;
 	char *sha;                         /* SHA-256 of the policy's terms */
-	struct engine_req *req_policies, *req_terms, *req_consents;
-	struct config_list policies, terms;
-	char *list_error;
-	bool list_unreachable;
+	struct policy_fetch *fetch;        /* the policy being read */
+	bool fetch_done;                   /* fetched() ran: free the fetch outside its callback */
+	struct engine_req *req_consents;
 
 	/* The form. */
 	struct field *text[N_TEXT];
@@ -560,83 +559,48 @@ static void policy_ready(struct submit_screen *s)
 	s->step = ST_FORM;
 }
 
-static void lists_done(struct submit_screen *s)
+/* The fetch finished: the policy that governs, or why the form cannot open. A policy file the
+ * user named that is not trusted never governs a submission: the form says so and stays shut,
+ * as `glovebox submit` exits 5. */
+static void fetched(struct submit_screen *s)
 {
-	if (s->req_policies || s->req_terms)
-		return;
 	char *err = NULL;
-	if (s->list_error) {
-		char *msg = xasprintf("cannot read the policy published in the swarm: %s", s->list_error);
+	bool none;
+	if (policy_fetch_named_refused(s->fetch) && s->me.uid != 0) {
+		char *msg = xasprintf("%s; leave out --policy and GLOVEBOX_POLICY to work under the "
+		                      "platform's policy", policy_fetch_notice(s->fetch));
 		broken(s, msg);
 		free(msg);
-	} else if (cli_policy_from_swarm(&s->policies, &s->terms, &s->policy, &err) != 0) {
+	} else if (policy_fetch_result(s->fetch, &s->policy, &none, &err) != 0) {
 		policy_clear(&s->policy);
 		broken(s, err);
 	} else {
 		policy_ready(s);
 	}
 	free(err);
-	config_list_clear(&s->policies);
-	config_list_clear(&s->terms);
+	s->fetch_done = true;
 	s->app->dirty = true;
 }
 
-/* The list is borrowed: move its items. */
-static void take(struct submit_screen *s, struct config_list *dst, const struct config_list *l,
-                 const char *error, bool unreachable)
+static void on_fetched(void *ud)
 {
-	if (error) {
-		if (!s->list_error)
-			s->list_error = xstrdup(error);
-		s->list_unreachable |= unreachable;
-		return;
-	}
-	dst->v = xcalloc(l->n + 1, sizeof *dst->v);
-	dst->n = l->n;
-	if (l->n)
-		memcpy(dst->v, l->v, l->n * sizeof *l->v);
-	((struct config_list *)l)->n = 0;
+	fetched(ud);
 }
 
-static void on_policies(void *ud, const struct config_list *l, const char *error, bool unreachable)
-{
-	struct submit_screen *s = ud;
-	s->req_policies = NULL;
-	take(s, &s->policies, l, error, unreachable);
-	lists_done(s);
-}
-
-static void on_terms(void *ud, const struct config_list *l, const char *error, bool unreachable)
-{
-	struct submit_screen *s = ud;
-	s->req_terms = NULL;
-	take(s, &s->terms, l, error, unreachable);
-	lists_done(s);
-}
-
-/* In cli_policy's order: --policy, $GLOVEBOX_POLICY (local files, read at once), then the
- * swarm (asynchronously, once the engine is negotiated), then /etc/glovebox/policy.json. */
+/* The policy that governs (tui/cli.h policy_fetch): a named file is read at once, the swarm
+ * asked asynchronously once the engine is negotiated. */
 static void policy_start(struct submit_screen *s)
 {
-	const char *file = cli_policy_file(s->app->cli);
-	char *err = NULL;
-	if (file) {
-		if (policy_load_file(file, &s->policy, &err) != 0) {
-			policy_clear(&s->policy);
-			broken(s, err);
-		} else {
-			policy_ready(s);
-		}
-		free(err);
-		return;
-	}
+	if (s->fetch && s->fetch_done)
+		policy_fetch_free(&s->fetch);
 	struct engine *e = s->app->cli->engine;
-	if (!engine_api_minor(e) || s->req_policies || s->req_terms)
-		return;   /* data_changed tries again when the engine answers */
-	set_str(&s->list_error, NULL);
-	s->list_unreachable = false;
-	s->req_policies = configs_list(e, "glovebox.policy", NULL, on_policies, s);
-	s->req_terms = configs_list(e, "glovebox.terms", NULL, on_terms, s);
+	const char *named = cli_policy_file(s->app->cli);
+	if (s->fetch || (!named && !engine_api_minor(e)))
+		return;   /* in flight, or data_changed tries again when the engine answers */
+	s->fetch_done = false;
+	s->fetch = policy_fetch_start(e, named, s->me.uid == 0, on_fetched, s);
+	if (policy_fetch_finished(s->fetch))
+		fetched(s);
 }
 
 /* --- the terms --- */
@@ -874,23 +838,9 @@ static void on_consents(void *ud, const struct config_list *l, const char *error
 		return;
 	}
 	char *accepted = NULL;
-	const struct swarm_config *newest = NULL;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct swarm_config *cf = &l->v[i];
-		/* Labels can be edited by any manager; the record's data cannot: trust the data. */
-		struct consent rec = {0};
-		if (consent_from_json(cf->data, cf->data_len, &rec, NULL) != 0)
-			continue;
-		bool mine = strcmp(rec.user, s->me.user) == 0;
-		if (!accepted && mine && strcmp(rec.terms_sha256, s->sha) == 0)
-			accepted = xstrdup(cf->name);
-		consent_clear(&rec);
-		if (mine && (!newest || cf->created_ns > newest->created_ns))
-			newest = cf;
-	}
 	if (s->has_last)
 		consent_clear(&s->last);
-	s->has_last = newest && consent_from_json(newest->data, newest->data_len, &s->last, NULL) == 0;
+	consent_find(l, s->me.user, s->sha, &accepted, &s->last, &s->has_last);
 	if (accepted)
 		go_submit(s, accepted, NULL, NULL);
 	else if (s->acc_sha && strcmp(s->acc_sha, s->sha) == 0)
@@ -1685,10 +1635,9 @@ void submit_screen_free(struct submit_screen **ps)
 	free(s->pend_json);
 	free(s->pend_labels);
 	free(s->keyring_note);
-	struct engine_req **reqs[] = {&s->req_policies, &s->req_terms, &s->req_consents};
-	for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
-		if (*reqs[i])
-			configs_list_cancel(e, *reqs[i]);
+	policy_fetch_free(&s->fetch);
+	if (s->req_consents)
+		configs_list_cancel(e, s->req_consents);
 	dialog_free(&s->confirm);
 	pager_free(&s->pager);
 	field_free(&s->accept);
@@ -1699,8 +1648,6 @@ void submit_screen_free(struct submit_screen **ps)
 	job_errors_clear(&s->errs);
 	if (s->has_last)
 		consent_clear(&s->last);
-	config_list_clear(&s->policies);
-	config_list_clear(&s->terms);
 	policy_clear(&s->policy);
 	if (s->have_me)
 		whoami_clear(&s->me);
@@ -1710,7 +1657,6 @@ void submit_screen_free(struct submit_screen **ps)
 	free(s->free);
 	free(s->broken);
 	free(s->sha);
-	free(s->list_error);
 	free(s->cmd_error);
 	free(s->fit);
 	free(s->failure);

@@ -35,7 +35,8 @@ struct triage {
 	struct app *app;
 	struct who who;              /* the account, its role and the policy */
 	bool role_known;
-	struct policy_fetch *fetch;  /* the swarm's policy being read */
+	struct policy_fetch *fetch;  /* the policy being read */
+	bool fetched;                /* fetch has a result, read by on_fetch */
 	struct restart_history *history;
 
 	struct action *action;       /* in flight, or finished and waiting for triage_tick */
@@ -57,13 +58,11 @@ static void role_settled(struct triage *t, const char *notice)
 }
 
 /* With the policy in t->who.pol: the role it grants. */
-static void policy_read(struct triage *t)
+static void policy_read(struct triage *t, const char *notice)
 {
-	char *warning = NULL;
 	t->who.have_policy = true;
-	who_apply_policy(&t->who, t->app->cli, &warning);
-	role_settled(t, warning);
-	free(warning);
+	who_apply_policy(&t->who);
+	role_settled(t, notice);
 }
 
 static void no_policy(struct triage *t, const char *why)
@@ -79,14 +78,19 @@ static void on_fetch(void *ud)
 {
 	struct triage *t = ud;
 	char *err = NULL;
+	bool none;
 	/* Read here, freed in triage_data_changed: never free the fetch from its own callback. */
-	int rc = policy_fetch_result(t->fetch, &t->who.pol, &err);
+	int rc = policy_fetch_result(t->fetch, &t->who.pol, &none, &err);
+	const char *notice = policy_fetch_notice(t->fetch);
+	char *clean = notice ? sanitize_str(notice, 0) : NULL;
 	if (rc == 0)
-		policy_read(t);
+		policy_read(t, clean);
 	else if (rc != GB_EXIT_UNREACHABLE)
 		no_policy(t, err);
 	/* Unreachable: asked again once the engine is back. */
+	free(clean);
 	free(err);
+	t->fetched = true;
 	t->app->data_dirty = true;
 }
 
@@ -110,15 +114,7 @@ struct triage *triage_new(struct app *a)
 		t->role_known = true;
 		return t;
 	}
-	const char *file = cli_policy_file(a->cli);
-	if (file) {
-		if (policy_load_file(file, &t->who.pol, &err) == 0)
-			policy_read(t);
-		else
-			no_policy(t, err);
-		free(err);
-	}
-	return t;
+	return t;   /* the policy is read once the engine answers (triage_data_changed) */
 }
 
 void triage_free(struct triage **pt)
@@ -166,10 +162,16 @@ void triage_data_changed(struct triage *t)
 	const struct cluster *cl = t->app->cluster;
 	if (cluster_updated_ns(cl) && !cluster_error(cl))
 		restart_history_update(t->history, cluster_services(cl), cluster_tasks(cl), oom_of, cl);
-	if (t->fetch && policy_fetch_finished(t->fetch))
+	if (t->fetch && t->fetched) {
 		policy_fetch_free(&t->fetch);
-	if (!t->role_known && !t->fetch && engine_api_minor(t->app->cli->engine) && !cluster_error(cl))
-		t->fetch = policy_fetch_start(t->app->cli->engine, on_fetch, t);
+		t->fetched = false;
+	}
+	if (!t->role_known && !t->fetch && engine_api_minor(t->app->cli->engine) && !cluster_error(cl)) {
+		t->fetch = policy_fetch_start(t->app->cli->engine, cli_policy_file(t->app->cli), false,
+		                              on_fetch, t);
+		if (policy_fetch_finished(t->fetch))   /* a named file: read at once */
+			on_fetch(t);
+	}
 }
 
 const struct restart_history *triage_history(const struct triage *t)
@@ -185,6 +187,8 @@ static const char *verb(enum audit_action act, uint64_t replicas, bool past)
 		return past ? "removed" : "removing";
 	if (replicas == 0)
 		return past ? "paused" : "pausing";
+	if (replicas > 1)
+		return past ? "scaled" : "scaling";
 	return past ? "resumed" : "resuming";
 }
 
@@ -277,8 +281,8 @@ static const struct job *job_for(struct app *a, const char *service_id)
 	return NULL;
 }
 
-/* Whether an action may start now; says why not. */
-static bool may_act(struct app *a, const struct job *j, enum act act, enum permit *p)
+/* Whether an action may start now (replicas: for ACT_SCALE); says why not. */
+static bool may_act(struct app *a, const struct job *j, enum act act, uint64_t replicas, enum permit *p)
 {
 	struct triage *t = a->triage;
 	if (!j)
@@ -291,10 +295,12 @@ static bool may_act(struct app *a, const struct job *j, enum act act, enum permi
 		app_say(a, STATUS_WARN, "not connected to the engine: try again once it answers");
 		return false;
 	}
-	*p = actor_may(triage_actor(t), act, j->owner);
+	*p = act == ACT_SCALE ? actor_may_scale(triage_actor(t), j->owner, replicas)
+	                      : actor_may(triage_actor(t), act, j->owner);
 	if (*p == PERMIT_DENY) {
 		app_say(a, STATUS_WARN, act == ACT_RM ? "researchers remove only their own jobs"
-		                                      : "researchers pause and resume only their own jobs");
+		                        : replicas > 1 ? "researchers scale their own jobs to 0 or 1 only (pause and resume)"
+		                                       : "researchers pause and resume only their own jobs");
 		return false;
 	}
 	return true;
@@ -331,11 +337,15 @@ static void box_open(struct triage *t, const struct job *j, enum audit_action ac
 		raw = xasprintf("Remove job %s (owner %s, %llu running)? Its tasks are stopped%s. This cannot be undone.",
 		                j->name, j->owner ? j->owner : "none: not made by glovebox",
 		                (unsigned long long)j->running, j->managed ? " and its network removed" : "");
+	else if (replicas > 1)
+		raw = xasprintf("Scale job %s (owner %s) to %llu replicas? Each reserves the job's CPUs and memory.",
+		                j->name, j->owner ? j->owner : "none: not made by glovebox", (unsigned long long)replicas);
 	else
 		raw = xasprintf("%s job %s (owner %s)?", replicas ? "Resume" : "Pause", j->name,
 		                j->owner ? j->owner : "none: not made by glovebox");
 	if (need_reason) {
-		char *r = xasprintf("%s\n\nIt is not your job: say why. The reason is recorded in the audit log.", raw);
+		char *r = xasprintf("%s\n\n%s The reason is recorded in the audit log.", raw,
+		                    replicas > 1 ? "Say why." : "It is not your job: say why.");
 		free(raw);
 		raw = r;
 		b->reason = field_new(&t->app->theme, AUDIT_REASON_MAX);
@@ -351,7 +361,7 @@ void app_remove_job(struct app *a, const char *service_id)
 {
 	const struct job *j = job_for(a, service_id);
 	enum permit p;
-	if (!may_act(a, j, ACT_RM, &p))
+	if (!may_act(a, j, ACT_RM, 0, &p))
 		return;
 	box_open(a->triage, j, AUDIT_RM, 0, p == PERMIT_WITH_REASON);
 }
@@ -360,7 +370,7 @@ void app_scale_job(struct app *a, const char *service_id, uint64_t replicas)
 {
 	const struct job *j = job_for(a, service_id);
 	enum permit p;
-	if (!may_act(a, j, ACT_SCALE, &p))
+	if (!may_act(a, j, ACT_SCALE, replicas, &p))
 		return;
 	if (!j->service || j->service->mode != MODE_REPLICATED) {
 		notice(a->triage, STATUS_WARN, "", j->name, " is not a replicated service: only those pause and resume");

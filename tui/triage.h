@@ -2,11 +2,10 @@
  * actions on a job (remove, pause and resume) with their confirmation box.
  *
  * Role. Worked out once, as the commands do (tui/cmd_admin.h who_establish, who_apply_policy):
- * root is an admin at once; anyone else needs the policy's admin_group. A policy file named by
- * --policy or GLOVEBOX_POLICY is read at start; otherwise the policy published in the swarm is
- * listed without blocking once the engine has answered (policy_fetch, tui/cli.h). Until then,
- * and without a readable policy, the account is a researcher; the jobs are rebuilt when the
- * role changes.
+ * root is an admin at once; anyone else needs the admin_group of the policy that governs,
+ * read without blocking once the engine has answered (policy_fetch, tui/cli.h: a named file
+ * only when it is trusted, else the swarm's). Until then, and without a policy, the account
+ * is a researcher; the jobs are rebuilt when the role changes.
  *
  * Restart history. Every rebuild of the jobs feeds the cluster's tasks into a
  * restart_history (api/attention.h), so the tasks screen can show failures and OOM kills
@@ -33,7 +32,7 @@
 struct app;
 struct triage;
 
-/* Reads the password database (and a named policy file) at once; nothing on the network. */
+/* Reads the password database at once; nothing on the network. */
 struct triage *triage_new(struct app *a);
 /* Abandons an action in flight (the engine may still finish the request it has). */
 void triage_free(struct triage **t);

@@ -60,7 +60,9 @@ static void assert_same(const struct audit_record *a, const struct audit_record 
 static void test_action_names(void **state)
 {
 	(void)state;
-	const char *names[] = {"rm", "scale", "pause-node", "activate-node", "drain-node", "reap"};
+	const char *names[] = {"rm", "scale", "pause-node", "activate-node", "drain-node", "reap",
+	                       "publish-policy"};
+	assert_int_equal(sizeof names / sizeof names[0], AUDIT_N);
 	for (int i = 0; i < AUDIT_N; i++) {
 		enum audit_action a;
 		assert_string_equal(audit_action_name((enum audit_action)i), names[i]);

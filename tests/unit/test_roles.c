@@ -156,127 +156,55 @@ static void test_may(void **state)
 	assert_int_equal(actor_may(&admin, ACT_AUDIT_ALL, NULL), PERMIT);
 }
 
-/* ---- policy_file_trusted ---- */
+/* ---- scaling ---- */
 
-static void test_trusted_system_file(void **state)
+static void test_may_scale(void **state)
 {
 	(void)state;
-	char *why = NULL;
-	/* Root-owned, 0644, in root-owned 0755 directories on any Debian system. */
-	assert_true(policy_file_trusted("/etc/passwd", &why));
-	assert_null(why);
-	/* Through a path with "..": the real path is what counts. */
-	assert_true(policy_file_trusted("/etc/../etc/passwd", &why));
+	struct actor carol = {.user = "carol", .role = ROLE_RESEARCHER};
+	struct actor admin = {.user = "ada", .role = ROLE_ADMIN};
+	/* Researchers pause and resume their own jobs, nothing more. */
+	assert_int_equal(actor_may_scale(&carol, "carol", 0), PERMIT);
+	assert_int_equal(actor_may_scale(&carol, "carol", 1), PERMIT);
+	assert_int_equal(actor_may_scale(&carol, "carol", 2), PERMIT_DENY);
+	assert_int_equal(actor_may_scale(&carol, "carol", 1000), PERMIT_DENY);
+	assert_int_equal(actor_may_scale(&carol, "bob", 0), PERMIT_DENY);
+	assert_int_equal(actor_may_scale(&carol, NULL, 1), PERMIT_DENY);
+	/* Admins: their own to 0 or 1 freely, anything else with a reason. */
+	assert_int_equal(actor_may_scale(&admin, "ada", 1), PERMIT);
+	assert_int_equal(actor_may_scale(&admin, "ada", 5), PERMIT_WITH_REASON);
+	assert_int_equal(actor_may_scale(&admin, "bob", 0), PERMIT_WITH_REASON);
+	assert_int_equal(actor_may_scale(&admin, NULL, 3), PERMIT_WITH_REASON);
 }
 
-static void test_untrusted_missing(void **state)
+static void test_replicas_parse(void **state)
 {
 	(void)state;
-	char *why = NULL;
-	assert_false(policy_file_trusted("/nonexistent/glovebox/policy.json", &why));
-	assert_non_null(why);
-	assert_non_null(strstr(why, "/nonexistent/glovebox/policy.json"));
-	free(why);
+	uint64_t n = 99;
+	assert_int_equal(replicas_parse("0", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(replicas_parse("1000", &n), 0);
+	assert_int_equal(n, 1000);
+	const char *bad[] = {"", "-1", "1001", "+1", " 1", "1 ", "1e3", "0x10", "99999999999999999999", NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_int_equal(replicas_parse(bad[i], &n), -1);
+	assert_int_equal(replicas_parse(NULL, &n), -1);
 }
 
-struct tmp {
-	char dir[64];
-	char file[128];
-};
-
-static void tmp_make(struct tmp *t, mode_t dir_mode, mode_t file_mode)
-{
-	strcpy(t->dir, "/tmp/gbtest-roles-XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->file, sizeof t->file, "%s/policy.json", t->dir);
-	FILE *f = fopen(t->file, "w");
-	assert_non_null(f);
-	fputs("{}\n", f);
-	fclose(f);
-	assert_int_equal(chmod(t->file, file_mode), 0);
-	assert_int_equal(chmod(t->dir, dir_mode), 0);
-}
-
-static void tmp_remove(struct tmp *t)
-{
-	chmod(t->dir, 0700);
-	unlink(t->file);
-	rmdir(t->dir);
-}
-
-static void test_trusted_by_mode(void **state)
-{
-	(void)state;
-	struct tmp t;
-	char *why = NULL;
-	if (geteuid() != 0) {
-		/* A file of one's own is never trusted. */
-		tmp_make(&t, 0755, 0644);
-		assert_false(policy_file_trusted(t.file, &why));
-		assert_non_null(strstr(why, "not root"));
-		free(why);
-		tmp_remove(&t);
-		skip();
-	}
-	tmp_make(&t, 0755, 0644);
-	assert_true(policy_file_trusted(t.file, &why));
-	tmp_remove(&t);
-
-	tmp_make(&t, 0755, 0666);
-	assert_false(policy_file_trusted(t.file, &why));
-	assert_non_null(strstr(why, "writable by everyone"));
-	free(why);
-	why = NULL;
-	tmp_remove(&t);
-
-	tmp_make(&t, 0755, 0664);
-	assert_false(policy_file_trusted(t.file, &why));
-	assert_non_null(strstr(why, "writable by its group"));
-	free(why);
-	why = NULL;
-	tmp_remove(&t);
-
-	/* Anyone could replace the file in a world-writable directory without the sticky bit. */
-	tmp_make(&t, 0777, 0644);
-	assert_false(policy_file_trusted(t.file, &why));
-	assert_non_null(strstr(why, t.dir));
-	free(why);
-	why = NULL;
-	tmp_remove(&t);
-
-	/* With the sticky bit they cannot. */
-	tmp_make(&t, 01777, 0644);
-	assert_true(policy_file_trusted(t.file, &why));
-	tmp_remove(&t);
-
-	/* Owned by someone else. */
-	tmp_make(&t, 0755, 0644);
-	assert_int_equal(chown(t.file, 65534, 65534), 0);
-	assert_false(policy_file_trusted(t.file, &why));
-	assert_non_null(strstr(why, "uid 65534"));
-	free(why);
-	tmp_remove(&t);
-}
+/* ---- policy_admin_group ---- */
 
 static void test_policy_admin_group(void **state)
 {
 	(void)state;
-	struct policy p = {.admin_group = (char *)(uintptr_t)"glovebox-admins"};
-	char *why = NULL;
-	/* From the swarm: trusted. */
-	assert_string_equal(policy_admin_group(&p, NULL, &why), "glovebox-admins");
-	/* From a root-owned file. */
-	assert_string_equal(policy_admin_group(&p, "/etc/passwd", &why), "glovebox-admins");
-	assert_null(why);
-	/* From a file that is not there (or that others could change): no admins. */
-	assert_null(policy_admin_group(&p, "/nonexistent/policy.json", &why));
-	assert_non_null(why);
-	free(why);
-	why = NULL;
-	assert_null(policy_admin_group(NULL, NULL, &why));
-	struct policy none = {0};
-	assert_null(policy_admin_group(&none, NULL, &why));
-	assert_null(why);
+	struct policy p = {.admin_group = (char *)(uintptr_t)"glovebox-admins", .trusted = true};
+	/* From the swarm or a root-owned file: the group it names. */
+	assert_string_equal(policy_admin_group(&p), "glovebox-admins");
+	/* From a file others could change: nobody is an admin by it. */
+	p.trusted = false;
+	assert_null(policy_admin_group(&p));
+	assert_null(policy_admin_group(NULL));
+	struct policy none = {.trusted = true};
+	assert_null(policy_admin_group(&none));
 }
 
 int main(void)
@@ -286,9 +214,8 @@ int main(void)
 		cmocka_unit_test(test_visibility),
 		cmocka_unit_test(test_filter_jobs),
 		cmocka_unit_test(test_may),
-		cmocka_unit_test(test_trusted_system_file),
-		cmocka_unit_test(test_untrusted_missing),
-		cmocka_unit_test(test_trusted_by_mode),
+		cmocka_unit_test(test_may_scale),
+		cmocka_unit_test(test_replicas_parse),
 		cmocka_unit_test(test_policy_admin_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

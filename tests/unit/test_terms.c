@@ -471,6 +471,71 @@ static void test_config_labels(void **state)
 
 /* ---- diff ---- */
 
+/* ---- consent_find ---- */
+
+/* A config holding c's record, named name, created at ns, labelled for label_user. */
+static void config_of(struct swarm_config *cf, const struct consent *c, const char *name,
+                      int64_t ns, const char *label_user)
+{
+	memset(cf, 0, sizeof *cf);
+	cf->name = xstrdup(name);
+	cf->data = consent_to_json(c);
+	assert_non_null(cf->data);
+	cf->data_len = strlen(cf->data);
+	cf->created_ns = ns;
+	cf->labels.v = xcalloc(1, sizeof *cf->labels.v);
+	cf->labels.v[0].key = xstrdup("glovebox.user");
+	cf->labels.v[0].value = xstrdup(label_user);
+	cf->labels.n = 1;
+}
+
+static void test_consent_find(void **state)
+{
+	(void)state;
+	struct consent mine, forged;
+	sample(&mine);
+	sample(&forged);
+	free(forged.user);
+	forged.user = xstrdup("mallory");
+	struct config_list l = {.v = xcalloc(4, sizeof *l.v), .n = 4};
+	/* Newest first in the list, and the newest of all is another user's record labelled as
+	 * zoë's: its labels say zoë, its data says mallory. */
+	config_of(&l.v[0], &forged, "glovebox-consent-forged", 300, "zoë");
+	config_of(&l.v[1], &mine, "glovebox-consent-zoe-old", 100, "zoë");
+	free(mine.terms_version);
+	mine.terms_version = xstrdup("4");
+	config_of(&l.v[2], &mine, "glovebox-consent-zoe-new", 200, "zoë");
+	l.v[3].name = xstrdup("not-a-record");
+	l.v[3].data = xstrdup("{}");
+	l.v[3].data_len = 2;
+
+	char *accepted = NULL;
+	struct consent last;
+	bool has_last = false;
+	consent_find(&l, "zoë", mine.terms_sha256, &accepted, &last, &has_last);
+	assert_string_equal(accepted, "glovebox-consent-zoe-old");   /* the first of hers in the list */
+	assert_true(has_last);
+	assert_string_equal(last.user, "zoë");
+	assert_string_equal(last.terms_version, "4");                 /* her newest, not the forged one */
+	free(accepted);
+	consent_clear(&last);
+
+	/* Only the forged record would match mallory's terms: mallory finds it, zoë never does. */
+	consent_find(&l, "mallory", forged.terms_sha256, &accepted, &last, &has_last);
+	assert_string_equal(accepted, "glovebox-consent-forged");
+	free(accepted);
+	consent_clear(&last);
+
+	/* Someone with no record. */
+	consent_find(&l, "nobody", mine.terms_sha256, &accepted, &last, &has_last);
+	assert_null(accepted);
+	assert_false(has_last);
+
+	config_list_clear(&l);
+	consent_clear(&mine);
+	consent_clear(&forged);
+}
+
 static void assert_diff(const char *old_text, const char *new_text, int context, const char *want)
 {
 	char *got = terms_diff(old_text, new_text, context);
@@ -644,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_to_json_refuses_what_is_not_a_record),
 		cmocka_unit_test(test_config_name),
 		cmocka_unit_test(test_config_labels),
+		cmocka_unit_test(test_consent_find),
 		cmocka_unit_test(test_diff_equal),
 		cmocka_unit_test(test_diff_one_line_in_the_middle),
 		cmocka_unit_test(test_diff_additions_at_end),
