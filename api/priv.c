@@ -62,16 +62,16 @@ void priv_drop(void)
 	priv.setgid = priv.kept = priv.raised = false;
 }
 
-bool priv_keep_for(const struct endpoint *ep)
+bool priv_keep_for(const char *socket_path)
 {
 	if (!priv.setgid)
 		return false;
 	struct stat st;
 	bool ok = false;
-	if (ep && ep->kind == ENDPOINT_UNIX && ep->socket_path) {
+	if (socket_path) {
 		/* Looked up with the group: the socket's directory may be open to the group only. */
 		fsgid_set(priv.egid);
-		ok = stat(ep->socket_path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_gid == priv.egid;
+		ok = stat(socket_path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_gid == priv.egid;
 		fsgid_set(priv.rgid);
 	}
 	if (!ok)

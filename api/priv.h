@@ -18,17 +18,16 @@
 
 #include <stdbool.h>
 
-#include "api/endpoint.h"
-
 /* Call first in main, before any file is opened or thread started. */
 void priv_init(void);
 
 /* Whether glovebox runs with a group it was given by the setgid bit (and has not dropped). */
 bool priv_setgid(void);
 
-/* Keep the group only for ep when it is a unix socket owned by the set-group-ID group; else
- * drop it for good. Returns true when the group is kept. Call before ep is connected. */
-bool priv_keep_for(const struct endpoint *ep);
+/* Keep the group only when the engine is the unix socket at socket_path (NULL: the engine is
+ * not a unix socket) and that socket belongs to the set-group-ID group; else drop it for good.
+ * Returns true when the group is kept. Call before the engine is connected. */
+bool priv_keep_for(const char *socket_path);
 
 /* Drop the group for good: setresgid to the real gid. Aborts (after saying why) when the
  * kernel refuses, since going on would keep the group where it must not be. */

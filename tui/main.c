@@ -74,7 +74,7 @@ int cli_connect(struct cli *cli)
 		return GB_EXIT_USAGE;
 	}
 	/* Installed setgid: the group only for its own engine socket, else given up for good. */
-	priv_keep_for(&cli->ep);
+	priv_keep_for(cli->ep.kind == ENDPOINT_UNIX ? cli->ep.socket_path : NULL);
 	struct engine_opts opts = {
 		.timeout_ms = cli->timeout_ms,
 		.api_version = getenv("DOCKER_API_VERSION"),
