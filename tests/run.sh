@@ -84,6 +84,8 @@ if wants integration || wants screen; then
 		echo "== $kind tests"
 		for s in tests/"$kind"/*.sh; do [ -f "$s" ] && bash "$s"; done
 	done
+	# Suites start registries as they need them; none outlives the run.
+	tests/engine/registry.sh stop >/dev/null 2>&1
 	[ "$sandbox_ok" = 1 ] && [ -z "${GB_KEEP_SANDBOX:-}" ] && tests/engine/sandbox.sh stop >/dev/null 2>&1
 fi
 

@@ -29,7 +29,15 @@ start_one() {   # name port
 	local name=$1 port=$2 i
 	running "$name" && return 0
 	command -v docker-registry >/dev/null || die "docker-registry is not installed (run tests/deps.sh)"
-	docker-registry serve "$STATE/$name/config.yml" > "$STATE/$name/log" 2>&1 &
+	# The daemon keeps none of the caller's other descriptors: a lock a test run holds
+	# (flock) must end with the run, not with the registry.
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+		done
+		exec docker-registry serve "$STATE/$name/config.yml" > "$STATE/$name/log" 2>&1 < /dev/null
+	) &
 	echo $! > "$STATE/$name/pid"
 	for i in $(seq 1 50); do
 		curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && return 0
