@@ -65,7 +65,7 @@ cleanup() {
 	rm -rf "$work" "$bindir" "$tpdir"
 }
 
-# made SNAP: what was created since snapshot SNAP; undo SNAP removes it again.
+# made SNAP: what was created since snapshot SNAP; undo SNAP [keep-configs] removes it again.
 made() { comm -13 "$work/snap.$1" <(state); }
 undo() {
 	local i
@@ -76,6 +76,7 @@ undo() {
 		made "$1" | awk '$1 == "network" { print $2 }' | xargs -r docker network rm >/dev/null 2>&1
 		sleep 0.5
 	done
+	[ "${2:-}" = keep-configs ] && return 0
 	made "$1" | awk '$1 == "config" { print $2 }' | xargs -r docker config rm >/dev/null 2>&1
 }
 describe() {   # kind id lines -> names, and what a service mounts
@@ -150,6 +151,9 @@ gb() {
 	ERR=$(cat "$work/err")
 }
 lines() { [ -z "$1" ] && echo 0 || printf '%s\n' "$1" | wc -l; }
+job_names() { jq -r '[.[].name] | sort | join(" ")' <<<"$1" 2>/dev/null; }   # of ls --json
+# Audit records (audit --json) neither made by USER nor about USER's jobs.
+not_about() { jq -r --arg u "$1" '.[] | select(.who != $u and .owner != $u) | "\(.who) \(.action) \(.target) owner \(.owner)"' <<<"$2" 2>&1; }
 has() { grep -qF -- "$2" <<<"$1"; }
 hasnt() { ! grep -qF -- "$2" <<<"$1"; }
 
@@ -230,7 +234,7 @@ else
 fi
 gb "$R" -- ls --json --no-usage
 t_eq "researcher: the setgid glovebox reaches the engine (ls: exit 0)" 0 "$RC"
-t_eq "  and lists her own job only" "$JOWN" "$(jq -r '[.[].name] | sort | join(" ")' <<<"$OUT" 2>/dev/null)"
+t_eq "  and lists her own job only" "$JOWN" "$(job_names "$OUT")"
 
 # ==== 2. Publishing a policy ====
 echo "-- publishing a policy"
@@ -251,7 +255,7 @@ gb "$R" -- policy publish "$OWN/policy.json"
 t_eq "researcher: publish a policy naming her group as admins is refused (exit 5)" 5 "$RC"
 gb "$R" -- ls --json --no-usage
 t_eq "  she is still a researcher after the attempt (ls --json: her job only)" "$JOWN" \
-	"$(jq -r '[.[].name] | sort | join(" ")' <<<"$OUT" 2>/dev/null)"
+	"$(job_names "$OUT")"
 nothing_made "  nothing created in the swarm (no glovebox.policy or glovebox.terms config)" pub
 snap pub
 gb "$R" -- policy publish "$TPOL"
@@ -260,18 +264,13 @@ nothing_made "  nothing created in the swarm" pub
 
 # ==== 3. A legitimate submission, for contrast (and her acceptance of the terms) ====
 echo "-- a legitimate submission"
+snap legit
 gb "$R" -- submit --image "$IMG" --class default --dataset onco --name gbgt-j-sub \
 	--accept-terms "$TSHA" --purpose "gateway suite $RUN"
 t_eq "researcher: submit under the swarm's policy with her own dataset works (exit 0)" 0 "$RC"
 [ "$RC" = 0 ] || echo "        $ERR" | head -n 5
 t_eq "  the job mounts her dataset and her results only" "$DATA/onco $work/results/$R " "$(mounts_of gbgt-j-sub 2>&1)"
-# Her acceptance record stays (the final cleanup removes it); the job and its network go.
-docker service rm gbgt-j-sub >/dev/null 2>&1
-for ((i = 0; i < 60; i++)); do
-	[ -z "$(docker network ls -q --filter label=glovebox.job=gbgt-j-sub)" ] && break
-	docker network ls -q --filter label=glovebox.job=gbgt-j-sub | xargs -r docker network rm >/dev/null 2>&1
-	sleep 0.5
-done
+undo legit keep-configs   # the job and its network go; her acceptance record stays until the end
 
 # ==== 4. A policy of her own: --policy and GLOVEBOX_POLICY ====
 echo "-- a policy of her own"
@@ -312,7 +311,7 @@ gb "$R" -- policy check "$OWN/policy.json"
 t_eq "researcher: policy check still validates her file (exit 0)" 0 "$RC"
 gb "$R" -- --policy "$OWN/policy.json" ls --json --no-usage
 t_eq "researcher: ls under --policy FILE goes on (exit 0)" 0 "$RC"
-t_eq "  under the trusted policy: her job only" "$JOWN" "$(jq -r '[.[].name] | sort | join(" ")' <<<"$OUT" 2>/dev/null)"
+t_eq "  under the trusted policy: her job only" "$JOWN" "$(job_names "$OUT")"
 if [ "$(lines "$ERR")" = 1 ] && has "$ERR" "$OWN/policy.json"; then t_ok "  one line says the file governs nothing"
 else t_fail "  one line says the file governs nothing" "$ERR"; fi
 gb "$R" "GLOVEBOX_POLICY=$OWN/plain.json" -- ps "$JOWN"
@@ -452,14 +451,14 @@ t_check "  root sees records about Remy's job" \
 gb "$R" -- audit --json
 t_eq "researcher: audit --json (exit 0)" 0 "$RC"
 t_eq "  shows only records she made or about her own jobs" "" \
-	"$(jq -r --arg u "$R" '.[] | select(.who != $u and .owner != $u) | "\(.who) \(.action) \(.target) owner \(.owner)"' <<<"$OUT" 2>&1)"
+	"$(not_about "$R" "$OUT")"
 t_check "  including hers about her own job" jq -e --arg t "$JOWN" '[.[] | select(.target == $t)] | length >= 2' <<<"$OUT"
 gb "$R" -- audit
 if [ "$RC" = 0 ] && hasnt "$OUT" "$JOTHER"; then t_ok "researcher: the audit table never names Remy's job"
 else t_fail "researcher: the audit table never names Remy's job" "exit $RC: $OUT"; fi
 gb "$R" -- --policy "$OWN/policy.json" audit --json
 t_eq "researcher: with her policy naming her group as admins: still only her records" "" \
-	"$(jq -r --arg u "$R" '.[] | select(.who != $u and .owner != $u) | "\(.who) \(.action) \(.target)"' <<<"$OUT" 2>&1)"
+	"$(not_about "$R" "$OUT")"
 
 # ==== 9. The environment of a set-group-ID program ====
 echo "-- the environment"
@@ -497,7 +496,7 @@ snap env
 gb "$R" "${EVILENV[@]}" -- submit --image "$IMG" --class default --dataset geno --accept-terms "$OSHA" --purpose env
 t_eq "researcher: HOME, XDG_*, DOCKER_CONFIG in her directories: the forbidden dataset is refused (exit 2)" 2 "$RC"
 gb "$R" "${EVILENV[@]}" -- ls --json --no-usage
-t_eq "  ls there still shows her job only" "$JOWN" "$(jq -r '[.[].name] | sort | join(" ")' <<<"$OUT" 2>/dev/null)"
+t_eq "  ls there still shows her job only" "$JOWN" "$(job_names "$OUT")"
 nothing_made "  nothing created in the swarm" env
 bad=$(comm -13 "$work/evil.before" <(find "$EVIL" | sort) | while read -r f; do
 	[ "$(stat -c %u "$f")" = "$(id -u "$R")" ] && [ $((0$(stat -c %a "$f") & 070)) = 0 ] ||
