@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -961,9 +962,10 @@ out:
 
 /* Read a whole regular file of at most cap bytes, NUL-terminated. *distrust (owned) is NULL
  * when trust_fd() trusts the file that was read, else why not; *distrust is left alone when
- * it is already set (the first reason wins). */
+ * it is already set (the first reason wins). where (may be NULL) gets where the file that was
+ * read really is (owned; path itself when the system cannot say). */
 static int read_file(const char *path, size_t cap, const char *cap_text, char **buf, size_t *len,
-                     char **distrust, char **err)
+                     char **distrust, char **where, char **err)
 {
 	struct stat st;
 	/* O_NONBLOCK: a FIFO given by mistake must not hang the program at open. */
@@ -1000,6 +1002,12 @@ static int read_file(const char *path, size_t cap, const char *cap_text, char **
 		*distrust = why;
 	else
 		free(why);
+	if (where) {
+		char link[64], real[PATH_MAX];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t r = readlink(link, real, sizeof real - 1);
+		*where = r > 0 && real[0] == '/' ? xstrndup(real, (size_t)r) : xstrdup(path);
+	}
 	close(fd);
 	b[n] = '\0';
 	*buf = b;
@@ -1056,7 +1064,7 @@ static int read_terms(const char *path, char **text, char **distrust, char **err
 {
 	char *buf;
 	size_t len, bad;
-	if (read_file(path, TERMS_FILE_MAX, "1000 KiB", &buf, &len, distrust, err))
+	if (read_file(path, TERMS_FILE_MAX, "1000 KiB", &buf, &len, distrust, NULL, err))
 		return -1;
 	const char *nul = memchr(buf, '\0', len);
 	if (nul) {
@@ -1082,18 +1090,20 @@ static int read_terms(const char *path, char **text, char **distrust, char **err
 
 int policy_load_file(const char *path, struct policy *out, char **err)
 {
-	char *json = NULL, *base = NULL, *why = NULL, *distrust = NULL;
+	char *json = NULL, *base = NULL, *why = NULL, *distrust = NULL, *where = NULL;
 	size_t len;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
-	if (read_file(path, POLICY_FILE_MAX, "1 MiB", &json, &len, &distrust, err))
+	if (read_file(path, POLICY_FILE_MAX, "1 MiB", &json, &len, &distrust, &where, err))
 		return -1;
-	const char *slash = strrchr(path, '/');
+	/* A relative terms.file is beside the policy that was read, not beside a link to it: a
+	 * link in someone's home to root's policy must not bring their own terms along. */
+	const char *slash = strrchr(where, '/');
 	if (slash)
-		base = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+		base = slash == where ? xstrdup("/") : xstrndup(where, (size_t)(slash - where));
 	if (policy_parse(json, len, base, out, &why) != 0) {
 		fail(err, NULL, NULL, "%s: %s", path, why);
 		goto out;
@@ -1112,6 +1122,7 @@ int policy_load_file(const char *path, struct policy *out, char **err)
 	distrust = NULL;
 	rc = 0;
 out:
+	free(where);
 	free(distrust);
 	free(why);
 	free(base);

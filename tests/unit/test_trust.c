@@ -205,6 +205,23 @@ static void test_policy_load_trust(void **state)
 	assert_null(p.distrust);
 	policy_clear(&p);
 
+	/* Read through a link elsewhere: terms.file is beside the policy, never beside the link. */
+	char other[] = "/tmp/gbtest-trustl-XXXXXX", link[128], decoy[128];
+	assert_non_null(mkdtemp(other));
+	snprintf(link, sizeof link, "%s/policy.json", other);
+	snprintf(decoy, sizeof decoy, "%s/terms.md", other);
+	assert_int_equal(symlink(pol, link), 0);
+	f = fopen(decoy, "w");
+	fputs("Anything goes.\n", f);
+	fclose(f);
+	assert_int_equal(policy_load_file(link, &p, &err), 0);
+	assert_string_equal(p.terms_text, "Use the data for the stated purpose only.\n");
+	assert_true(p.trusted);
+	policy_clear(&p);
+	unlink(link);
+	unlink(decoy);
+	rmdir(other);
+
 	/* Terms anyone else could change make the policy untrusted too. */
 	assert_int_equal(chown(terms, 65534, 65534), 0);
 	assert_int_equal(policy_load_file(pol, &p, &err), 0);
