@@ -359,8 +359,8 @@ int cmd_terms(struct cli *cli, int argc, char **argv)
 	}
 	struct policy pol = {0};
 	int rc = 0;
-	/* The terms a submission would have to accept: the same policy submit insists on. */
-	if ((rc = cli_policy(cli, &pol, CLI_POLICY_INSIST)) != 0)
+	/* The terms of the policy that governs: an untrusted file named is set aside with a notice. */
+	if ((rc = cli_policy(cli, &pol, 0)) != 0)
 		goto out;
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
 	if (only_hash) {
