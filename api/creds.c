@@ -266,7 +266,8 @@ struct cred_check *cred_check_start(struct engine *e, const struct cred *c, cred
 	chk->ud = ud;
 	char *body = cred_auth_body(c);
 	char *what = xasprintf("logging in to %s", c->server);
-	chk->req = engine_request(e, "POST", "/auth", body, what, on_auth, chk);
+	/* The body holds the password: refused, unsent, unless the endpoint is a unix socket or TLS. */
+	chk->req = engine_request_flags(e, "POST", "/auth", body, NULL, 0, ENGINE_SECRET, what, on_auth, chk);
 	free(what);
 	secmem_free(&body);
 	return chk;

@@ -25,6 +25,9 @@ struct engine_req {
 	void *ud;
 	char errbuf[CURL_ERROR_SIZE];
 	char *log_line;          /* "GET /v1.41/services" for the log */
+	char *refused;           /* a secret request to an endpoint that may not have it: the error */
+	unsigned long seq;       /* when it was refused, so that a retry waits for the next poll */
+	bool added;              /* handed to curl's multi handle */
 	struct timespec t0;
 	struct engine_req *prev, *next;
 };
@@ -37,6 +40,7 @@ struct engine {
 	int minor;
 	struct engine_req *reqs;  /* in flight */
 	size_t n_reqs;
+	unsigned long seq;        /* refusals so far */
 };
 
 static struct endpoint endpoint_copy(const struct endpoint *ep)
@@ -97,6 +101,7 @@ static void req_free(struct engine_req *r)
 	if (r->body_out)
 		explicit_bzero(r->body_out, strlen(r->body_out));
 	free(r->log_line);
+	free(r->refused);
 	free(r->what);
 	free(r->body_out);
 	free(r->reply.p);
@@ -108,7 +113,8 @@ static void req_free(struct engine_req *r)
 
 static void req_unlink(struct engine *e, struct engine_req *r)
 {
-	curl_multi_remove_handle(e->multi, r->easy);
+	if (r->added)
+		curl_multi_remove_handle(e->multi, r->easy);
 	if (r->prev)
 		r->prev->next = r->next;
 	else
@@ -187,10 +193,19 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
+static void req_link(struct engine *e, struct engine_req *r)
+{
+	r->next = e->reqs;
+	if (e->reqs)
+		e->reqs->prev = r;
+	e->reqs = r;
+	e->n_reqs++;
+}
+
 static struct engine_req *req_start(struct engine *e, const char *method, const char *path,
                                     bool versioned, const char *body,
                                     const char *const *headers, size_t n_headers,
-                                    const char *what, engine_data_fn data,
+                                    unsigned flags, const char *what, engine_data_fn data,
                                     engine_done_fn done, void *ud)
 {
 	struct engine_req *r = xcalloc(1, sizeof *r);
@@ -212,6 +227,13 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	r->log_line = xasprintf("%s %s", method, url + strlen(e->ep.base_url));
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	free(url);
+	if ((flags & ENGINE_SECRET) && endpoint_check_secrets(&e->ep, &r->refused) != 0) {
+		/* Not a byte goes out: the caller hears of it from the next engine_poll(), as of any
+		 * other failure, never from inside this call. */
+		r->seq = ++e->seq;
+		req_link(e, r);
+		return r;
+	}
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->opts.connect_timeout_ms);
@@ -269,13 +291,31 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers);
 
-	r->next = e->reqs;
-	if (e->reqs)
-		e->reqs->prev = r;
-	e->reqs = r;
-	e->n_reqs++;
+	req_link(e, r);
 	curl_multi_add_handle(e->multi, c);
+	r->added = true;
 	return r;
+}
+
+/* Whether a header line carries a credential, whatever the caller's flags say. */
+static bool header_is_secret(const char *h)
+{
+	static const char *const names[] = {"X-Registry-Auth:", "Authorization:"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncasecmp(h, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+struct engine_req *engine_request_flags(struct engine *e, const char *method, const char *path,
+                                        const char *body, const char *const *headers,
+                                        size_t n_headers, unsigned flags, const char *what,
+                                        engine_done_fn done, void *ud)
+{
+	for (size_t i = 0; i < n_headers; i++)
+		if (header_is_secret(headers[i]))
+			flags |= ENGINE_SECRET;
+	return req_start(e, method, path, true, body, headers, n_headers, flags, what, NULL, done, ud);
 }
 
 struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
@@ -283,25 +323,25 @@ struct engine_req *engine_request_hdr(struct engine *e, const char *method, cons
                                       size_t n_headers, const char *what,
                                       engine_done_fn done, void *ud)
 {
-	return req_start(e, method, path, true, body, headers, n_headers, what, NULL, done, ud);
+	return engine_request_flags(e, method, path, body, headers, n_headers, 0, what, done, ud);
 }
 
 struct engine_req *engine_request(struct engine *e, const char *method, const char *path,
                                   const char *body, const char *what,
                                   engine_done_fn done, void *ud)
 {
-	return req_start(e, method, path, true, body, NULL, 0, what, NULL, done, ud);
+	return req_start(e, method, path, true, body, NULL, 0, 0, what, NULL, done, ud);
 }
 
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
                                  engine_data_fn data, engine_done_fn done, void *ud)
 {
-	return req_start(e, "GET", path, true, NULL, NULL, 0, what, data, done, ud);
+	return req_start(e, "GET", path, true, NULL, NULL, 0, 0, what, data, done, ud);
 }
 
 struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void *ud)
 {
-	struct engine_req *r = req_start(e, "GET", "/_ping", false, NULL, NULL, 0,
+	struct engine_req *r = req_start(e, "GET", "/_ping", false, NULL, NULL, 0, 0,
 	                                 "connecting to the engine", NULL, done, ud);
 	r->is_ping = true;
 	return r;
@@ -328,7 +368,10 @@ static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 	reply.swarm = r->swarm;
 	reply.content_type = r->content_type;
 
-	if (r->oversize) {
+	if (r->refused) {
+		error = xstrdup(r->refused);
+		reply.status = 0;
+	} else if (r->oversize) {
 		error = xasprintf("the engine's reply is larger than the %zu MiB glovebox accepts while %s",
 		                  e->opts.max_body >> 20, r->what);
 	} else if (r->stream_stopped) {
@@ -385,9 +428,29 @@ int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Finish the requests refused before they were sent. Returns how many. */
+static int dispatch_refused(struct engine *e)
+{
+	unsigned long upto = e->seq;
+	int n = 0;
+	for (;;) {
+		/* A callback may start or cancel requests: look again from the start each time, and
+		 * leave a request refused meanwhile (a retry) to the next poll. */
+		struct engine_req *r = e->reqs;
+		while (r && !(r->refused && r->seq <= upto))
+			r = r->next;
+		if (!r)
+			return n;
+		req_finish(e, r, CURLE_OK);
+		n++;
+	}
+}
+
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
 {
 	int running = 0;
+	if (dispatch_refused(e) > 0)
+		return 0;
 	if (curl_multi_perform(e->multi, &running) != CURLM_OK)
 		return -1;
 	/* Callbacks ran: let the caller act on them (repaint, submit more) before waiting. */

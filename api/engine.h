@@ -73,12 +73,29 @@ struct engine_req *engine_request(struct engine *e, const char *method, const ch
                                   const char *body, const char *what,
                                   engine_done_fn done, void *ud);
 
-/* Same, with extra request headers (e.g. "X-Registry-Auth: ..."); headers are copied into
- * curl and never logged. n_headers may be 0. */
+/* Same, with extra request headers (e.g. "X-Registry-Auth: ..."); headers are copied and
+ * never logged. n_headers may be 0. A request with an X-Registry-Auth or Authorization header
+ * is an ENGINE_SECRET request, whether or not the caller says so. */
 struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
                                       const char *body, const char *const *headers,
                                       size_t n_headers, const char *what,
                                       engine_done_fn done, void *ud);
+
+/* Flags for engine_request_flags. */
+enum {
+	/* The request carries a registry credential (an X-Registry-Auth header, a password in the
+	 * body). Unless endpoint_secure_for_secrets() holds for the engine's endpoint, it is
+	 * refused without connecting: nothing is sent, and done is called from the next
+	 * engine_poll() with endpoint_check_secrets()'s sentence as error (status 0, not
+	 * unreachable). */
+	ENGINE_SECRET = 1u << 0,
+};
+
+/* engine_request_hdr with flags (ENGINE_*). */
+struct engine_req *engine_request_flags(struct engine *e, const char *method, const char *path,
+                                        const char *body, const char *const *headers,
+                                        size_t n_headers, unsigned flags, const char *what,
+                                        engine_done_fn done, void *ud);
 
 /* A streaming GET (events, logs, stats with stream=true). */
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
