@@ -154,6 +154,16 @@ static void start_check(struct login_screen *s)
 		free(key);
 		return;
 	}
+	char *why = NULL;
+	if (endpoint_check_secrets(engine_endpoint(s->app->cli->engine), &why) != 0) {
+		/* Nothing is sent; the password could not be checked here, so it goes too. */
+		set_message(s, true, "%s.", why);
+		log_msg(LOG_INFO, "console login to %s: not sent, the engine is plain HTTP", key);
+		wipe_password(s);
+		free(why);
+		free(key);
+		return;
+	}
 	if (!engine_api_minor(s->app->cli->engine)) {
 		set_message(s, true, "Not connected to the engine yet: the login is checked through it. Try again in a moment.");
 		free(key);
