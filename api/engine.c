@@ -8,16 +8,23 @@
 
 #include "api/errmap.h"
 #include "api/log.h"
+#include "api/secmem.h"
 #include "api/version.h"
 #include "api/xalloc.h"
 
 struct engine_req {
 	struct engine *engine;
 	CURL *easy;
+	/* The header list, built here rather than with curl_slist_append (which copies into the
+	 * ordinary heap): the caller's headers are secmem strings, the fixed ones static. */
 	struct curl_slist *headers;
+	size_t n_headers;
 	char *what;
-	char *body_out;          /* request body, kept alive for curl */
+	char *body_out;          /* request body, kept alive for curl; secmem for ENGINE_SECRET */
 	struct xbuf reply;
+	char *secret_reply;      /* the reply for ENGINE_SECRET_REPLY: secmem, instead of reply */
+	size_t secret_len;
+	unsigned flags;
 	char *api_version, *swarm, *content_type;
 	bool stream, stream_stopped, oversize, is_ping;
 	engine_done_fn done;
@@ -59,8 +66,11 @@ struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *o
 {
 	static int curl_ready;
 	if (!curl_ready) {
-		/* Not thread-safe by curl's contract; glovebox calls it once from main's thread. */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		/* Not thread-safe by curl's contract; glovebox calls it once from main's thread.
+		 * curl's buffers hold what it sends and receives, X-Registry-Auth and identity tokens
+		 * included: they are wiped when curl frees them, and never left behind by a realloc. */
+		if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, secmem_heap_free, secmem_heap_realloc,
+		                         strdup, calloc) != CURLE_OK) {
 			*err = xstrdup("libcurl could not be initialised");
 			return NULL;
 		}
@@ -94,17 +104,19 @@ struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *o
 static void req_free(struct engine_req *r)
 {
 	curl_easy_cleanup(r->easy);
-	/* Headers and bodies may carry registry credentials (X-Registry-Auth, POST /auth). */
-	for (struct curl_slist *h = r->headers; h; h = h->next)
-		explicit_bzero(h->data, strlen(h->data));
-	curl_slist_free_all(r->headers);
-	if (r->body_out)
-		explicit_bzero(r->body_out, strlen(r->body_out));
+	/* The caller's headers may carry registry credentials (X-Registry-Auth): the first
+	 * n_headers nodes are theirs, in secmem. */
+	for (size_t i = 0; i < r->n_headers; i++)
+		secmem_free(&r->headers[i].data);
+	free(r->headers);
+	if (r->flags & ENGINE_SECRET)
+		secmem_free(&r->body_out);
 	free(r->log_line);
 	free(r->refused);
 	free(r->what);
 	free(r->body_out);
 	free(r->reply.p);
+	secmem_free(&r->secret_reply);
 	free(r->api_version);
 	free(r->swarm);
 	free(r->content_type);
@@ -159,11 +171,15 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 		}
 		return len;
 	}
-	if (r->reply.len + len > r->engine->opts.max_body) {
+	size_t have = (r->flags & ENGINE_SECRET_REPLY) ? r->secret_len : r->reply.len;
+	if (have + len > r->engine->opts.max_body) {
 		r->oversize = true;
 		return 0;
 	}
-	xbuf_add(&r->reply, p, len);
+	if (r->flags & ENGINE_SECRET_REPLY)
+		secmem_append(&r->secret_reply, &r->secret_len, p, len);
+	else
+		xbuf_add(&r->reply, p, len);
 	return len;
 }
 
@@ -210,6 +226,7 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 {
 	struct engine_req *r = xcalloc(1, sizeof *r);
 	r->engine = e;
+	r->flags = flags;
 	r->what = xstrdup(what ? what : "talking to the engine");
 	r->done = done;
 	r->data = data;
@@ -269,19 +286,27 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	} else if (strcmp(method, "GET") != 0) {
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	}
+	static char content_type[] = "Content-Type: application/json";
+	/* Streams must arrive as they are written, and big replies should not wait for a 100. */
+	static char expect[] = "Expect:";
+	r->headers = xcalloc(n_headers + 2, sizeof *r->headers);
+	r->n_headers = n_headers;
+	size_t nh = n_headers;
 	if (body) {
-		r->body_out = xstrdup(body);
+		/* POSTFIELDS is not copied by curl: this copy lives until the request ends. */
+		r->body_out = (flags & ENGINE_SECRET) ? secmem_strdup(body) : xstrdup(body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body_out);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body_out));
-		r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+		r->headers[nh++].data = content_type;
 	} else if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
 	}
-	/* Streams must arrive as they are written, and big replies should not wait for a 100. */
-	r->headers = curl_slist_append(r->headers, "Expect:");
+	r->headers[nh++].data = expect;
+	for (size_t i = 0; i + 1 < nh; i++)
+		r->headers[i].next = &r->headers[i + 1];
 	for (size_t i = 0; i < n_headers; i++) {
-		r->headers = curl_slist_append(r->headers, headers[i]);
+		r->headers[i].data = secmem_strdup(headers[i]);
 		if (log_enabled(LOG_DEBUG)) {
 			/* Never the value: the names say enough, and log_redact is only a second guard. */
 			const char *colon = strchr(headers[i], ':');
@@ -362,8 +387,13 @@ static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 	struct engine_reply reply = {0};
 	char *error = NULL;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &reply.status);
-	reply.body = r->reply.p ? r->reply.p : "";
-	reply.len = r->reply.len;
+	if (r->flags & ENGINE_SECRET_REPLY) {
+		reply.body = r->secret_reply ? r->secret_reply : "";
+		reply.len = r->secret_len;
+	} else {
+		reply.body = r->reply.p ? r->reply.p : "";
+		reply.len = r->reply.len;
+	}
 	reply.api_version = r->api_version;
 	reply.swarm = r->swarm;
 	reply.content_type = r->content_type;
