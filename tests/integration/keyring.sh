@@ -327,7 +327,7 @@ if [ -x "$FS" ]; then
 		fill clear
 		paste_pw clear
 		$TM send-keys -t clear Enter
-		t_check "console login dialog on a plain tcp:// engine: refused" screen_has 5 clear "refusing to send registry"
+		t_check "console login dialog on a plain tcp:// engine: refused" screen_has 5 clear "Refusing to send registry"
 		keep clear
 		$TM kill-session -t clear
 	fi
