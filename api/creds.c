@@ -187,6 +187,8 @@ int cred_auth_reply(const char *body, size_t len, char **status, char **token, c
 {
 	json_error_t je;
 	json_t *root = json_loadb(body ? body : "", len, 0, &je);
+	/* Its text can quote the token it stopped in: never shown, and wiped. */
+	explicit_bzero(&je, sizeof je);
 	*status = NULL;
 	*token = NULL;
 	if (!json_is_object(root)) {
@@ -199,7 +201,8 @@ int cred_auth_reply(const char *body, size_t len, char **status, char **token, c
 	*status = xstrdup(json_is_string(s) ? json_string_value(s) : "");
 	if (json_is_string(t) && json_string_length(t) > 0) {
 		*token = secmem_strdup(json_string_value(t));
-		/* jansson's copy: wipe it before it goes back to the allocator. */
+		/* jansson's copy: wipe it before it goes back to the allocator (which wipes it again
+		 * where main ran secmem_heap_setup, along with the parser's scratch copies). */
 		secmem_wipe((void *)(uintptr_t)json_string_value(t), json_string_length(t));
 	}
 	json_decref(root);
@@ -266,7 +269,10 @@ struct cred_check *cred_check_start(struct engine *e, const struct cred *c, cred
 	chk->ud = ud;
 	char *body = cred_auth_body(c);
 	char *what = xasprintf("logging in to %s", c->server);
-	chk->req = engine_request(e, "POST", "/auth", body, what, on_auth, chk);
+	/* The body holds the password: refused, unsent, unless the endpoint is a unix socket or
+	 * TLS. The reply can hold an identity token. */
+	chk->req = engine_request_flags(e, "POST", "/auth", body, NULL, 0,
+	                                ENGINE_SECRET | ENGINE_SECRET_REPLY, what, on_auth, chk);
 	free(what);
 	secmem_free(&body);
 	return chk;

@@ -66,7 +66,9 @@ struct cred_check_result {
 };
 typedef void (*cred_check_fn)(void *ud, struct cred_check_result *r);
 struct cred_check;
-/* Needs a negotiated engine. c is copied. done is called once, unless cancelled first. */
+/* Needs a negotiated engine. c is copied. done is called once, unless cancelled first. On an
+ * endpoint that may not carry credentials (endpoint_secure_for_secrets) nothing is sent and
+ * done gets endpoint_check_secrets()'s sentence as error. */
 struct cred_check *cred_check_start(struct engine *e, const struct cred *c, cred_check_fn done,
                                     void *ud);
 /* Cancel a check in flight (no callback). After done, the check is already gone: do not

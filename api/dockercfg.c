@@ -1,6 +1,7 @@
 #include "api/dockercfg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -51,7 +52,9 @@ static bool nonempty(json_t *o, const char *key)
 }
 
 /* jansson keeps its own copies of the strings it parsed; the file's passwords must not stay
- * behind in freed memory either. */
+ * behind in freed memory either. glovebox routes all of jansson's frees through
+ * secmem_heap_free (secmem_heap_setup, in main), which also wipes the parser's scratch copies;
+ * this wipes this tree's values wherever that was not done (tests, fuzz targets). */
 static void wipe_strings(json_t *j)
 {
 	const char *k;
@@ -76,9 +79,12 @@ int dockercfg_parse(const char *json, size_t len, struct dockercfg *out, char **
 	json_t *root = json_loadb(json, len, 0, &je);
 	int rc = -1;
 	if (!root) {
-		*err = xasprintf("not valid JSON (line %d: %s)", je.line, je.text);
+		/* Never je.text: it quotes what the parser stopped in, which can be a password. */
+		*err = xasprintf("not valid JSON (line %d, column %d)", je.line, je.column);
+		explicit_bzero(&je, sizeof je);
 		return -1;
 	}
+	explicit_bzero(&je, sizeof je);
 	if (!json_is_object(root)) {
 		*err = xstrdup("not a JSON object");
 		goto out;
@@ -158,8 +164,8 @@ int dockercfg_load(const char *path, struct dockercfg *out, char **err)
 {
 	memset(out, 0, sizeof *out);
 	out->path = path ? xstrdup(path) : dockercfg_path();
-	FILE *f = fopen(out->path, "rb");
-	if (!f) {
+	int fd = open(out->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			detect_default_store(out);
 			return 0;
@@ -168,15 +174,27 @@ int dockercfg_load(const char *path, struct dockercfg *out, char **err)
 		return -1;
 	}
 	out->exists = true;
-	/* Read into a buffer that is wiped after parsing: docker may keep passwords here. */
+	/* docker may keep passwords here: read(2) straight into a buffer that is locked and wiped
+	 * after parsing (stdio would leave a copy in its own buffer, freed unwiped). One byte
+	 * more than the size is asked for, to see a file that grew or lied about its size. */
 	struct stat st;
-	size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 && st.st_size < MAX_CONFIG
+	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < MAX_CONFIG
 	             ? (size_t)st.st_size : MAX_CONFIG;
-	char *buf = secmem_alloc(cap);
-	size_t len = fread(buf, 1, cap, f);
-	bool too_big = len == cap && fgetc(f) != EOF;
-	bool failed = ferror(f);
-	fclose(f);
+	char *buf = secmem_alloc(cap + 1);
+	size_t len = 0;
+	bool failed = false;
+	while (len <= cap) {
+		ssize_t r = read(fd, buf + len, cap + 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			failed = r < 0;
+			break;
+		}
+		len += (size_t)r;
+	}
+	close(fd);
+	bool too_big = len > cap;
 	int rc = -1;
 	char *perr = NULL;
 	if (failed) {

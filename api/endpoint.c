@@ -356,3 +356,19 @@ int endpoint_resolve(const char *flag_host, const struct endpoint_env *env,
 		find_certs(env, out);
 	return 0;
 }
+
+bool endpoint_secure_for_secrets(const struct endpoint *ep)
+{
+	return ep->kind == ENDPOINT_UNIX || ep->tls;
+}
+
+int endpoint_check_secrets(const struct endpoint *ep, char **err)
+{
+	if (endpoint_secure_for_secrets(ep))
+		return 0;
+	*err = xasprintf("refusing to send registry credentials to %s: it is plain HTTP, which anyone "
+	                 "on the way can read; use TLS (DOCKER_TLS_VERIFY=1 and tcp://HOST:2376 with "
+	                 "certificates in DOCKER_CERT_PATH) or a unix socket, see docs/credentials.md",
+	                 ep->display);
+	return -1;
+}

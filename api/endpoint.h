@@ -48,4 +48,15 @@ int endpoint_resolve(const char *flag_host, const struct endpoint_env *env,
 
 void endpoint_clear(struct endpoint *ep);
 
+/* Whether registry credentials (the X-Registry-Auth header, the body of POST /auth, and the
+ * identity token that comes back) may travel to this endpoint: true for a unix socket and for
+ * TLS, false for plain tcp:// and http://, loopback included (glovebox cannot tell where a
+ * forwarded port leads). The one place that decides; the engine refuses requests flagged as
+ * secret when this is false (api/engine.h), and the commands check it first to say why. */
+bool endpoint_secure_for_secrets(const struct endpoint *ep);
+
+/* The same as a check: 0, or -1 with *err (owned), one sentence naming the endpoint and
+ * pointing to TLS (docs/credentials.md). */
+int endpoint_check_secrets(const struct endpoint *ep, char **err);
+
 #endif

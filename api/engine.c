@@ -10,16 +10,23 @@
 #include "api/errmap.h"
 #include "api/log.h"
 #include "api/priv.h"
+#include "api/secmem.h"
 #include "api/version.h"
 #include "api/xalloc.h"
 
 struct engine_req {
 	struct engine *engine;
 	CURL *easy;
+	/* The header list, built here rather than with curl_slist_append (which copies into the
+	 * ordinary heap): the caller's headers are secmem strings, the fixed ones static. */
 	struct curl_slist *headers;
+	size_t n_headers;
 	char *what;
-	char *body_out;          /* request body, kept alive for curl */
+	char *body_out;          /* request body, kept alive for curl; secmem for ENGINE_SECRET */
 	struct xbuf reply;
+	char *secret_reply;      /* the reply for ENGINE_SECRET_REPLY: secmem, instead of reply */
+	size_t secret_len;
+	unsigned flags;
 	char *api_version, *swarm, *content_type;
 	bool stream, stream_stopped, oversize, is_ping;
 	engine_done_fn done;
@@ -27,6 +34,9 @@ struct engine_req {
 	void *ud;
 	char errbuf[CURL_ERROR_SIZE];
 	char *log_line;          /* "GET /v1.41/services" for the log */
+	char *refused;           /* a secret request to an endpoint that may not have it: the error */
+	unsigned long seq;       /* when it was refused, so that a retry waits for the next poll */
+	bool added;              /* handed to curl's multi handle */
 	struct timespec t0;
 	struct engine_req *prev, *next;
 };
@@ -40,6 +50,7 @@ struct engine {
 	struct engine_req *reqs;  /* in flight */
 	size_t n_reqs;
 	bool fail_next_poll;      /* engine_fail_next_poll(), for tests */
+	unsigned long seq;        /* refusals so far */
 };
 
 static struct endpoint endpoint_copy(const struct endpoint *ep)
@@ -58,8 +69,11 @@ struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *o
 {
 	static int curl_ready;
 	if (!curl_ready) {
-		/* Not thread-safe by curl's contract; glovebox calls it once from main's thread. */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		/* Not thread-safe by curl's contract; glovebox calls it once from main's thread.
+		 * curl's buffers hold what it sends and receives, X-Registry-Auth and identity tokens
+		 * included: they are wiped when curl frees them, and never left behind by a realloc. */
+		if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, secmem_heap_free, secmem_heap_realloc,
+		                         strdup, calloc) != CURLE_OK) {
 			*err = xstrdup("libcurl could not be initialised");
 			return NULL;
 		}
@@ -93,16 +107,19 @@ struct engine *engine_new(const struct endpoint *ep, const struct engine_opts *o
 static void req_free(struct engine_req *r)
 {
 	curl_easy_cleanup(r->easy);
-	/* Headers and bodies may carry registry credentials (X-Registry-Auth, POST /auth). */
-	for (struct curl_slist *h = r->headers; h; h = h->next)
-		explicit_bzero(h->data, strlen(h->data));
-	curl_slist_free_all(r->headers);
-	if (r->body_out)
-		explicit_bzero(r->body_out, strlen(r->body_out));
+	/* The caller's headers may carry registry credentials (X-Registry-Auth): the first
+	 * n_headers nodes are theirs, in secmem. */
+	for (size_t i = 0; i < r->n_headers; i++)
+		secmem_free(&r->headers[i].data);
+	free(r->headers);
+	if (r->flags & ENGINE_SECRET)
+		secmem_free(&r->body_out);
 	free(r->log_line);
+	free(r->refused);
 	free(r->what);
 	free(r->body_out);
 	free(r->reply.p);
+	secmem_free(&r->secret_reply);
 	free(r->api_version);
 	free(r->swarm);
 	free(r->content_type);
@@ -111,7 +128,8 @@ static void req_free(struct engine_req *r)
 
 static void req_unlink(struct engine *e, struct engine_req *r)
 {
-	curl_multi_remove_handle(e->multi, r->easy);
+	if (r->added)
+		curl_multi_remove_handle(e->multi, r->easy);
 	if (r->prev)
 		r->prev->next = r->next;
 	else
@@ -167,11 +185,15 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 		}
 		return len;
 	}
-	if (r->reply.len + len > r->engine->opts.max_body) {
+	size_t have = (r->flags & ENGINE_SECRET_REPLY) ? r->secret_len : r->reply.len;
+	if (have + len > r->engine->opts.max_body) {
 		r->oversize = true;
 		return 0;
 	}
-	xbuf_add(&r->reply, p, len);
+	if (r->flags & ENGINE_SECRET_REPLY)
+		secmem_append(&r->secret_reply, &r->secret_len, p, len);
+	else
+		xbuf_add(&r->reply, p, len);
 	return len;
 }
 
@@ -202,14 +224,24 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
+static void req_link(struct engine *e, struct engine_req *r)
+{
+	r->next = e->reqs;
+	if (e->reqs)
+		e->reqs->prev = r;
+	e->reqs = r;
+	e->n_reqs++;
+}
+
 static struct engine_req *req_start(struct engine *e, const char *method, const char *path,
                                     bool versioned, const char *body,
                                     const char *const *headers, size_t n_headers,
-                                    const char *what, engine_data_fn data,
+                                    unsigned flags, const char *what, engine_data_fn data,
                                     engine_done_fn done, void *ud)
 {
 	struct engine_req *r = xcalloc(1, sizeof *r);
 	r->engine = e;
+	r->flags = flags;
 	r->what = xstrdup(what ? what : "talking to the engine");
 	r->done = done;
 	r->data = data;
@@ -227,6 +259,13 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	r->log_line = xasprintf("%s %s", method, url + strlen(e->ep.base_url));
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	free(url);
+	if ((flags & ENGINE_SECRET) && endpoint_check_secrets(&e->ep, &r->refused) != 0) {
+		/* Not a byte goes out: the caller hears of it from the next engine_poll(), as of any
+		 * other failure, never from inside this call. */
+		r->seq = ++e->seq;
+		req_link(e, r);
+		return r;
+	}
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->opts.connect_timeout_ms);
@@ -265,19 +304,27 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	} else if (strcmp(method, "GET") != 0) {
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	}
+	static char content_type[] = "Content-Type: application/json";
+	/* Streams must arrive as they are written, and big replies should not wait for a 100. */
+	static char expect[] = "Expect:";
+	r->headers = xcalloc(n_headers + 2, sizeof *r->headers);
+	r->n_headers = n_headers;
+	size_t nh = n_headers;
 	if (body) {
-		r->body_out = xstrdup(body);
+		/* POSTFIELDS is not copied by curl: this copy lives until the request ends. */
+		r->body_out = (flags & ENGINE_SECRET) ? secmem_strdup(body) : xstrdup(body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body_out);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body_out));
-		r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+		r->headers[nh++].data = content_type;
 	} else if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
 	}
-	/* Streams must arrive as they are written, and big replies should not wait for a 100. */
-	r->headers = curl_slist_append(r->headers, "Expect:");
+	r->headers[nh++].data = expect;
+	for (size_t i = 0; i + 1 < nh; i++)
+		r->headers[i].next = &r->headers[i + 1];
 	for (size_t i = 0; i < n_headers; i++) {
-		r->headers = curl_slist_append(r->headers, headers[i]);
+		r->headers[i].data = secmem_strdup(headers[i]);
 		if (log_enabled(LOG_DEBUG)) {
 			/* Never the value: the names say enough, and log_redact is only a second guard. */
 			const char *colon = strchr(headers[i], ':');
@@ -287,13 +334,31 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers);
 
-	r->next = e->reqs;
-	if (e->reqs)
-		e->reqs->prev = r;
-	e->reqs = r;
-	e->n_reqs++;
+	req_link(e, r);
 	curl_multi_add_handle(e->multi, c);
+	r->added = true;
 	return r;
+}
+
+/* Whether a header line carries a credential, whatever the caller's flags say. */
+static bool header_is_secret(const char *h)
+{
+	static const char *const names[] = {"X-Registry-Auth:", "Authorization:"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncasecmp(h, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+struct engine_req *engine_request_flags(struct engine *e, const char *method, const char *path,
+                                        const char *body, const char *const *headers,
+                                        size_t n_headers, unsigned flags, const char *what,
+                                        engine_done_fn done, void *ud)
+{
+	for (size_t i = 0; i < n_headers; i++)
+		if (header_is_secret(headers[i]))
+			flags |= ENGINE_SECRET;
+	return req_start(e, method, path, true, body, headers, n_headers, flags, what, NULL, done, ud);
 }
 
 struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
@@ -301,25 +366,25 @@ struct engine_req *engine_request_hdr(struct engine *e, const char *method, cons
                                       size_t n_headers, const char *what,
                                       engine_done_fn done, void *ud)
 {
-	return req_start(e, method, path, true, body, headers, n_headers, what, NULL, done, ud);
+	return engine_request_flags(e, method, path, body, headers, n_headers, 0, what, done, ud);
 }
 
 struct engine_req *engine_request(struct engine *e, const char *method, const char *path,
                                   const char *body, const char *what,
                                   engine_done_fn done, void *ud)
 {
-	return req_start(e, method, path, true, body, NULL, 0, what, NULL, done, ud);
+	return req_start(e, method, path, true, body, NULL, 0, 0, what, NULL, done, ud);
 }
 
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
                                  engine_data_fn data, engine_done_fn done, void *ud)
 {
-	return req_start(e, "GET", path, true, NULL, NULL, 0, what, data, done, ud);
+	return req_start(e, "GET", path, true, NULL, NULL, 0, 0, what, data, done, ud);
 }
 
 struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void *ud)
 {
-	struct engine_req *r = req_start(e, "GET", "/_ping", false, NULL, NULL, 0,
+	struct engine_req *r = req_start(e, "GET", "/_ping", false, NULL, NULL, 0, 0,
 	                                 "connecting to the engine", NULL, done, ud);
 	r->is_ping = true;
 	return r;
@@ -340,13 +405,21 @@ static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 	struct engine_reply reply = {0};
 	char *error = NULL;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &reply.status);
-	reply.body = r->reply.p ? r->reply.p : "";
-	reply.len = r->reply.len;
+	if (r->flags & ENGINE_SECRET_REPLY) {
+		reply.body = r->secret_reply ? r->secret_reply : "";
+		reply.len = r->secret_len;
+	} else {
+		reply.body = r->reply.p ? r->reply.p : "";
+		reply.len = r->reply.len;
+	}
 	reply.api_version = r->api_version;
 	reply.swarm = r->swarm;
 	reply.content_type = r->content_type;
 
-	if (r->oversize) {
+	if (r->refused) {
+		error = xstrdup(r->refused);
+		reply.status = 0;
+	} else if (r->oversize) {
 		error = xasprintf("the engine's reply is larger than the %zu MiB glovebox accepts while %s",
 		                  e->opts.max_body >> 20, r->what);
 	} else if (r->stream_stopped) {
@@ -443,9 +516,29 @@ void engine_fail_next_poll(struct engine *e)
 	e->fail_next_poll = true;
 }
 
+/* Finish the requests refused before they were sent. Returns how many. */
+static int dispatch_refused(struct engine *e)
+{
+	unsigned long upto = e->seq;
+	int n = 0;
+	for (;;) {
+		/* A callback may start or cancel requests: look again from the start each time, and
+		 * leave a request refused meanwhile (a retry) to the next poll. */
+		struct engine_req *r = e->reqs;
+		while (r && !(r->refused && r->seq <= upto))
+			r = r->next;
+		if (!r)
+			return n;
+		req_finish(e, r, CURLE_OK);
+		n++;
+	}
+}
+
 int engine_poll(struct engine *e, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
 {
 	int running = 0;
+	if (dispatch_refused(e) > 0)
+		return 0;
 	CURLMcode mc = curl_multi_perform(e->multi, &running);
 	priv_socket_end();
 	if (e->fail_next_poll) {

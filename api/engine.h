@@ -10,7 +10,11 @@
  * a cap on the reply size. Streams (events, logs, stats) have no total timeout: their owner
  * cancels them. Paths are given without the version prefix ("/services"); the engine adds
  * "/v1.NN" once engine_negotiate() has settled the version. Bodies are sent with
- * Content-Type: application/json. TLS verification is never turned off. */
+ * Content-Type: application/json. TLS verification is never turned off.
+ *
+ * The first engine_new() initialises libcurl with allocation functions that wipe every block
+ * curl frees (secmem_heap_free): what curl sent and received, credentials included, does not
+ * stay behind in freed memory. */
 #ifndef GB_API_ENGINE_H
 #define GB_API_ENGINE_H
 
@@ -74,11 +78,33 @@ struct engine_req *engine_request(struct engine *e, const char *method, const ch
                                   engine_done_fn done, void *ud);
 
 /* Same, with extra request headers (e.g. "X-Registry-Auth: ..."); headers are copied into
- * curl and never logged. n_headers may be 0. */
+ * secmem buffers, wiped when the request ends, and never logged. n_headers may be 0. A request with an X-Registry-Auth or Authorization header
+ * is an ENGINE_SECRET request, whether or not the caller says so. */
 struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
                                       const char *body, const char *const *headers,
                                       size_t n_headers, const char *what,
                                       engine_done_fn done, void *ud);
+
+/* Flags for engine_request_flags. */
+enum {
+	/* The request carries a registry credential (an X-Registry-Auth header, a password in the
+	 * body). Unless endpoint_secure_for_secrets() holds for the engine's endpoint, it is
+	 * refused without connecting: nothing is sent, and done is called from the next
+	 * engine_poll() with endpoint_check_secrets()'s sentence as error (status 0, not
+	 * unreachable). Its body and headers are kept in secmem buffers, wiped when it ends.
+	 * (Every request's extra headers are, whatever the flags.) */
+	ENGINE_SECRET = 1u << 0,
+	/* The reply may hold a secret (POST /auth's identity token): its body is collected in a
+	 * secmem buffer, grown without leaving copies behind (secmem_append), and wiped when the
+	 * request ends, after done. */
+	ENGINE_SECRET_REPLY = 1u << 1,
+};
+
+/* engine_request_hdr with flags (ENGINE_*). */
+struct engine_req *engine_request_flags(struct engine *e, const char *method, const char *path,
+                                        const char *body, const char *const *headers,
+                                        size_t n_headers, unsigned flags, const char *what,
+                                        engine_done_fn done, void *ud);
 
 /* A streaming GET (events, logs, stats with stream=true). */
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,

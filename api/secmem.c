@@ -1,5 +1,7 @@
 #include "api/secmem.h"
 
+#include <jansson.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,4 +95,58 @@ void secmem_free(char **pp)
 		munlock(h, len);
 	munmap(h, len);
 	*pp = NULL;
+}
+
+void secmem_append(char **pp, size_t *len, const void *s, size_t n)
+{
+	if (!*pp) {
+		*pp = secmem_alloc(n > 256 ? n : 256);
+		*len = 0;
+	}
+	size_t cap = secmem_capacity(*pp);
+	if (n > cap - *len) {
+		if (n > SIZE_MAX / 2 - *len) {
+			fputs("glovebox: secret too large\n", stderr);
+			abort();
+		}
+		size_t want = cap * 2 > *len + n ? cap * 2 : *len + n;
+		char *grown = secmem_alloc(want);
+		memcpy(grown, *pp, *len);
+		secmem_free(pp);
+		*pp = grown;
+	}
+	memcpy(*pp + *len, s, n);
+	*len += n;
+	(*pp)[*len] = '\0';
+}
+
+void secmem_heap_free(void *p)
+{
+	if (!p)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+void *secmem_heap_realloc(void *p, size_t n)
+{
+	if (!p)
+		return malloc(n);
+	if (n == 0) {
+		/* As glibc's realloc(p, 0): freed, and NULL. */
+		secmem_heap_free(p);
+		return NULL;
+	}
+	void *q = malloc(n);
+	if (!q)
+		return NULL;
+	size_t old = malloc_usable_size(p);
+	memcpy(q, p, old < n ? old : n);
+	secmem_heap_free(p);
+	return q;
+}
+
+void secmem_heap_setup(void)
+{
+	json_set_alloc_funcs(malloc, secmem_heap_free);
 }

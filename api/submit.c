@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/decode.h"
+#include "api/secmem.h"
 #include "api/xalloc.h"
 
 enum step { S_RESOLVE, S_CHECK_NAME, S_CHECK_NET, S_REMOVE_NET, S_CONSENT, S_NETWORK, S_SERVICE,
@@ -14,7 +15,8 @@ enum step { S_RESOLVE, S_CHECK_NAME, S_CHECK_NET, S_REMOVE_NET, S_CONSENT, S_NET
 struct submit {
 	struct engine *engine;
 	const struct job_plan *plan;
-	char *terms_sha256, *consent_name, *consent_json, *consent_labels, *registry_auth;
+	char *terms_sha256, *consent_name, *consent_json, *consent_labels;
+	char *registry_auth;               /* secmem */
 	int64_t now;
 	submit_progress_fn progress;
 	submit_done_fn done;
@@ -218,18 +220,21 @@ static void request(struct submit *s, const char *method, const char *path, cons
                     const char *what)
 {
 	progress(s, what);
+	static const char name[] = "X-Registry-Auth: ";
 	const char *hdr[1];
 	size_t nh = 0;
 	char *auth = NULL;
 	if (s->registry_auth && (s->step == S_RESOLVE || s->step == S_SERVICE)) {
-		auth = xasprintf("X-Registry-Auth: %s", s->registry_auth);
+		/* Built in secmem: vasprintf grows its buffer by copying, and frees the copies unwiped. */
+		size_t n = strlen(s->registry_auth);
+		auth = secmem_alloc(sizeof name - 1 + n);
+		memcpy(auth, name, sizeof name - 1);
+		memcpy(auth + sizeof name - 1, s->registry_auth, n + 1);
 		hdr[nh++] = auth;
 	}
-	s->req = engine_request_hdr(s->engine, method, path, body, hdr, nh, what, on_reply, s);
-	if (auth) {
-		explicit_bzero(auth, strlen(auth));
-		free(auth);
-	}
+	s->req = engine_request_flags(s->engine, method, path, body, hdr, nh, nh ? ENGINE_SECRET : 0,
+	                              what, on_reply, s);
+	secmem_free(&auth);
 }
 
 static void next(struct submit *s)
@@ -336,7 +341,7 @@ struct submit *submit_start(struct engine *e, const struct submit_args *a,
 	s->consent_name = xstrdup(a->consent_name);
 	s->consent_json = xstrdup(a->consent_json);
 	s->consent_labels = xstrdup(a->consent_labels);
-	s->registry_auth = xstrdup(a->registry_auth);
+	s->registry_auth = secmem_strdup(a->registry_auth);
 	s->now = a->now;
 	s->progress = progress_fn;
 	s->done = done;
@@ -363,10 +368,7 @@ void submit_free(struct submit **ps)
 	free(s->consent_name);
 	free(s->consent_json);
 	free(s->consent_labels);
-	if (s->registry_auth) {
-		explicit_bzero(s->registry_auth, strlen(s->registry_auth));
-		free(s->registry_auth);
-	}
+	secmem_free(&s->registry_auth);
 	free(s->image_pinned);
 	free(s->network_id);
 	free(s->service_id);

@@ -24,7 +24,8 @@ struct submit_args {
 	const char *consent_name;          /* the acceptance record the job cites */
 	const char *consent_json;          /* a new record to store first, or NULL */
 	const char *consent_labels;        /* its labels, a JSON object text */
-	const char *registry_auth;         /* X-Registry-Auth value or NULL; never logged */
+	const char *registry_auth;         /* X-Registry-Auth value or NULL; copied into secmem,
+	                                      wiped when the submission is freed; never logged */
 	int64_t now;                       /* unix seconds */
 };
 

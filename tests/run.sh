@@ -46,8 +46,10 @@ if wants valgrind; then
 		for t in build/release/tests/test_*; do
 			[ -x "$t" ] || continue
 			n=valgrind/$(basename "$t")
+			# nouserintercepts: a test that interposes free itself (test_keyring_freed) keeps
+			# it, and it still reaches valgrind's through libc; the others define no allocator.
 			if out=$(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-				"$t" 2>&1); then
+				--soname-synonyms=somalloc=nouserintercepts "$t" 2>&1); then
 				printf 'suite %s: 1 passed, 0 failed\n' "$n"; echo "1 0 0" >> "$GB_RESULTS"
 			else
 				printf '%s\n' "$out" | grep '^==' | head -n 30

@@ -387,6 +387,9 @@ int cmd_login(struct cli *cli, int argc, char **argv)
 	int rc = pick_registry(cli, arg, &key, true);
 	if (rc != 0)
 		goto out;
+	/* Before the password is asked for: it could not be checked over this engine anyway. */
+	if ((rc = login_check_endpoint(cli)) != 0)
+		goto out;
 	if (!cli->engine && (rc = cli_connect_negotiated(cli)) != 0)
 		goto out;
 	username = user ? xstrdup(user) : read_username(&err);
@@ -521,6 +524,34 @@ out:
 }
 
 /* ---- for submit ---- */
+
+int login_check_endpoint(struct cli *cli)
+{
+	struct endpoint own = {0};
+	const struct endpoint *ep = cli->engine ? engine_endpoint(cli->engine) : NULL;
+	char *err = NULL;
+	int rc = GB_EXIT_OK;
+	if (!ep) {
+		struct endpoint_env env;
+		endpoint_env_from_process(&env);
+		if (endpoint_resolve(cli->host, &env, &own, &err) != 0) {
+			cli_error("%s", err);
+			free(err);
+			return GB_EXIT_USAGE;
+		}
+		ep = &own;
+	}
+	if (endpoint_check_secrets(ep, &err) != 0) {
+		char *m = clean(err);
+		cli_error("%s", m);
+		free(m);
+		log_msg(LOG_INFO, "registry credentials not sent: %s is plain HTTP", ep->display);
+		rc = GB_EXIT_ERROR;
+	}
+	free(err);
+	endpoint_clear(&own);
+	return rc;
+}
 
 char *login_registry_auth(const char *registry, const char *user, char **password, char **note)
 {

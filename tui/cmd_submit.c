@@ -266,6 +266,11 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	char *err = NULL, *consent_name = NULL, *consent_json = NULL, *consent_labels = NULL, *fit = NULL;
 	char *hardening = NULL;
 	char *reg_password = NULL, *reg_auth = NULL, *keyring_note = NULL;
+	/* Registry credentials never travel in clear: refuse before the password is read. */
+	if (reg_stdin && (rc = login_check_endpoint(cli)) != 0) {
+		free(datasets);
+		return rc;
+	}
 	if (reg_stdin && !(reg_password = login_read_secret(STDIN_FILENO, "Registry password: ", &err))) {
 		cli_error("%s", err);
 		free(err);
@@ -302,6 +307,8 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 
 	/* The registry's credentials: pulled by the nodes, and used to resolve the digest. */
 	reg_auth = login_registry_auth(plan.image.registry, reg_user, &reg_password, &keyring_note);
+	if (reg_auth && (rc = login_check_endpoint(cli)) != 0)
+		goto out;
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
 	struct submit_args args = {
 		.plan = &plan, .terms_sha256 = sha, .consent_name = consent_name,

@@ -22,6 +22,12 @@ char *login_read_secret(int fd, const char *prompt, char **err);
  * shown if the registry then refuses the image. */
 char *login_registry_auth(const char *registry, const char *user, char **password, char **note);
 
+/* Whether registry credentials may be sent to the engine of this command (--host,
+ * DOCKER_HOST; endpoint_secure_for_secrets): 0 when they may; otherwise prints the refusal and
+ * returns GB_EXIT_ERROR, or GB_EXIT_USAGE when the endpoint cannot be resolved. Needs no
+ * connection: call it before a password is asked for. */
+int login_check_endpoint(struct cli *cli);
+
 /* What to print when submitting failed because the registry wanted credentials: had_auth
  * says whether some were sent, note is login_registry_auth's. Printed with cli_error. */
 void login_explain_refusal(const char *registry, bool had_auth, const char *note);

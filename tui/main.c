@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "api/priv.h"
+#include "api/secmem.h"
 #include "api/xalloc.h"
 #include "tui/cli.h"
 #include "tui/login.h"
@@ -141,6 +142,9 @@ int main(int argc, char **argv)
 	priv_init();   /* before anything opens a file: see api/priv.h */
 	/* Registry passwords pass through this process: no core files, no ptrace by the same user. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* And no JSON string (an identity token, a config.json auth) outlives its tree in freed
+	 * memory: before any jansson call and any thread. */
+	secmem_heap_setup();
 	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	setlocale(LC_ALL, "");
 	while ((c = getopt_long(argc, argv, "+H:t:P:h", opts, NULL)) != -1) {

@@ -1,6 +1,7 @@
 /* The login dialog: see screen_login.h. */
 #include "tui/screen_login.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,6 +152,17 @@ static void start_check(struct login_screen *s)
 		set_message(s, true, "%s", !key ? "Name the registry (host[:port])."
 		                           : !*user ? "Give the user name." : "Give the password.");
 		focus_field(s, !key ? F_REGISTRY : !*user ? F_USER : F_PASSWORD);
+		free(key);
+		return;
+	}
+	char *why = NULL;
+	if (endpoint_check_secrets(engine_endpoint(s->app->cli->engine), &why) != 0) {
+		/* Nothing is sent; the password could not be checked here, so it goes too. */
+		why[0] = (char)toupper((unsigned char)why[0]);
+		set_message(s, true, "%s.", why);
+		log_msg(LOG_INFO, "console login to %s: not sent, the engine is plain HTTP", key);
+		wipe_password(s);
+		free(why);
 		free(key);
 		return;
 	}

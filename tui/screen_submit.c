@@ -726,6 +726,13 @@ static void on_done(void *ud, const struct submit_result *r)
 
 static void start_submit(struct submit_screen *s, const char *auth)
 {
+	char *why = NULL;
+	if (auth && endpoint_check_secrets(engine_endpoint(s->app->cli->engine), &why) != 0) {
+		/* Nothing goes out; back to the form, which says why. */
+		on_done(s, &(struct submit_result){.field = JF_COUNT, .error = why});
+		free(why);
+		return;
+	}
 	struct submit_args args = {
 		.plan = &s->plan, .terms_sha256 = s->sha, .consent_name = s->pend_name,
 		.consent_json = s->pend_json, .consent_labels = s->pend_labels,

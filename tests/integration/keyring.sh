@@ -306,6 +306,42 @@ t_check "  the node pulled it from the private registry" pulled
 docker service rm gbt-key-ok >/dev/null 2>&1
 cleanup_refs
 
+# ---- a plain tcp:// engine never gets them: a recording fault server stands in for one ----
+FS=$GB_ROOT/build/release/fixtures/faultserver
+if [ -x "$FS" ]; then
+	"$FS" --lifetime 90 --record "$work/record" --port-file "$work/fsport" ok-empty 2>"$work/fs.log" &
+	FS_PID=$!
+	PIDS+=("$FS_PID")
+	wait_for 5 test -s "$work/fsport"
+	FSH=tcp://127.0.0.1:$(cat "$work/fsport")
+	out=$(gb --host "$FSH" submit --image "$IMG" --class default --dataset mri-open --name gbt-key-clear \
+		--accept-terms "$sha" --purpose t -- --cpu 0.05 --mem 8 2>&1); rc=$?
+	t_eq "submit with the keyring's credentials to a plain tcp:// engine: exit 1" 1 "$rc"
+	t_check "  refused, naming the engine, pointing to TLS" \
+		grep -qF "refusing to send registry credentials to $FSH: it is plain HTTP" <<<"$out"
+	if [ -n "${TM:-}" ]; then
+		tui clear "$GB --host $FSH --policy $P"
+		screen_has 10 clear "API 1\."
+		$TM send-keys -t clear L
+		screen_has 5 clear "Log in to a registry"
+		fill clear
+		paste_pw clear
+		$TM send-keys -t clear Enter
+		t_check "console login dialog on a plain tcp:// engine: refused" screen_has 5 clear "Refusing to send registry"
+		keep clear
+		$TM kill-session -t clear
+	fi
+	kill "$FS_PID"   # SIGTERM: the server records what is still in its sockets, then exits
+	wait "$FS_PID" 2>/dev/null
+	t_check "  the engine was asked things (the record works)" grep -q "^GET /_ping" "$work/record"
+	t_eq "  it never got the password, plain or as X-Registry-Auth" "" \
+		"$(grep -aoF -e "$CANARY" -e "$(printf '{"username":"%s","password":"%s","serveraddress":"%s"}' "$RUSER" "$CANARY" "$REG" | base64 -w0 | tr '+/' '-_')" "$work/record")"
+	t_check "  nor any X-Registry-Auth or POST /auth" sh -c "! grep -aqiE '^(x-registry-auth|POST /v1\.[0-9]+/auth)' '$work/record'"
+	rm -f "$work/record"
+else
+	t_fail "no fault server at $FS (make fixtures): the plain tcp:// refusal is not tested"
+fi
+
 # ---- the console's form: the same image, the keyring's credentials sent; without, the login dialog ----
 if [ -n "${TM:-}" ]; then
 	focus() { cap "$1" | grep -E '^>' | head -n 1; }

@@ -569,6 +569,47 @@ static void test_unreadable_cert_skipped(void **state)
 	rm_dir(dir);
 }
 
+/* Registry credentials go only where nobody on the way can read them. */
+static void expect_secrets(const char *flag, const struct endpoint_env *env, bool allowed)
+{
+	struct endpoint ep = ok(flag, env);
+	char *err = NULL;
+	if (endpoint_secure_for_secrets(&ep) != allowed)
+		fail_msg("%s: secrets %s, expected %s", flag, allowed ? "refused" : "allowed",
+		         allowed ? "allowed" : "refused");
+	assert_int_equal(endpoint_check_secrets(&ep, &err), allowed ? 0 : -1);
+	if (allowed) {
+		assert_null(err);
+	} else {
+		/* One sentence: the endpoint, and the way out. */
+		assert_non_null(strstr(err, ep.display));
+		assert_non_null(strstr(err, "refusing to send registry credentials"));
+		assert_non_null(strstr(err, "DOCKER_TLS_VERIFY=1"));
+		assert_non_null(strstr(err, ":2376"));
+		assert_non_null(strstr(err, "docs/credentials.md"));
+		assert_null(strchr(err, '\n'));
+		free(err);
+	}
+	endpoint_clear(&ep);
+}
+
+static void test_secure_for_secrets(void **state)
+{
+	(void)state;
+	static const struct endpoint_env tls_only = { .docker_tls = "1" };
+	expect_secrets("unix:///var/run/docker.sock", NULL, true);
+	expect_secrets("/run/user/1000/docker.sock", NULL, true);
+	expect_secrets("https://engine.example.org", NULL, true);
+	expect_secrets("tcp://engine.example.org:2376", &tls_verify, true);
+	expect_secrets("tcp://engine.example.org", &tls_only, true);
+	expect_secrets("tcp://engine.example.org:2375", NULL, false);
+	expect_secrets("tcp://engine.example.org:2376", NULL, false);   /* the port is no TLS */
+	expect_secrets("http://engine.example.org:2376", NULL, false);
+	expect_secrets("tcp://127.0.0.1:2375", NULL, false);            /* loopback too */
+	expect_secrets("tcp://[::1]:2375", NULL, false);
+	expect_secrets("engine.example.org:2375", NULL, false);
+}
+
 static void test_env_from_process(void **state)
 {
 	(void)state;
@@ -615,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_cert_dir_precedence),
 		cmocka_unit_test(test_unreadable_cert_skipped),
 		cmocka_unit_test(test_env_from_process),
+		cmocka_unit_test(test_secure_for_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,6 +223,63 @@ static void test_secmem(void **state)
 	secmem_free(&big);
 }
 
+/* A secret arriving in pieces: always terminated, growing by moving to a larger buffer. */
+static void test_secmem_append(void **state)
+{
+	(void)state;
+	char *p = NULL;
+	size_t len = 0;
+	secmem_append(&p, &len, "", 0);
+	assert_non_null(p);
+	assert_int_equal(len, 0);
+	assert_string_equal(p, "");
+	char chunk[100];
+	memset(chunk, 'a', sizeof chunk);
+	for (int i = 0; i < 50; i++) {
+		chunk[0] = (char)('A' + i % 26);
+		secmem_append(&p, &len, chunk, sizeof chunk);
+		assert_int_equal(len, (size_t)(i + 1) * sizeof chunk);
+		assert_int_equal(p[len], '\0');
+		assert_true(secmem_capacity(p) >= len);
+	}
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(p[i * 100], 'A' + i % 26);
+	assert_int_equal(strspn(p + 1, "a"), 99);
+	secmem_free(&p);
+	/* One piece larger than twice the buffer. */
+	char *big = malloc(100000);
+	memset(big, 'b', 100000);
+	secmem_append(&p, &len, "x", 1);
+	secmem_append(&p, &len, big, 100000);
+	assert_int_equal(len, 100001);
+	assert_int_equal(p[0], 'x');
+	assert_int_equal(p[100000], 'b');
+	assert_int_equal(p[100001], '\0');
+	secmem_free(&p);
+	free(big);
+}
+
+/* The heap functions libcurl and jansson are given: realloc's contract, always moving. */
+static void test_heap_wiping(void **state)
+{
+	(void)state;
+	secmem_heap_free(NULL);
+	char *p = secmem_heap_realloc(NULL, 16);
+	assert_non_null(p);
+	memcpy(p, "0123456789abcde", 16);
+	for (size_t n = 32; n <= 1u << 20; n *= 4) {
+		char *q = secmem_heap_realloc(p, n);
+		assert_non_null(q);
+		assert_ptr_not_equal(q, p);      /* moved, the old block wiped and freed */
+		assert_string_equal(q, "0123456789abcde");
+		p = q;
+	}
+	p = secmem_heap_realloc(p, 4);      /* shrinking keeps the head */
+	assert_memory_equal(p, "0123", 4);
+	assert_null(secmem_heap_realloc(p, 0));
+	secmem_heap_free(malloc(1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_error_is_auth),
 		cmocka_unit_test(test_session_cache),
 		cmocka_unit_test(test_secmem),
+		cmocka_unit_test(test_secmem_append),
+		cmocka_unit_test(test_heap_wiping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

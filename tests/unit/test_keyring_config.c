@@ -130,6 +130,32 @@ static void test_bad_configs(void **state)
 	dockercfg_clear(&c);
 }
 
+/* jansson's error text quotes what it stopped in, up to 20 bytes of it: a config.json broken
+ * inside a short password or auth value must not put it into the message (which is printed). */
+static void test_parse_error_quotes_nothing(void **state)
+{
+	(void)state;
+	static const char *const cut[] = {
+		/* jansson: invalid escape near '"c2VjcmV0LXRv\q' */
+		"{\"auths\": {\"r.org\": {\"auth\": \"c2VjcmV0LXRv\\q\"}}}",
+		/* unable to decode byte 0xff near '"c2VjcmV0LXRv' */
+		"{\"auths\": {\"r.org\": {\"password\": \"c2VjcmV0LXRv\xff\"}}}",
+		/* invalid token near 'c' (one byte of it) */
+		"{\"auths\": {\"r.org\": {\"auth\": c2VjcmV0LXRv}}}",
+		"{\"auths\": {\"r.org\": {\"auth\": \"c2VjcmV0LXRv",
+	};
+	for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+		struct dockercfg c = {0};
+		char *err = NULL;
+		assert_int_equal(dockercfg_parse(cut[i], strlen(cut[i]), &c, &err), -1);
+		if (strstr(err, "c2VjcmV0"))
+			fail_msg("the error quotes the token: %s", err);
+		assert_non_null(strstr(err, "not valid JSON (line 1, column "));
+		free(err);
+		dockercfg_clear(&c);
+	}
+}
+
 static void test_paths_and_load(void **state)
 {
 	(void)state;
@@ -166,7 +192,31 @@ static void test_paths_and_load(void **state)
 	assert_non_null(strstr(err, want));
 	free(err);
 	dockercfg_clear(&c);
+
+	/* Read with read(2) up to 4 MiB; one byte more is refused. */
+	f = fopen(want, "w");
+	fputs("{\"credsStore\": \"pass\"}", f);
+	for (int i = 0; i < (4 << 20) - 22; i++)   /* 4 MiB exactly */
+		fputc(' ', f);
+	fclose(f);
+	assert_int_equal(dockercfg_load(want, &c, &err), 0);
+	assert_string_equal(c.creds_store, "pass");
+	dockercfg_clear(&c);
+	f = fopen(want, "a");
+	fputc(' ', f);
+	fclose(f);
+	assert_int_equal(dockercfg_load(want, &c, &err), -1);
+	assert_non_null(strstr(err, "larger than 4 MiB"));
+	free(err);
+	dockercfg_clear(&c);
+	/* A directory where the file should be: an error, not a crash. */
 	unlink(want);
+	assert_int_equal(mkdir(want, 0700), 0);
+	assert_int_equal(dockercfg_load(want, &c, &err), -1);
+	assert_non_null(strstr(err, want));
+	free(err);
+	dockercfg_clear(&c);
+	rmdir(want);
 
 	unsetenv("DOCKER_CONFIG");
 	setenv("HOME", dir, 1);
@@ -253,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_store_precedence),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_parse_error_quotes_nothing),
 		cmocka_unit_test(test_paths_and_load),
 		cmocka_unit_test(test_detected_store),
 	};

@@ -30,6 +30,21 @@ static char *repo_path(const char *rel)
 	return xasprintf("%s/%s", root && *root ? root : ".", rel);
 }
 
+/* repo_path with its directory resolved: where policy_load_file looks for terms beside a
+ * policy (the file itself need not exist). */
+static char *repo_real_path(const char *rel)
+{
+	char *path = repo_path(rel);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	char *dir = realpath(path, NULL);
+	assert_non_null(dir);
+	char *out = xasprintf("%s/%s", dir, slash + 1);
+	free(dir);
+	free(path);
+	return out;
+}
+
 static void parse_ok(const char *json, const char *base_dir, struct policy *p)
 {
 	char *err = NULL;
@@ -146,7 +161,7 @@ static void test_load_example_file(void **state)
 {
 	(void)state;
 	char *path = repo_path("docs/examples/policy.json");
-	char *terms_path = repo_path("docs/examples/terms.md");
+	char *terms_path = repo_real_path("docs/examples/terms.md");
 	struct policy p;
 	char *err = NULL;
 
@@ -962,7 +977,7 @@ static void test_load_missing_terms(void **state)
 {
 	(void)state;
 	char *path = repo_path("tests/fixtures/policy/missing-terms.json");
-	char *terms = repo_path("tests/fixtures/policy/no-such-terms.md");
+	char *terms = repo_real_path("tests/fixtures/policy/no-such-terms.md");
 	char *want = xasprintf("%s: terms.file: cannot read %s: No such file or directory", path, terms);
 	expect_load_error(path, want);
 	free(want);
@@ -1080,7 +1095,7 @@ static void test_load_bad_terms(void **state)
 	free(terms);
 }
 
-/* A policy named without a directory finds its terms in the current directory. */
+/* A policy named without a directory finds its terms beside it, where it really is. */
 static void test_load_relative(void **state)
 {
 	struct tmp *t = *state;
@@ -1096,8 +1111,12 @@ static void test_load_relative(void **state)
 	if (rc != 0)
 		fail_msg("%s", err);
 	assert_string_equal(p.origin, "policy.json");
-	assert_string_equal(p.terms_file, "terms.md");
+	char *real = realpath(t->dir, NULL);
+	char *want = xasprintf("%s/terms.md", real);
+	assert_string_equal(p.terms_file, want);
 	assert_string_equal(p.terms_text, "terms\n");
+	free(want);
+	free(real);
 	policy_clear(&p);
 	free(path);
 }
