@@ -13,7 +13,9 @@
 #define NAME_MAX_LEN 48
 #define NANO 1000000000LL
 #define MIN_NANOCPUS 1000000LL               /* 0.001 CPU, swarmkit's smallest non-zero value */
-#define MIN_MEMORY (4LL << 20)               /* 4 MiB, likewise */
+/* Not swarmkit's 4 MiB: dockerd refuses a container limit under 6 MiB, so a smaller one would
+ * pass /services/create's checks and fail only where every task starts. */
+#define MIN_MEMORY POLICY_MIN_MEMORY
 #define MAX_ARGS 256
 #define MAX_ARG_LEN 4096
 #define MAX_PURPOSE 500

@@ -257,7 +257,7 @@ static void test_every_field_at_once(void **state)
 	                    "unknown dataset \"nope\" (datasets: public, oncology, genomics); "
 	                    "dataset \"oncology\" is for members of oncology");
 	assert_string_equal(e.msg[JF_CPUS], "\"lots\" is not a number of CPUs (write e.g. 2 or 0.5)");
-	assert_string_equal(e.msg[JF_MEMORY], "at least 4MiB");
+	assert_string_equal(e.msg[JF_MEMORY], "at least 6MiB");
 	assert_non_null(strstr(e.msg[JF_LIFETIME], "at most "));
 	assert_non_null(strstr(e.msg[JF_LIFETIME], "(the policy's maximum)"));
 	assert_string_equal(e.msg[JF_NAME],
@@ -431,7 +431,7 @@ static void test_memory(void **state)
 {
 	struct policy *p = *state;
 	static const struct { const char *in; int64_t want; } good[] = {
-		{ "4MiB", 4 * MiB }, { "8GiB", 8 * GiB }, { "512MiB", 512 * MiB }, { "4194304", 4 * MiB },
+		{ "6MiB", 6 * MiB }, { "8GiB", 8 * GiB }, { "512MiB", 512 * MiB }, { "6291456", 6 * MiB },
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		struct job_request r = { .image = IMAGE, .memory = good[i].in };
@@ -440,8 +440,13 @@ static void test_memory(void **state)
 		assert_int_equal(plan.memory, good[i].want);
 		job_plan_clear(&plan);
 	}
-	struct job_request r = { .image = IMAGE, .memory = "4194303" };
-	expect_error(p, &r, &alice, JF_MEMORY, "at least 4MiB");
+	/* the engine's floor for a container's limit, not swarmkit's 4 MiB */
+	struct job_request r = { .image = IMAGE, .memory = "6291455" };
+	expect_error(p, &r, &alice, JF_MEMORY, "at least 6MiB");
+	r.memory = "5M";
+	expect_error(p, &r, &alice, JF_MEMORY, "at least 6MiB");
+	r.memory = "4MiB";
+	expect_error(p, &r, &alice, JF_MEMORY, "at least 6MiB");
 	r.memory = "9GiB";
 	expect_error(p, &r, &alice, JF_MEMORY, "at most 8GiB in class default");
 	r.memory = "8193MiB";
