@@ -1,5 +1,6 @@
 #include "api/jobspec.h"
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "api/xalloc.h"
 
 #define NAME_MAX_LEN 48
+#define SUFFIX_LEN 9                         /* "-" and 8 hex digits */
 #define NANO 1000000000LL
 #define MIN_NANOCPUS 1000000LL               /* 0.001 CPU, swarmkit's smallest non-zero value */
 /* Not swarmkit's 4 MiB: dockerd refuses a container limit under 6 MiB, so a smaller one would
@@ -380,9 +382,9 @@ static bool name_valid(const char *s)
 	return true;
 }
 
-/* "<user>-<image basename>-<hex4>": lowercased, anything else becomes '-', and the stem is
+/* "<user>-<image basename>-<hex8>": lowercased, anything else becomes '-', and the stem is
  * cut so the random suffix always survives. */
-static char *derive_name(const char *user, const struct imageref *img, unsigned rnd)
+static char *derive_name(const char *user, const struct imageref *img, uint32_t rnd)
 {
 	const char *base = "job";
 	if (img->path) {
@@ -399,22 +401,23 @@ static char *derive_name(const char *user, const struct imageref *img, unsigned 
 	size_t start = 0, end = strlen(stem);
 	while (stem[start] == '-')
 		start++;
-	if (end - start > NAME_MAX_LEN - 5)
-		end = start + NAME_MAX_LEN - 5;
+	if (end - start > NAME_MAX_LEN - SUFFIX_LEN)
+		end = start + NAME_MAX_LEN - SUFFIX_LEN;
 	while (end > start && stem[end - 1] == '-')
 		end--;
 	char *name = end > start
-	             ? xasprintf("%.*s-%04x", (int)(end - start), stem + start, rnd & 0xFFFFu)
-	             : xasprintf("job-%04x", rnd & 0xFFFFu);
+	             ? xasprintf("%.*s-%08" PRIx32, (int)(end - start), stem + start, rnd)
+	             : xasprintf("job-%08" PRIx32, rnd);
 	free(stem);
 	return name;
 }
 
-static void check_name(const struct job_request *r, const struct identity *id, unsigned rnd,
+static void check_name(const struct job_request *r, const struct identity *id, uint32_t rnd,
                        struct job_plan *plan, struct job_errors *e)
 {
 	if (!given(r->name)) {
 		plan->name = derive_name(id->user, &plan->image, rnd);
+		plan->name_derived = true;
 		return;
 	}
 	if (!name_valid(r->name)) {
@@ -466,7 +469,7 @@ static void check_purpose(const struct job_request *r, struct job_errors *e)
 }
 
 int job_plan_make(const struct policy *p, const struct job_request *r, const struct identity *id,
-                  unsigned rnd, struct job_plan *plan, struct job_errors *errs)
+                  uint32_t rnd, struct job_plan *plan, struct job_errors *errs)
 {
 	/* Both are outputs: whatever they held is overwritten, not freed. */
 	memset(plan, 0, sizeof *plan);
@@ -494,6 +497,17 @@ int job_plan_make(const struct policy *p, const struct job_request *r, const str
 	/* uid 0 inside a container is root on the node's files: a root submitter runs as nobody. */
 	plan->user_spec = id->uid == 0 ? xstrdup("65534:65534") : xasprintf("%u:%u", id->uid, id->gid);
 	plan->results_source = policy_results_source(p, id->user);
+	return 0;
+}
+
+int job_plan_rename(struct job_plan *plan, uint32_t rnd)
+{
+	if (!plan->name_derived)
+		return -1;
+	free(plan->name);
+	free(plan->network);
+	plan->name = derive_name(plan->owner, &plan->image, rnd);
+	plan->network = xasprintf("%s-net", plan->name);
 	return 0;
 }
 

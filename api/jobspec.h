@@ -46,6 +46,7 @@ struct job_errors { char *msg[JF_COUNT]; };
 struct job_plan {
 	char *name;                           /* service name, also the network's stem */
 	char *network;                        /* "<name>-net" */
+	bool name_derived;                    /* made by glovebox, not typed: job_plan_rename may change it */
 	struct imageref image;
 	const struct policy *policy;          /* borrowed: dataset paths and the results target */
 	const struct policy_class *cls;       /* borrowed from the policy */
@@ -60,10 +61,17 @@ struct job_plan {
 };
 
 /* Check every field and fill plan. Returns 0 when all fields are fine; -1 with errs filled
- * otherwise (plan is then cleared). Names: [a-z0-9][a-z0-9-]{0,47} after lowercasing a derived
- * name ("<user>-<image basename>-<4 random hex>" with rnd supplying the hex digits). */
+ * otherwise (plan is then cleared). Names: [a-z0-9][a-z0-9-]{0,47}, not ending in '-'. Without
+ * a name in r one is derived: "<user>-<image basename>-<8 hex digits>", lowercased, other
+ * characters as '-', the stem cut so that the 8 digits of rnd always fit. rnd must be
+ * unpredictable (submit_name_random): a guessable suffix lets another user take the name
+ * first, and 32 bits make two derived names of one user and image unlikely to meet. */
 int job_plan_make(const struct policy *p, const struct job_request *r, const struct identity *id,
-                  unsigned rnd, struct job_plan *plan, struct job_errors *errs);
+                  uint32_t rnd, struct job_plan *plan, struct job_errors *errs);
+
+/* Derive the name (and the network's) again with another rnd, for a derived name that turned
+ * out to be taken. Returns 0, or -1 (plan unchanged) when the name was the researcher's. */
+int job_plan_rename(struct job_plan *plan, uint32_t rnd);
 
 void job_plan_clear(struct job_plan *plan);
 void job_errors_clear(struct job_errors *e);

@@ -1,9 +1,11 @@
 #include "api/submit.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "api/decode.h"
 #include "api/xalloc.h"
@@ -375,4 +377,22 @@ void submit_free(struct submit **ps)
 	free(s->error);
 	free(s);
 	*ps = NULL;
+}
+
+int submit_name_random(uint32_t *rnd, char **err)
+{
+	unsigned char *p = (unsigned char *)rnd;
+	size_t got = 0;
+	while (got < sizeof *rnd) {
+		ssize_t n = getrandom(p + got, sizeof *rnd - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*err = xasprintf("no random number for the job's name: getrandom: %s",
+			                 n < 0 ? strerror(errno) : "no bytes");
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
 }

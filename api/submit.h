@@ -55,4 +55,9 @@ void submit_interrupt(struct submit *s);
  * undone: use submit_interrupt for that). */
 void submit_free(struct submit **s);
 
+/* An unpredictable value for a derived job name's suffix (job_plan_make, job_plan_rename),
+ * from the kernel's random source, getrandom(2). Returns 0, or -1 with *err when there is
+ * none: a guessable suffix would let another user take a job's name before it is made. */
+int submit_name_random(uint32_t *rnd, char **err);
+
 #endif

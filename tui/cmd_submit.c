@@ -291,7 +291,12 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = cli_connect_negotiated(cli)) != 0 || (rc = cli_policy(cli, &pol)) != 0)
 		goto out;
-	unsigned rnd = (unsigned)time(NULL) ^ (unsigned)getpid() * 2654435761u;
+	uint32_t rnd;
+	if (submit_name_random(&rnd, &err) != 0) {
+		cli_error("%s", err);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
 	if (job_plan_make(&pol, &req, &me.id, rnd, &plan, &errs) != 0) {
 		for (int f = 0; f < JF_COUNT; f++)
 			if (errs.msg[f]) {

@@ -131,7 +131,7 @@ struct submit_screen {
 	struct item *items;
 	size_t n_items, focus;
 	int scroll;
-	unsigned rnd;                      /* the derived name's suffix, fixed for the form */
+	uint32_t rnd;                      /* the derived name's suffix, fixed for the form */
 
 	struct job_plan plan;              /* valid when plan_ok; borrowed by a submission */
 	bool plan_ok;
@@ -1650,11 +1650,10 @@ struct submit_screen *submit_screen_new(struct app *a)
 	s->app = a;
 	s->step = ST_LOADING;
 	s->failure_field = JF_COUNT;
-	s->rnd = (unsigned)time(NULL) ^ (unsigned)getpid() * 2654435761u;
 	for (int t = 0; t < N_TEXT; t++)
 		s->text[t] = field_new(&a->theme, t == T_IMAGE || t == T_COMMAND ? 4096 : 256);
 	char *err = NULL;
-	if (whoami_current(&s->me, &err) != 0) {
+	if (submit_name_random(&s->rnd, &err) != 0 || whoami_current(&s->me, &err) != 0) {
 		broken(s, err);
 		free(err);
 		return s;

@@ -182,8 +182,8 @@ static void test_defaults(void **state)
 	struct job_plan plan;
 	expect_ok(p, &r, &alice, &plan);
 
-	assert_string_equal(plan.name, "alice-analysis-beef");
-	assert_string_equal(plan.network, "alice-analysis-beef-net");
+	assert_string_equal(plan.name, "alice-analysis-0000beef");
+	assert_string_equal(plan.network, "alice-analysis-0000beef-net");
 	assert_string_equal(plan.image.registry, "127.0.0.1:5000");
 	assert_string_equal(plan.image.path, "lab/analysis");
 	assert_string_equal(plan.image.tag, "1.3");
@@ -205,7 +205,7 @@ static void test_defaults(void **state)
 	                             .lifetime = "", .name = "", .purpose = "" };
 	expect_ok(p, &blank, &alice, &plan);
 	assert_ptr_equal(plan.cls, &p->classes[0]);
-	assert_string_equal(plan.name, "alice-analysis-beef");
+	assert_string_equal(plan.name, "alice-analysis-0000beef");
 	job_plan_clear(&plan);
 }
 
@@ -306,7 +306,7 @@ static void test_image(void **state)
 	r.image = "busybox";
 	expect_ok(p, &r, &alice, &plan);
 	assert_string_equal(plan.image.registry, "docker.io");
-	assert_string_equal(plan.name, "alice-busybox-beef");
+	assert_string_equal(plan.name, "alice-busybox-0000beef");
 	job_plan_clear(&plan);
 }
 
@@ -522,20 +522,24 @@ static void test_derived_names(void **state)
 {
 	const struct policy *p = *state;
 	static const char *const g[] = { "x" };
-	static const struct { const char *user, *image; unsigned rnd; const char *want; } cases[] = {
-		{ "alice", IMAGE, 0xbeef, "alice-analysis-beef" },
-		{ "alice", IMAGE, 0x12345, "alice-analysis-2345" },
-		{ "alice", IMAGE, 7, "alice-analysis-0007" },
-		{ "Alice.Smith", "127.0.0.1:5000/lab/my_tool.v2:1", 0x1a2b, "alice-smith-my-tool-v2-1a2b" },
-		{ "_svc", IMAGE, 1, "svc-analysis-0001" },
-		{ "a@b", "127.0.0.1:5000/x", 0xffff, "a-b-x-ffff" },
-		/* cut to 48, the random part kept, no '-' left before it */
+	static const struct { const char *user, *image; uint32_t rnd; const char *want; } cases[] = {
+		{ "alice", IMAGE, 0xbeef, "alice-analysis-0000beef" },
+		{ "alice", IMAGE, 0x12345, "alice-analysis-00012345" },
+		{ "alice", IMAGE, 7, "alice-analysis-00000007" },
+		{ "alice", IMAGE, 0xdeadbeef, "alice-analysis-deadbeef" },
+		{ "alice", IMAGE, 0xffffffff, "alice-analysis-ffffffff" },
+		{ "Alice.Smith", "127.0.0.1:5000/lab/my_tool.v2:1", 0x1a2b, "alice-smith-my-tool-v2-00001a2b" },
+		{ "_svc", IMAGE, 1, "svc-analysis-00000001" },
+		{ "a@b", "127.0.0.1:5000/x", 0xffff, "a-b-x-0000ffff" },
+		/* cut to 48, all 8 random digits kept, no '-' left before them */
 		{ "averyveryveryverylongaccountname", "127.0.0.1:5000/lab/some-long-tool-name", 0xabcd,
-		  "averyveryveryverylongaccountname-some-long-abcd" },
-		{ "u2345678901234567890123456789012345678901", "127.0.0.1:5000/lab/tool", 0xabcd,
-		  "u2345678901234567890123456789012345678901-t-abcd" },
+		  "averyveryveryverylongaccountname-some-l-0000abcd" },
+		{ "u234567890123456789012345678901234567", "127.0.0.1:5000/lab/tool", 0xabcd,
+		  "u234567890123456789012345678901234567-t-0000abcd" },
+		{ "u2345678901234567890123456789012345678", "127.0.0.1:5000/lab/tool", 0xabcd,
+		  "u2345678901234567890123456789012345678-0000abcd" },
 		{ "u23456789012345678901234567890123456789012", "127.0.0.1:5000/lab/tool", 0xabcd,
-		  "u23456789012345678901234567890123456789012-abcd" },
+		  "u23456789012345678901234567890123456789-0000abcd" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct identity id = { cases[i].user, 1000, 1000, g, 1 };
@@ -544,9 +548,32 @@ static void test_derived_names(void **state)
 		struct job_errors e;
 		assert_int_equal(job_plan_make(p, &r, &id, cases[i].rnd, &plan, &e), 0);
 		assert_string_equal(plan.name, cases[i].want);
+		assert_true(plan.name_derived);
 		assert_true(strlen(plan.name) <= 48);
 		job_plan_clear(&plan);
 	}
+}
+
+/* A derived name taken by someone: another suffix, the network with it; a typed name stays. */
+static void test_rename(void **state)
+{
+	const struct policy *p = *state;
+	struct job_request r = { .image = IMAGE };
+	struct job_plan plan;
+	expect_ok(p, &r, &alice, &plan);
+	assert_int_equal(job_plan_rename(&plan, 0x89abcdef), 0);
+	assert_string_equal(plan.name, "alice-analysis-89abcdef");
+	assert_string_equal(plan.network, "alice-analysis-89abcdef-net");
+	assert_true(plan.name_derived);
+	job_plan_clear(&plan);
+
+	r.name = "cohort-b";
+	expect_ok(p, &r, &alice, &plan);
+	assert_false(plan.name_derived);
+	assert_int_equal(job_plan_rename(&plan, 0x89abcdef), -1);
+	assert_string_equal(plan.name, "cohort-b");
+	assert_string_equal(plan.network, "cohort-b-net");
+	job_plan_clear(&plan);
 }
 
 static void test_command(void **state)
@@ -983,6 +1010,7 @@ int main(void)
 		T(test_lifetime),
 		T(test_names),
 		T(test_derived_names),
+		T(test_rename),
 		T(test_command),
 		T(test_purpose),
 		T(test_identity),
