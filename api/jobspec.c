@@ -722,7 +722,7 @@ char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta)
 
 	/* TaskTemplate.Networks: ServiceSpec.Networks is ignored from API 1.44 on. */
 	json_t *nets = json_array(), *net = json_object();
-	put(&b, net, "Target", str(plan->network));
+	put(&b, net, "Target", str(meta->network_id));
 	add(&b, nets, net);
 	put(&b, task, "Networks", nets);
 	put(&b, spec, "TaskTemplate", task);

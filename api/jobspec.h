@@ -83,17 +83,21 @@ struct job_meta {
 	const char *image_pinned;             /* "registry/path:tag@sha256:..." */
 	const char *terms_sha256;             /* of the exact terms text accepted */
 	const char *consent;                  /* name of the acceptance record (a swarm config) */
+	const char *network_id;               /* the ID /networks/create gave the job's network */
 	int64_t now;                          /* unix seconds, for glovebox.expires-at */
 	int api_minor;                        /* negotiated version: fields it lacks are not sent */
 };
 
 /* The ServiceSpec JSON for POST /services/create: one replica; limits = reservations for CPU
- * and memory; GPUs as generic resources; the class's constraints; the job's network;
+ * and memory; GPUs as generic resources; the class's constraints; the job's network by its
+ * ID (meta->network_id; by name the engine would take any network of that name, another
+ * user's too);
  * dataset binds read-only, the results bind the only writable one, tmpfs /tmp; read-only
  * root filesystem, CapabilityDrop ALL, non-root user, NoNewPrivileges (API >= 1.44), pids
  * limit 512 (>= 1.41), init; restart on-failure at most 5 times; labels glovebox.owner,
- * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string; NULL only when
- * the plan names a dataset its policy lacks or holds a string that is not UTF-8. */
+ * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string; NULL when
+ * meta has no network_id, the plan names a dataset its policy lacks or holds a string that is
+ * not UTF-8. */
 char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta);
 
 /* Whether a job's processes run with no-new-privileges, told as a warning for people: NULL

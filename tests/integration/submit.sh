@@ -106,7 +106,33 @@ out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-again -- --cpu 0
 t_eq "second submission without --accept-terms: exit 0" 0 "$rc"
 out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-again 2>&1); rc=$?
 t_eq "a duplicate name is refused" 2 "$rc"
-t_check "  and says so" grep -q "already exists" <<<"$out"
+t_eq "  in one neutral sentence" "glovebox: name: the name gbt-sub-again cannot be used: choose another" \
+	"$(grep -v '^glovebox: \(fit\|warning\|.*\.\.\.$\)' <<<"$out")"
+own_msg=$(grep 'cannot be used' <<<"$out")
+# Another user's job: the very same words, nothing about whose it is.
+docker service create -d -q --name gbt-sub-other --label glovebox.owner=gbt-someone-else \
+	glovebox/busybox:latest sleep 600 >/dev/null 2>&1
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-other 2>&1); rc=$?
+t_eq "another user's name is refused" 2 "$rc"
+t_eq "  with the same sentence as an own job's" "${own_msg/gbt-sub-again/gbt-sub-other}" "$(grep 'cannot be used' <<<"$out")"
+if grep -q gbt-someone-else <<<"$out"; then t_fail "  which names no owner" "$out"; else t_ok "  which names no owner"; fi
+# A network of that name that is not this job's (another user's leftover) blocks the name too.
+docker network create -d overlay --internal --label glovebox.job=gbt-sub-netclash \
+	--label glovebox.owner=gbt-someone-else gbt-sub-netclash-net >/dev/null
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-netclash 2>&1); rc=$?
+t_eq "another user's network of the job's name: exit 2" 2 "$rc"
+t_eq "  the same sentence" "${own_msg/gbt-sub-again/gbt-sub-netclash}" "$(grep 'cannot be used' <<<"$out")"
+t_eq "  and that network is left alone" 1 "$(docker network ls -q --filter name=gbt-sub-netclash-net | wc -l)"
+# An own leftover network (an interrupted submission) is removed, and the job is made.
+docker network create -d overlay --internal --label glovebox.job=gbt-sub-leftover \
+	--label "glovebox.owner=$owner" gbt-sub-leftover-net >/dev/null
+old_net=$(docker network inspect -f '{{.Id}}' gbt-sub-leftover-net)
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-leftover -- --cpu 0.01 2>&1); rc=$?
+t_eq "an own leftover network: exit 0" 0 "$rc"
+new_net=$(docker service inspect gbt-sub-leftover --format '{{(index .Spec.TaskTemplate.Networks 0).Target}}' 2>/dev/null)
+t_check "  the job has a new network, not the leftover" test -n "$new_net" -a "$new_net" != "$old_net"
+docker service rm gbt-sub-other gbt-sub-leftover >/dev/null 2>&1
+docker network rm gbt-sub-netclash-net >/dev/null 2>&1
 
 # Changed terms force a new acceptance and show what changed.
 printf '\nNew clause: results must be reviewed by the data steward.\n' >> "$work/terms.md"

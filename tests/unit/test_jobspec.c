@@ -20,6 +20,7 @@
 #define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define IMAGE "127.0.0.1:5000/lab/analysis:1.3"
 #define NOW 1700000000   /* 2023-11-14T22:13:20Z */
+#define NETID "q3v0kx1l2m8r5t7y9w4z6a1b3"
 
 /* ---- a policy by hand ---- */
 
@@ -724,7 +725,7 @@ static json_t *spec_for(const struct job_plan *plan, int api_minor)
 	struct job_meta meta = {
 		.image_pinned = "127.0.0.1:5000/lab/analysis:1.3@" DIGEST,
 		.terms_sha256 = "ab12", .consent = "glovebox-consent-alice-1700000000-ab12cd34",
-		.now = NOW, .api_minor = api_minor,
+		.network_id = NETID, .now = NOW, .api_minor = api_minor,
 	};
 	char *s = job_service_spec(plan, &meta);
 	assert_non_null(s);
@@ -840,7 +841,9 @@ static void check_common(json_t *s, int api_minor)
 	assert_int_equal(int_at(rp, "Delay"), 10000000000LL);
 
 	assert_int_equal(json_array_size(at(s, "TaskTemplate/Networks")), 1);
-	assert_string_equal(str_at(s, "TaskTemplate/Networks/0/Target"), "cohort-b-net");
+	/* by ID: by name the engine would attach any network called cohort-b-net */
+	assert_string_equal(str_at(s, "TaskTemplate/Networks/0/Target"), NETID);
+	assert_int_equal(json_object_size(at(s, "TaskTemplate/Networks/0")), 1);
 }
 
 static void test_service_spec_versions(void **state)
@@ -898,7 +901,7 @@ static void test_service_spec_minimal(void **state)
 	struct job_plan plan;
 	expect_ok(p, &r, &alice, &plan);
 	/* no terms to accept, no pinned digest yet */
-	struct job_meta meta = { .now = NOW, .api_minor = 44 };
+	struct job_meta meta = { .network_id = NETID, .now = NOW, .api_minor = 44 };
 	char *text = job_service_spec(&plan, &meta);
 	json_t *s = json_loads(text, 0, NULL);
 	assert_non_null(s);
@@ -945,12 +948,20 @@ static void test_service_spec_refuses_broken_plan(void **state)
 	plan_for(p, NULL, &plan);
 	free(plan.datasets[0]);
 	plan.datasets[0] = strdup("gone");
-	struct job_meta meta = { .now = NOW, .api_minor = 44 };
+	struct job_meta meta = { .network_id = NETID, .now = NOW, .api_minor = 44 };
 	assert_null(job_service_spec(&plan, &meta));
 	free(plan.datasets[0]);
 	plan.datasets[0] = strdup("public");
 	free(plan.owner);
 	plan.owner = strdup("\xff");
+	assert_null(job_service_spec(&plan, &meta));
+	free(plan.owner);
+	plan.owner = strdup("alice");
+	char *good = job_service_spec(&plan, &meta);
+	assert_non_null(good);
+	free(good);
+	/* never by name: no network ID, no spec */
+	meta.network_id = NULL;
 	assert_null(job_service_spec(&plan, &meta));
 	job_plan_clear(&plan);
 }
