@@ -602,6 +602,53 @@ static json_t *labels(struct builder *b, const struct job_plan *plan, const stru
 	return l;
 }
 
+/* The policy's values were checked when it was read; a policy made some other way (by hand,
+ * in tests) must not become a limit of 0. */
+static json_t *ulimit(struct builder *b, const char *name, const struct policy_ulimit *u)
+{
+	if (!u || u->soft <= 0 || u->hard < u->soft) {
+		b->failed = true;
+		return NULL;
+	}
+	json_t *l = json_object();
+	put(b, l, "Name", json_string(name));
+	put(b, l, "Soft", json_integer(u->soft));
+	put(b, l, "Hard", json_integer(u->hard));
+	return l;
+}
+
+/* json-file's max-size as docker writes it ("10m"), exact: k, m and g are binary there. */
+static void log_size(char *buf, size_t sz, int64_t bytes)
+{
+	static const struct { char unit; int shift; } u[] = { {'g', 30}, {'m', 20}, {'k', 10} };
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+		if (bytes % ((int64_t)1 << u[i].shift) == 0) {
+			snprintf(buf, sz, "%lld%c", (long long)(bytes >> u[i].shift), u[i].unit);
+			return;
+		}
+	}
+	snprintf(buf, sz, "%lld", (long long)bytes);
+}
+
+/* json-file whatever the daemon's default: a job's logs take bounded disk on its node, and
+ * service logs (glovebox's log views) only work with json-file, local or journald. */
+static json_t *log_driver(struct builder *b, const struct policy *p)
+{
+	char size[32], files[16];
+	if (!p || p->log_max_size <= 0 || p->log_max_files == 0) {
+		b->failed = true;
+		return NULL;
+	}
+	log_size(size, sizeof size, p->log_max_size);
+	snprintf(files, sizeof files, "%u", p->log_max_files);
+	json_t *d = json_object(), *opts = json_object();
+	put(b, d, "Name", json_string("json-file"));
+	put(b, opts, "max-size", json_string(size));
+	put(b, opts, "max-file", json_string(files));
+	put(b, d, "Options", opts);
+	return d;
+}
+
 /* Args, not Command: Command would replace the image's ENTRYPOINT, and images often wrap the
  * real program in one (conda activation, tini, a launcher script). Args replaces only CMD,
  * which is what "run this" means to the docker CLI as well (docker run IMAGE ARGS...). */
@@ -639,6 +686,18 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 	put(b, tmp, "Target", json_string("/tmp"));
 	put(b, tmpfs, "SizeBytes", json_integer(TMP_SIZE));
 	put(b, tmpfs, "Mode", json_integer(TMP_MODE));   /* the API takes the mode in decimal */
+	if (meta->api_minor >= 46) {
+		/* Options arrived in 1.46; dockerd's own default for a tmpfs is the same three, but
+		 * only a request the API knows can be relied on. */
+		json_t *opts = json_array();
+		static const char *const flags[] = { "noexec", "nosuid", "nodev" };
+		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+			json_t *flag = json_array();
+			add(b, flag, json_string(flags[i]));
+			add(b, opts, flag);
+		}
+		put(b, tmpfs, "Options", opts);
+	}
 	put(b, tmp, "TmpfsOptions", tmpfs);
 	add(b, mounts, tmp);
 	put(b, cs, "Mounts", mounts);
@@ -649,6 +708,10 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 		json_t *drop = json_array();
 		add(b, drop, json_string("ALL"));
 		put(b, cs, "CapabilityDrop", drop);
+		json_t *ul = json_array();
+		add(b, ul, ulimit(b, "nofile", p ? &p->nofile : NULL));
+		add(b, ul, ulimit(b, "nproc", p ? &p->nproc : NULL));
+		put(b, cs, "Ulimits", ul);
 	}
 	if (meta->api_minor >= 44) {
 		json_t *priv = json_object();
@@ -719,6 +782,7 @@ char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta)
 	put(&b, restart, "MaxAttempts", json_integer(RESTART_ATTEMPTS));
 	put(&b, restart, "Delay", json_integer(RESTART_DELAY_NS));
 	put(&b, task, "RestartPolicy", restart);
+	put(&b, task, "LogDriver", log_driver(&b, plan->policy));
 
 	/* TaskTemplate.Networks: ServiceSpec.Networks is ignored from API 1.44 on. */
 	json_t *nets = json_array(), *net = json_object();
@@ -744,5 +808,11 @@ char *job_network_spec(const struct job_plan *plan)
 	put(&b, l, "glovebox.job", str(plan->name));
 	put(&b, l, "glovebox.owner", str(plan->owner));
 	put(&b, net, "Labels", l);
+	if (plan->policy && plan->policy->encrypted_network) {
+		/* IPsec between nodes (the cost is in docs/policy.md); the key is the whole option. */
+		json_t *opts = json_object();
+		put(&b, opts, "encrypted", json_string(""));
+		put(&b, net, "Options", opts);
+	}
 	return dump(net, &b);
 }

@@ -91,13 +91,15 @@ struct job_meta {
 /* The ServiceSpec JSON for POST /services/create: one replica; limits = reservations for CPU
  * and memory; GPUs as generic resources; the class's constraints; the job's network by its
  * ID (meta->network_id; by name the engine would take any network of that name, another
- * user's too);
- * dataset binds read-only, the results bind the only writable one, tmpfs /tmp; read-only
- * root filesystem, CapabilityDrop ALL, non-root user, NoNewPrivileges (API >= 1.44), pids
- * limit 512 (>= 1.41), init; restart on-failure at most 5 times; labels glovebox.owner,
- * .class, .datasets, .expires-at, .terms-sha256, .consent, .network. New string; NULL when
- * meta has no network_id, the plan names a dataset its policy lacks or holds a string that is
- * not UTF-8. */
+ * user's too); dataset binds read-only, the results bind the only writable one, tmpfs /tmp
+ * (noexec, nosuid, nodev from API 1.46); read-only root filesystem, non-root user, init;
+ * CapabilityDrop ALL, the policy's ulimits and pids limit 512 (API >= 1.41), NoNewPrivileges
+ * (>= 1.44); the json-file log driver with the policy's rotation; restart on-failure at most
+ * 5 times; labels glovebox.owner, .class, .datasets, .expires-at, .terms-sha256, .consent,
+ * .network. Fields the negotiated version lacks are not sent (older engines drop them
+ * silently; job_posture_make says so). New string; NULL when meta has no network_id, the
+ * plan names a dataset its policy lacks or holds a string that is not UTF-8, or the policy's
+ * log rotation or ulimits are not valid. */
 char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta);
 
 /* Whether a job's processes run with no-new-privileges, told as a warning for people: NULL
@@ -105,7 +107,8 @@ char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta)
  * (info may be NULL: not known); otherwise a new string saying it could not be made sure. */
 char *job_hardening_warning(int api_minor, const struct engine_info *info);
 
-/* The NetworkCreate JSON: overlay, internal (no egress), labelled glovebox.job. New string. */
+/* The NetworkCreate JSON: overlay, internal (no egress), encrypted when the policy says so,
+ * labelled glovebox.job and glovebox.owner (a leftover is recognised by both). New string. */
 char *job_network_spec(const struct job_plan *plan);
 
 #endif

@@ -92,6 +92,10 @@ static struct policy *policy_new(void)
 	p->n_registries = 1;
 	p->max_lifetime = 7 * 86400;
 	p->admin_group = strdup("glovebox-admins");
+	p->log_max_size = 10 * MiB;
+	p->log_max_files = 3;
+	p->nofile = (struct policy_ulimit){ 1024, 65536 };
+	p->nproc = (struct policy_ulimit){ 2048, 2048 };
 	return p;
 }
 
@@ -802,6 +806,20 @@ static void check_common(json_t *s, int api_minor)
 	assert_null(at(tmp, "Source"));
 	assert_int_equal(int_at(tmp, "TmpfsOptions/SizeBytes"), 268435456);
 	assert_int_equal(int_at(tmp, "TmpfsOptions/Mode"), 1023);
+	if (api_minor >= 46) {
+		/* [["noexec"],["nosuid"],["nodev"]]: flags are one-element arrays */
+		json_t *o = at(tmp, "TmpfsOptions/Options");
+		assert_int_equal(json_array_size(o), 3);
+		assert_int_equal(json_array_size(json_array_get(o, 0)), 1);
+		assert_string_equal(str_at(o, "0/0"), "noexec");
+		assert_string_equal(str_at(o, "1/0"), "nosuid");
+		assert_string_equal(str_at(o, "2/0"), "nodev");
+		assert_int_equal(json_object_size(at(tmp, "TmpfsOptions")), 3);
+	} else {
+		/* older engines drop it silently: never sent, so the posture cannot believe in it */
+		assert_null(at(tmp, "TmpfsOptions/Options"));
+		assert_int_equal(json_object_size(at(tmp, "TmpfsOptions")), 2);
+	}
 	/* only the results bind is writable */
 	size_t writable = 0;
 	for (size_t i = 0; i < json_array_size(m); i++) {
@@ -814,8 +832,18 @@ static void check_common(json_t *s, int api_minor)
 	if (api_minor >= 41) {
 		assert_int_equal(json_array_size(at(cs, "CapabilityDrop")), 1);
 		assert_string_equal(str_at(cs, "CapabilityDrop/0"), "ALL");
+		json_t *ul = at(cs, "Ulimits");
+		assert_int_equal(json_array_size(ul), 2);
+		assert_string_equal(str_at(ul, "0/Name"), "nofile");
+		assert_int_equal(int_at(ul, "0/Soft"), 1024);
+		assert_int_equal(int_at(ul, "0/Hard"), 65536);
+		assert_int_equal(json_object_size(json_array_get(ul, 0)), 3);
+		assert_string_equal(str_at(ul, "1/Name"), "nproc");
+		assert_int_equal(int_at(ul, "1/Soft"), 2048);
+		assert_int_equal(int_at(ul, "1/Hard"), 2048);
 	} else {
 		assert_null(at(cs, "CapabilityDrop"));
+		assert_null(at(cs, "Ulimits"));
 	}
 	if (api_minor >= 44) {
 		assert_true(bool_at(cs, "Privileges/NoNewPrivileges"));
@@ -835,6 +863,14 @@ static void check_common(json_t *s, int api_minor)
 	assert_int_equal(int_at(r, "Reservations/NanoCPUs"), int_at(r, "Limits/NanoCPUs"));
 	assert_int_equal(int_at(r, "Reservations/MemoryBytes"), int_at(r, "Limits/MemoryBytes"));
 
+	/* json-file with rotation from the policy, whatever the daemon's default driver */
+	json_t *ld = at(s, "TaskTemplate/LogDriver");
+	assert_int_equal(json_object_size(ld), 2);
+	assert_string_equal(str_at(ld, "Name"), "json-file");
+	assert_int_equal(json_object_size(at(ld, "Options")), 2);
+	assert_string_equal(str_at(ld, "Options/max-size"), "10m");
+	assert_string_equal(str_at(ld, "Options/max-file"), "3");
+
 	json_t *rp = at(s, "TaskTemplate/RestartPolicy");
 	assert_string_equal(str_at(rp, "Condition"), "on-failure");
 	assert_int_equal(int_at(rp, "MaxAttempts"), 5);
@@ -851,7 +887,7 @@ static void test_service_spec_versions(void **state)
 	const struct policy *p = *state;
 	struct job_plan plan;
 	plan_for(p, NULL, &plan);
-	static const int versions[] = { 40, 41, 43, 44, 56 };
+	static const int versions[] = { 40, 41, 43, 44, 45, 46, 56 };
 	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
 		json_t *s = spec_for(&plan, versions[i]);
 		check_common(s, versions[i]);
@@ -966,6 +1002,57 @@ static void test_service_spec_refuses_broken_plan(void **state)
 	job_plan_clear(&plan);
 }
 
+/* The policy's log rotation and ulimits as the spec sends them; values no parser would accept
+ * make no spec at all rather than a limit of 0. */
+static void test_service_spec_policy_fields(void **state)
+{
+	struct policy *p = *state;
+	struct job_plan plan;
+	static const struct { int64_t bytes; const char *want; } sizes[] = {
+		{ 1 * GiB, "1g" }, { 3 * GiB, "3g" }, { 1536 * MiB, "1536m" }, { 10 * MiB, "10m" },
+		{ 1 * MiB + 512 * 1024, "1536k" }, { 1 * MiB + 1, "1048577" },
+	};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		p->log_max_size = sizes[i].bytes;
+		p->log_max_files = 7;
+		plan_for(p, NULL, &plan);
+		json_t *s = spec_for(&plan, 41);
+		assert_string_equal(str_at(s, "TaskTemplate/LogDriver/Options/max-size"), sizes[i].want);
+		assert_string_equal(str_at(s, "TaskTemplate/LogDriver/Options/max-file"), "7");
+		json_decref(s);
+		job_plan_clear(&plan);
+	}
+	p->nofile = (struct policy_ulimit){ 64, 1048576 };
+	p->nproc = (struct policy_ulimit){ 16, 16 };
+	plan_for(p, NULL, &plan);
+	json_t *s = spec_for(&plan, 44);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/0/Soft"), 64);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/0/Hard"), 1048576);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/1/Soft"), 16);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/1/Hard"), 16);
+	json_decref(s);
+
+	struct job_meta meta = { .network_id = NETID, .now = NOW, .api_minor = 44 };
+	p->nproc = (struct policy_ulimit){ 0, 0 };
+	assert_null(job_service_spec(&plan, &meta));
+	p->nproc = (struct policy_ulimit){ 20, 10 };
+	assert_null(job_service_spec(&plan, &meta));
+	p->nproc = (struct policy_ulimit){ 16, 16 };
+	p->log_max_files = 0;
+	assert_null(job_service_spec(&plan, &meta));
+	p->log_max_files = 3;
+	p->log_max_size = 0;
+	assert_null(job_service_spec(&plan, &meta));
+	/* API 1.40 sends no ulimits: bad ones there do not matter, bad log rotation does */
+	p->log_max_size = 10 * MiB;
+	p->nproc = (struct policy_ulimit){ 0, 0 };
+	meta.api_minor = 40;
+	char *text = job_service_spec(&plan, &meta);
+	assert_non_null(text);
+	free(text);
+	job_plan_clear(&plan);
+}
+
 static void test_network_spec(void **state)
 {
 	const struct policy *p = *state;
@@ -984,6 +1071,21 @@ static void test_network_spec(void **state)
 	assert_int_equal(json_object_size(at(n, "Labels")), 2);
 	assert_string_equal(str_at(n, "Labels/glovebox.job"), "cohort-b");
 	assert_string_equal(str_at(n, "Labels/glovebox.owner"), "alice");
+	assert_null(at(n, "Options"));        /* not encrypted unless the policy says so */
+	json_decref(n);
+	job_plan_clear(&plan);
+
+	struct policy *w = *state;
+	w->encrypted_network = true;
+	plan_for(p, NULL, &plan);
+	text = job_network_spec(&plan);
+	n = json_loads(text, 0, NULL);
+	assert_non_null(n);
+	free(text);
+	assert_int_equal(json_object_size(n), 7);
+	assert_int_equal(json_object_size(at(n, "Options")), 1);
+	assert_string_equal(str_at(n, "Options/encrypted"), "");
+	assert_true(bool_at(n, "Internal"));
 	json_decref(n);
 	job_plan_clear(&plan);
 }
@@ -1031,6 +1133,7 @@ int main(void)
 		T(test_service_spec_minimal),
 		T(test_service_spec_root_and_rounding),
 		T(test_service_spec_refuses_broken_plan),
+		T(test_service_spec_policy_fields),
 		T(test_network_spec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
