@@ -721,13 +721,143 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 	return cs;
 }
 
+static bool nnp_enforced(int api_minor, const struct engine_info *info)
+{
+	return api_minor >= 44 || (info && info->no_new_privileges);
+}
+
+static char *nnp_unconfirmed(int api_minor)
+{
+	return xasprintf("API 1.%d cannot set it per job (1.44 can), and the engine does not report "
+	                 "the daemon-wide setting as on; ask an admin to run dockerd with "
+	                 "--no-new-privileges", api_minor);
+}
+
 char *job_hardening_warning(int api_minor, const struct engine_info *info)
 {
-	if (api_minor >= 44 || (info && info->no_new_privileges))
+	if (nnp_enforced(api_minor, info))
 		return NULL;
-	return xasprintf("no-new-privileges is not made sure: API 1.%d cannot set it per job (1.44 "
-	                 "can), and the engine does not report the daemon-wide setting as on; ask an "
-	                 "admin to run dockerd with --no-new-privileges", api_minor);
+	char *why = nnp_unconfirmed(api_minor);
+	char *w = xasprintf("no-new-privileges is not made sure: %s", why);
+	free(why);
+	return w;
+}
+
+const char *job_posture_state_name(enum posture_state st)
+{
+	switch (st) {
+	case POSTURE_ENFORCED: return "enforced";
+	case POSTURE_UNCONFIRMED: return "unconfirmed";
+	case POSTURE_OFF: return "off";
+	}
+	return "unknown";
+}
+
+/* Takes detail. */
+static void posture_add(struct job_posture *ps, const char *name, enum posture_state st,
+                        char *detail)
+{
+	if (ps->n == POSTURE_MAX) {
+		free(detail);
+		return;
+	}
+	ps->item[ps->n++] = (struct posture_item){ name, st, detail };
+}
+
+/* A property the API sets only from some version on: enforced there, off before (the engine
+ * drops the field without a word, so it is not even unconfirmed). */
+static void posture_from(struct job_posture *ps, const char *name, int api_minor, int since,
+                         char *detail)
+{
+	if (api_minor >= since) {
+		posture_add(ps, name, POSTURE_ENFORCED, detail);
+		return;
+	}
+	free(detail);
+	posture_add(ps, name, POSTURE_OFF,
+	            xasprintf("API 1.%d cannot set it (1.%d can)", api_minor, since));
+}
+
+void job_posture_make(const struct policy *p, const struct job_plan *plan, int api_minor,
+                      const struct engine_info *info, struct job_posture *ps)
+{
+	char a[48], b[48];
+	memset(ps, 0, sizeof *ps);
+
+	posture_add(ps, "read-only root filesystem", POSTURE_ENFORCED,
+	            xstrdup("only /results and /tmp are writable"));
+	posture_add(ps, "read-only datasets", POSTURE_ENFORCED,
+	            xstrdup("every dataset is a read-only bind"));
+	posture_add(ps, "non-root user", POSTURE_ENFORCED, plan
+	            ? xasprintf("runs as %s", plan->user_spec)
+	            : xstrdup("runs as the submitter's uid:gid, root's jobs as nobody's"));
+	if (plan) {
+		format_size(a, sizeof a, plan->memory);
+		format_cpus(b, sizeof b, llround(plan->cpus * 1e9));
+	}
+	posture_add(ps, "memory and CPU limits", POSTURE_ENFORCED, plan
+	            ? xasprintf("%s and %s, reserved and a hard limit", a, b)
+	            : xstrdup("the class's or the request's, reserved and a hard limit"));
+	posture_from(ps, "dropped capabilities", api_minor, 41, xstrdup("all (CapabilityDrop ALL)"));
+	if (api_minor >= 44)
+		posture_add(ps, "no-new-privileges", POSTURE_ENFORCED, xstrdup("set per job"));
+	else if (nnp_enforced(api_minor, info))
+		posture_add(ps, "no-new-privileges", POSTURE_ENFORCED,
+		            xstrdup("dockerd's daemon-wide setting, as the engine reports it"));
+	else
+		posture_add(ps, "no-new-privileges", POSTURE_UNCONFIRMED, nnp_unconfirmed(api_minor));
+	posture_from(ps, "process limit", api_minor, 41, xasprintf("at most %d processes", PIDS_LIMIT));
+	posture_from(ps, "ulimits", api_minor, 41, p
+	             ? xasprintf("nofile %lld/%lld, nproc %lld/%lld (soft/hard)",
+	                         (long long)p->nofile.soft, (long long)p->nofile.hard,
+	                         (long long)p->nproc.soft, (long long)p->nproc.hard)
+	             : xstrdup("the policy's"));
+	if (api_minor >= 46)
+		posture_add(ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_ENFORCED,
+		            xstrdup("set as the mount's options"));
+	else
+		posture_add(ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED,
+		            xasprintf("API 1.%d cannot pass a tmpfs its options (1.46 can); dockerd "
+		                      "mounts one noexec,nosuid,nodev by default, which glovebox cannot "
+		                      "confirm", api_minor));
+	posture_add(ps, "internal network", POSTURE_ENFORCED,
+	            xstrdup("the job's network has no route out"));
+	if (p && p->encrypted_network)
+		posture_add(ps, "network encryption", POSTURE_ENFORCED,
+		            xstrdup("IPsec between nodes (the overlay's encrypted option)"));
+	else
+		posture_add(ps, "network encryption", POSTURE_OFF,
+		            xstrdup("the policy does not ask for it (encrypted_network)"));
+	if (p) {
+		format_size(a, sizeof a, p->log_max_size);
+		posture_add(ps, "log rotation", POSTURE_ENFORCED,
+		            xasprintf("json-file, rotated at %s, %u files kept", a, p->log_max_files));
+	}
+}
+
+void job_posture_clear(struct job_posture *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->item[i].detail);
+	memset(ps, 0, sizeof *ps);
+}
+
+char *job_posture_line(const struct posture_item *it)
+{
+	/* "ulimits are", "log rotation is": of the names above, those ending in 's' are plurals,
+	 * but for no-new-privileges, the name of one setting */
+	size_t n = strlen(it->name);
+	const char *verb = n && it->name[n - 1] == 's' && strcmp(it->name, "no-new-privileges") != 0
+	                   ? "are" : "is";
+	switch (it->state) {
+	case POSTURE_ENFORCED:
+		return xasprintf("%s %s enforced: %s", it->name, verb, it->detail);
+	case POSTURE_UNCONFIRMED:
+		return xasprintf("%s %s not made sure: %s", it->name, verb, it->detail);
+	case POSTURE_OFF:
+		break;
+	}
+	return xasprintf("%s %s off: %s", it->name, verb, it->detail);
 }
 
 static json_t *resources(struct builder *b, const struct job_plan *plan, int api_minor)

@@ -107,6 +107,38 @@ char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta)
  * (info may be NULL: not known); otherwise a new string saying it could not be made sure. */
 char *job_hardening_warning(int api_minor, const struct engine_info *info);
 
+/* The job's hardening posture, one item per property, in a fixed order: what the spec sets
+ * and the negotiated API keeps (enforced), what glovebox asks for or relies on but the engine
+ * cannot confirm (unconfirmed), and what is not done (off). Data for --json and for people
+ * alike, so that the two never tell different stories. */
+enum posture_state { POSTURE_ENFORCED, POSTURE_UNCONFIRMED, POSTURE_OFF };
+
+struct posture_item {
+	const char *name;                     /* static: "read-only root filesystem", "ulimits", ... */
+	enum posture_state state;
+	char *detail;                         /* owned: what is set, or why it is not enforced */
+};
+
+#define POSTURE_MAX 16
+struct job_posture {
+	struct posture_item item[POSTURE_MAX];
+	size_t n;
+};
+
+/* For a job of policy p at API 1.<api_minor>. plan: the job, or NULL while there is none yet
+ * (a form with errors): only the details of its CPUs, memory and user are then general.
+ * info: the engine's, NULL when not known (no-new-privileges is then unconfirmed below 1.44).
+ * out is overwritten; free it with job_posture_clear. */
+void job_posture_make(const struct policy *p, const struct job_plan *plan, int api_minor,
+                      const struct engine_info *info, struct job_posture *out);
+void job_posture_clear(struct job_posture *ps);
+/* "enforced", "unconfirmed", "off": the --json values. */
+const char *job_posture_state_name(enum posture_state s);
+/* One sentence for people: "ulimits are enforced: ...", "network encryption is off: ...",
+ * "no-new-privileges is not made sure: ...". New string, not sanitised (the detail may
+ * quote the policy). */
+char *job_posture_line(const struct posture_item *it);
+
 /* The NetworkCreate JSON: overlay, internal (no egress), encrypted when the policy says so,
  * labelled glovebox.job and glovebox.owner (a leftover is recognised by both). New string. */
 char *job_network_spec(const struct job_plan *plan);

@@ -1109,6 +1109,124 @@ static void test_hardening_warning(void **state)
 	free(w);
 }
 
+/* ---- the posture ---- */
+
+static const struct posture_item *posture_find(const struct job_posture *ps, const char *name)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (strcmp(ps->item[i].name, name) == 0)
+			return &ps->item[i];
+	fail_msg("no posture item \"%s\"", name);
+	return NULL;
+}
+
+static void expect_state(const struct job_posture *ps, const char *name, enum posture_state st,
+                         const char *detail)
+{
+	const struct posture_item *it = posture_find(ps, name);
+	if (it->state != st)
+		fail_msg("%s: %s, want %s", name, job_posture_state_name(it->state),
+		         job_posture_state_name(st));
+	if (detail && !strstr(it->detail, detail))
+		fail_msg("%s: \"%s\" does not say \"%s\"", name, it->detail, detail);
+}
+
+static void test_posture(void **state)
+{
+	struct policy *p = *state;
+	struct job_plan plan;
+	struct job_posture ps;
+	plan_for(p, NULL, &plan);
+
+	/* Engine 20.10: what 1.41 keeps is enforced; no-new-privileges and the tmpfs flags are
+	 * not confirmed; encryption is off by default. */
+	job_posture_make(p, &plan, 41, NULL, &ps);
+	assert_int_equal(ps.n, 12);
+	static const char *const order[] = {
+		"read-only root filesystem", "read-only datasets", "non-root user", "memory and CPU limits",
+		"dropped capabilities", "no-new-privileges", "process limit", "ulimits",
+		"tmpfs /tmp noexec,nosuid,nodev", "internal network", "network encryption", "log rotation",
+	};
+	for (size_t i = 0; i < 12; i++)
+		assert_string_equal(ps.item[i].name, order[i]);
+	expect_state(&ps, "read-only root filesystem", POSTURE_ENFORCED, NULL);
+	expect_state(&ps, "non-root user", POSTURE_ENFORCED, "runs as 1000:1000");
+	expect_state(&ps, "memory and CPU limits", POSTURE_ENFORCED, "3GiB and 1.5 CPUs");
+	expect_state(&ps, "dropped capabilities", POSTURE_ENFORCED, "ALL");
+	expect_state(&ps, "no-new-privileges", POSTURE_UNCONFIRMED, "API 1.41 cannot set it per job");
+	expect_state(&ps, "process limit", POSTURE_ENFORCED, "512");
+	expect_state(&ps, "ulimits", POSTURE_ENFORCED, "nofile 1024/65536, nproc 2048/2048 (soft/hard)");
+	expect_state(&ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED,
+	             "API 1.41 cannot pass a tmpfs its options (1.46 can)");
+	expect_state(&ps, "internal network", POSTURE_ENFORCED, NULL);
+	expect_state(&ps, "network encryption", POSTURE_OFF, "the policy does not ask for it");
+	expect_state(&ps, "log rotation", POSTURE_ENFORCED, "json-file, rotated at 10MiB, 3 files kept");
+	size_t not_enforced = 0;
+	for (size_t i = 0; i < ps.n; i++)
+		not_enforced += ps.item[i].state != POSTURE_ENFORCED;
+	assert_int_equal(not_enforced, 3);
+
+	/* The sentences for people; no-new-privileges reads as the warning always did. */
+	char *line = job_posture_line(posture_find(&ps, "no-new-privileges"));
+	char *warning = job_hardening_warning(41, NULL);
+	assert_string_equal(line, warning);
+	free(line);
+	free(warning);
+	line = job_posture_line(posture_find(&ps, "network encryption"));
+	assert_string_equal(line, "network encryption is off: the policy does not ask for it (encrypted_network)");
+	free(line);
+	line = job_posture_line(posture_find(&ps, "ulimits"));
+	assert_string_equal(line, "ulimits are enforced: nofile 1024/65536, nproc 2048/2048 (soft/hard)");
+	free(line);
+	line = job_posture_line(posture_find(&ps, "dropped capabilities"));
+	assert_string_equal(line, "dropped capabilities are enforced: all (CapabilityDrop ALL)");
+	free(line);
+	line = job_posture_line(posture_find(&ps, "tmpfs /tmp noexec,nosuid,nodev"));
+	assert_non_null(strstr(line, "tmpfs /tmp noexec,nosuid,nodev is not made sure: API 1.41"));
+	free(line);
+	job_posture_clear(&ps);
+	assert_int_equal(ps.n, 0);
+
+	/* The daemon-wide no-new-privileges counts, as job_hardening_warning has it. */
+	struct engine_info on = { .no_new_privileges = true };
+	job_posture_make(p, &plan, 41, &on, &ps);
+	expect_state(&ps, "no-new-privileges", POSTURE_ENFORCED, "daemon-wide");
+	job_posture_clear(&ps);
+
+	/* 1.40 drops what 1.41 brought: off, not unconfirmed */
+	job_posture_make(p, &plan, 40, NULL, &ps);
+	expect_state(&ps, "dropped capabilities", POSTURE_OFF, "API 1.40 cannot set it (1.41 can)");
+	expect_state(&ps, "process limit", POSTURE_OFF, NULL);
+	expect_state(&ps, "ulimits", POSTURE_OFF, NULL);
+	job_posture_clear(&ps);
+
+	/* 1.44 sets no-new-privileges per job, 1.46 the tmpfs flags; the policy asks for IPsec */
+	p->encrypted_network = true;
+	job_posture_make(p, &plan, 44, NULL, &ps);
+	expect_state(&ps, "no-new-privileges", POSTURE_ENFORCED, "per job");
+	expect_state(&ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED, "API 1.44");
+	expect_state(&ps, "network encryption", POSTURE_ENFORCED, "IPsec");
+	job_posture_clear(&ps);
+	job_posture_make(p, &plan, 46, NULL, &ps);
+	for (size_t i = 0; i < ps.n; i++)
+		if (ps.item[i].state != POSTURE_ENFORCED)
+			fail_msg("API 1.46, encryption on: %s is %s", ps.item[i].name,
+			         job_posture_state_name(ps.item[i].state));
+	job_posture_clear(&ps);
+
+	/* No plan yet (a form with errors): the same states, general details. */
+	job_posture_make(p, NULL, 41, NULL, &ps);
+	assert_int_equal(ps.n, 12);
+	expect_state(&ps, "non-root user", POSTURE_ENFORCED, "the submitter's uid:gid");
+	expect_state(&ps, "memory and CPU limits", POSTURE_ENFORCED, "the class's or the request's");
+	job_posture_clear(&ps);
+	job_plan_clear(&plan);
+
+	assert_string_equal(job_posture_state_name(POSTURE_ENFORCED), "enforced");
+	assert_string_equal(job_posture_state_name(POSTURE_UNCONFIRMED), "unconfirmed");
+	assert_string_equal(job_posture_state_name(POSTURE_OFF), "off");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1135,6 +1253,7 @@ int main(void)
 		T(test_service_spec_refuses_broken_plan),
 		T(test_service_spec_policy_fields),
 		T(test_network_spec),
+		T(test_posture),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
