@@ -271,6 +271,14 @@ run_submit_cases() {
 		"$(jq -c '[.TaskTemplate.Networks[].Target]' "$SUB/bodies/services_create.json" 2>&1)"
 	t_eq "$tag submit: --json names the job and its network" "true" \
 		"$(jq '(.name | test("^[a-z0-9-]+-[0-9a-f]{8}$")) and .network == .name + "-net"' "$WORK/out" 2>&1)"
+	# The posture at API 1.41: 12 properties, 3 of them not enforced, each also a line on stderr.
+	t_eq "$tag submit: --json has the posture" \
+		"12 no-new-privileges=unconfirmed,tmpfs /tmp noexec,nosuid,nodev=unconfirmed,network encryption=off" \
+		"$(jq -r '"\(.posture | length) \([.posture[] | select(.state != "enforced") | "\(.name)=\(.state)"] | join(","))"' \
+			"$WORK/out" 2>&1)"
+	t_eq "$tag submit: stderr has a line for each property not enforced" \
+		"glovebox: warning: no-new-privileges is not made sure|glovebox: warning: tmpfs /tmp noexec,nosuid,nodev is not made sure|glovebox: note: network encryption is off" \
+		"$(grep -o '^glovebox: \(warning\|note\): [^:]*' "$WORK/err" | paste -sd'|' -)"
 
 	# An own leftover network is removed first; another's blocks the name.
 	submit_case "$tag" "$bin" "an own leftover network" 0 \
