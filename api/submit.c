@@ -168,7 +168,7 @@ static int prepare(struct submit *s, char **err)
 	if (!spec || !s->network_body) {
 		free(spec);
 		*err = xstrdup("the job cannot be made from this plan (a dataset missing from the policy, "
-		               "or text that is not UTF-8)");
+		               "text that is not UTF-8, or log rotation or ulimits no policy may have)");
 		return -1;
 	}
 	free(spec);
