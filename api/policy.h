@@ -41,7 +41,7 @@ struct policy_ulimit { int64_t soft, hard; };
 #define POLICY_LOG_MAX_SIZE  ((int64_t)10 << 20)
 #define POLICY_LOG_MAX_FILES 3
 #define POLICY_NOFILE_SOFT   1024
-#define POLICY_NOFILE_HARD   65536
+#define POLICY_NOFILE_HARD   4096
 #define POLICY_NPROC_SOFT    2048
 #define POLICY_NPROC_HARD    2048
 

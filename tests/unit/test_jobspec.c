@@ -94,7 +94,7 @@ static struct policy *policy_new(void)
 	p->admin_group = strdup("glovebox-admins");
 	p->log_max_size = 10 * MiB;
 	p->log_max_files = 3;
-	p->nofile = (struct policy_ulimit){ 1024, 65536 };
+	p->nofile = (struct policy_ulimit){ 1024, 4096 };
 	p->nproc = (struct policy_ulimit){ 2048, 2048 };
 	return p;
 }
@@ -836,7 +836,7 @@ static void check_common(json_t *s, int api_minor)
 		assert_int_equal(json_array_size(ul), 2);
 		assert_string_equal(str_at(ul, "0/Name"), "nofile");
 		assert_int_equal(int_at(ul, "0/Soft"), 1024);
-		assert_int_equal(int_at(ul, "0/Hard"), 65536);
+		assert_int_equal(int_at(ul, "0/Hard"), 4096);
 		assert_int_equal(json_object_size(json_array_get(ul, 0)), 3);
 		assert_string_equal(str_at(ul, "1/Name"), "nproc");
 		assert_int_equal(int_at(ul, "1/Soft"), 2048);
@@ -1155,7 +1155,7 @@ static void test_posture(void **state)
 	expect_state(&ps, "dropped capabilities", POSTURE_ENFORCED, "ALL");
 	expect_state(&ps, "no-new-privileges", POSTURE_UNCONFIRMED, "API 1.41 cannot set it per job");
 	expect_state(&ps, "process limit", POSTURE_ENFORCED, "512");
-	expect_state(&ps, "ulimits", POSTURE_ENFORCED, "nofile 1024/65536, nproc 2048/2048 (soft/hard)");
+	expect_state(&ps, "ulimits", POSTURE_ENFORCED, "nofile 1024/4096, nproc 2048/2048 (soft/hard)");
 	expect_state(&ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED,
 	             "API 1.41 cannot pass a tmpfs its options (1.46 can)");
 	expect_state(&ps, "internal network", POSTURE_ENFORCED, NULL);
@@ -1176,7 +1176,7 @@ static void test_posture(void **state)
 	assert_string_equal(line, "network encryption is off: the policy does not ask for it (encrypted_network)");
 	free(line);
 	line = job_posture_line(posture_find(&ps, "ulimits"));
-	assert_string_equal(line, "ulimits are enforced: nofile 1024/65536, nproc 2048/2048 (soft/hard)");
+	assert_string_equal(line, "ulimits are enforced: nofile 1024/4096, nproc 2048/2048 (soft/hard)");
 	free(line);
 	line = job_posture_line(posture_find(&ps, "dropped capabilities"));
 	assert_string_equal(line, "dropped capabilities are enforced: all (CapabilityDrop ALL)");

@@ -119,7 +119,7 @@ static void check_example(const struct policy *p)
 	assert_int_equal(p->log_max_size, 10 * MiB);
 	assert_int_equal(p->log_max_files, 3);
 	assert_int_equal(p->nofile.soft, 1024);
-	assert_int_equal(p->nofile.hard, 65536);
+	assert_int_equal(p->nofile.hard, 4096);
 	assert_int_equal(p->nproc.soft, 2048);
 	assert_int_equal(p->nproc.hard, 2048);
 	assert_false(p->encrypted_network);
@@ -202,7 +202,7 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(p.log_max_size, 10 * MiB);
 	assert_int_equal(p.log_max_files, 3);
 	assert_int_equal(p.nofile.soft, 1024);
-	assert_int_equal(p.nofile.hard, 65536);
+	assert_int_equal(p.nofile.hard, 4096);
 	assert_int_equal(p.nproc.soft, 2048);
 	assert_int_equal(p.nproc.hard, 2048);
 	assert_false(p.encrypted_network);
@@ -705,7 +705,7 @@ static void test_hardening_fields(void **state)
 	json = changed(&(struct change){"ulimits", "{\"nproc\": {\"soft\": 16, \"hard\": 4194304}}", NULL});
 	parse_ok(json, NULL, &p);
 	assert_int_equal(p.nofile.soft, 1024);
-	assert_int_equal(p.nofile.hard, 65536);
+	assert_int_equal(p.nofile.hard, 4096);
 	assert_int_equal(p.nproc.soft, 16);
 	assert_int_equal(p.nproc.hard, 4194304);
 	policy_clear(&p);
