@@ -1,5 +1,6 @@
 #include "api/jobspec.h"
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,9 +12,12 @@
 #include "api/xalloc.h"
 
 #define NAME_MAX_LEN 48
+#define SUFFIX_LEN 9                         /* "-" and 8 hex digits */
 #define NANO 1000000000LL
 #define MIN_NANOCPUS 1000000LL               /* 0.001 CPU, swarmkit's smallest non-zero value */
-#define MIN_MEMORY (4LL << 20)               /* 4 MiB, likewise */
+/* Not swarmkit's 4 MiB: dockerd refuses a container limit under 6 MiB, so a smaller one would
+ * pass /services/create's checks and fail only where every task starts. */
+#define MIN_MEMORY POLICY_MIN_MEMORY
 #define MAX_ARGS 256
 #define MAX_ARG_LEN 4096
 #define MAX_PURPOSE 500
@@ -378,9 +382,9 @@ static bool name_valid(const char *s)
 	return true;
 }
 
-/* "<user>-<image basename>-<hex4>": lowercased, anything else becomes '-', and the stem is
+/* "<user>-<image basename>-<hex8>": lowercased, anything else becomes '-', and the stem is
  * cut so the random suffix always survives. */
-static char *derive_name(const char *user, const struct imageref *img, unsigned rnd)
+static char *derive_name(const char *user, const struct imageref *img, uint32_t rnd)
 {
 	const char *base = "job";
 	if (img->path) {
@@ -397,22 +401,23 @@ static char *derive_name(const char *user, const struct imageref *img, unsigned 
 	size_t start = 0, end = strlen(stem);
 	while (stem[start] == '-')
 		start++;
-	if (end - start > NAME_MAX_LEN - 5)
-		end = start + NAME_MAX_LEN - 5;
+	if (end - start > NAME_MAX_LEN - SUFFIX_LEN)
+		end = start + NAME_MAX_LEN - SUFFIX_LEN;
 	while (end > start && stem[end - 1] == '-')
 		end--;
 	char *name = end > start
-	             ? xasprintf("%.*s-%04x", (int)(end - start), stem + start, rnd & 0xFFFFu)
-	             : xasprintf("job-%04x", rnd & 0xFFFFu);
+	             ? xasprintf("%.*s-%08" PRIx32, (int)(end - start), stem + start, rnd)
+	             : xasprintf("job-%08" PRIx32, rnd);
 	free(stem);
 	return name;
 }
 
-static void check_name(const struct job_request *r, const struct identity *id, unsigned rnd,
+static void check_name(const struct job_request *r, const struct identity *id, uint32_t rnd,
                        struct job_plan *plan, struct job_errors *e)
 {
 	if (!given(r->name)) {
 		plan->name = derive_name(id->user, &plan->image, rnd);
+		plan->name_derived = true;
 		return;
 	}
 	if (!name_valid(r->name)) {
@@ -464,7 +469,7 @@ static void check_purpose(const struct job_request *r, struct job_errors *e)
 }
 
 int job_plan_make(const struct policy *p, const struct job_request *r, const struct identity *id,
-                  unsigned rnd, struct job_plan *plan, struct job_errors *errs)
+                  uint32_t rnd, struct job_plan *plan, struct job_errors *errs)
 {
 	/* Both are outputs: whatever they held is overwritten, not freed. */
 	memset(plan, 0, sizeof *plan);
@@ -492,6 +497,17 @@ int job_plan_make(const struct policy *p, const struct job_request *r, const str
 	/* uid 0 inside a container is root on the node's files: a root submitter runs as nobody. */
 	plan->user_spec = id->uid == 0 ? xstrdup("65534:65534") : xasprintf("%u:%u", id->uid, id->gid);
 	plan->results_source = policy_results_source(p, id->user);
+	return 0;
+}
+
+int job_plan_rename(struct job_plan *plan, uint32_t rnd)
+{
+	if (!plan->name_derived)
+		return -1;
+	free(plan->name);
+	free(plan->network);
+	plan->name = derive_name(plan->owner, &plan->image, rnd);
+	plan->network = xasprintf("%s-net", plan->name);
 	return 0;
 }
 
@@ -586,6 +602,53 @@ static json_t *labels(struct builder *b, const struct job_plan *plan, const stru
 	return l;
 }
 
+/* The policy's values were checked when it was read; a policy made some other way (by hand,
+ * in tests) must not become a limit of 0. */
+static json_t *ulimit(struct builder *b, const char *name, const struct policy_ulimit *u)
+{
+	if (!u || u->soft <= 0 || u->hard < u->soft) {
+		b->failed = true;
+		return NULL;
+	}
+	json_t *l = json_object();
+	put(b, l, "Name", json_string(name));
+	put(b, l, "Soft", json_integer(u->soft));
+	put(b, l, "Hard", json_integer(u->hard));
+	return l;
+}
+
+/* json-file's max-size as docker writes it ("10m"), exact: k, m and g are binary there. */
+static void log_size(char *buf, size_t sz, int64_t bytes)
+{
+	static const struct { char unit; int shift; } u[] = { {'g', 30}, {'m', 20}, {'k', 10} };
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+		if (bytes % ((int64_t)1 << u[i].shift) == 0) {
+			snprintf(buf, sz, "%lld%c", (long long)(bytes >> u[i].shift), u[i].unit);
+			return;
+		}
+	}
+	snprintf(buf, sz, "%lld", (long long)bytes);
+}
+
+/* json-file whatever the daemon's default: a job's logs take bounded disk on its node, and
+ * service logs (glovebox's log views) only work with json-file, local or journald. */
+static json_t *log_driver(struct builder *b, const struct policy *p)
+{
+	char size[32], files[16];
+	if (!p || p->log_max_size <= 0 || p->log_max_files == 0) {
+		b->failed = true;
+		return NULL;
+	}
+	log_size(size, sizeof size, p->log_max_size);
+	snprintf(files, sizeof files, "%u", p->log_max_files);
+	json_t *d = json_object(), *opts = json_object();
+	put(b, d, "Name", json_string("json-file"));
+	put(b, opts, "max-size", json_string(size));
+	put(b, opts, "max-file", json_string(files));
+	put(b, d, "Options", opts);
+	return d;
+}
+
 /* Args, not Command: Command would replace the image's ENTRYPOINT, and images often wrap the
  * real program in one (conda activation, tini, a launcher script). Args replaces only CMD,
  * which is what "run this" means to the docker CLI as well (docker run IMAGE ARGS...). */
@@ -623,6 +686,18 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 	put(b, tmp, "Target", json_string("/tmp"));
 	put(b, tmpfs, "SizeBytes", json_integer(TMP_SIZE));
 	put(b, tmpfs, "Mode", json_integer(TMP_MODE));   /* the API takes the mode in decimal */
+	if (meta->api_minor >= 46) {
+		/* Options arrived in 1.46; dockerd's own default for a tmpfs is the same three, but
+		 * only a request the API knows can be relied on. */
+		json_t *opts = json_array();
+		static const char *const flags[] = { "noexec", "nosuid", "nodev" };
+		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+			json_t *flag = json_array();
+			add(b, flag, json_string(flags[i]));
+			add(b, opts, flag);
+		}
+		put(b, tmpfs, "Options", opts);
+	}
 	put(b, tmp, "TmpfsOptions", tmpfs);
 	add(b, mounts, tmp);
 	put(b, cs, "Mounts", mounts);
@@ -633,6 +708,10 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 		json_t *drop = json_array();
 		add(b, drop, json_string("ALL"));
 		put(b, cs, "CapabilityDrop", drop);
+		json_t *ul = json_array();
+		add(b, ul, ulimit(b, "nofile", p ? &p->nofile : NULL));
+		add(b, ul, ulimit(b, "nproc", p ? &p->nproc : NULL));
+		put(b, cs, "Ulimits", ul);
 	}
 	if (meta->api_minor >= 44) {
 		json_t *priv = json_object();
@@ -642,13 +721,143 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 	return cs;
 }
 
+static bool nnp_enforced(int api_minor, const struct engine_info *info)
+{
+	return api_minor >= 44 || (info && info->no_new_privileges);
+}
+
+static char *nnp_unconfirmed(int api_minor)
+{
+	return xasprintf("API 1.%d cannot set it per job (1.44 can), and the engine does not report "
+	                 "the daemon-wide setting as on; ask an admin to run dockerd with "
+	                 "--no-new-privileges", api_minor);
+}
+
 char *job_hardening_warning(int api_minor, const struct engine_info *info)
 {
-	if (api_minor >= 44 || (info && info->no_new_privileges))
+	if (nnp_enforced(api_minor, info))
 		return NULL;
-	return xasprintf("no-new-privileges is not made sure: API 1.%d cannot set it per job (1.44 "
-	                 "can), and the engine does not report the daemon-wide setting as on; ask an "
-	                 "admin to run dockerd with --no-new-privileges", api_minor);
+	char *why = nnp_unconfirmed(api_minor);
+	char *w = xasprintf("no-new-privileges is not made sure: %s", why);
+	free(why);
+	return w;
+}
+
+const char *job_posture_state_name(enum posture_state st)
+{
+	switch (st) {
+	case POSTURE_ENFORCED: return "enforced";
+	case POSTURE_UNCONFIRMED: return "unconfirmed";
+	case POSTURE_OFF: return "off";
+	}
+	return "unknown";
+}
+
+/* Takes detail. */
+static void posture_add(struct job_posture *ps, const char *name, enum posture_state st,
+                        char *detail)
+{
+	if (ps->n == POSTURE_MAX) {
+		free(detail);
+		return;
+	}
+	ps->item[ps->n++] = (struct posture_item){ name, st, detail };
+}
+
+/* A property the API sets only from some version on: enforced there, off before (the engine
+ * drops the field without a word, so it is not even unconfirmed). */
+static void posture_from(struct job_posture *ps, const char *name, int api_minor, int since,
+                         char *detail)
+{
+	if (api_minor >= since) {
+		posture_add(ps, name, POSTURE_ENFORCED, detail);
+		return;
+	}
+	free(detail);
+	posture_add(ps, name, POSTURE_OFF,
+	            xasprintf("API 1.%d cannot set it (1.%d can)", api_minor, since));
+}
+
+void job_posture_make(const struct policy *p, const struct job_plan *plan, int api_minor,
+                      const struct engine_info *info, struct job_posture *ps)
+{
+	char a[48], b[48];
+	memset(ps, 0, sizeof *ps);
+
+	posture_add(ps, "read-only root filesystem", POSTURE_ENFORCED,
+	            xstrdup("only /results and /tmp are writable"));
+	posture_add(ps, "read-only datasets", POSTURE_ENFORCED,
+	            xstrdup("every dataset is a read-only bind"));
+	posture_add(ps, "non-root user", POSTURE_ENFORCED, plan
+	            ? xasprintf("runs as %s", plan->user_spec)
+	            : xstrdup("runs as the submitter's uid:gid, root's jobs as nobody's"));
+	if (plan) {
+		format_size(a, sizeof a, plan->memory);
+		format_cpus(b, sizeof b, llround(plan->cpus * 1e9));
+	}
+	posture_add(ps, "memory and CPU limits", POSTURE_ENFORCED, plan
+	            ? xasprintf("%s and %s, reserved and a hard limit", a, b)
+	            : xstrdup("the class's or the request's, reserved and a hard limit"));
+	posture_from(ps, "dropped capabilities", api_minor, 41, xstrdup("all (CapabilityDrop ALL)"));
+	if (api_minor >= 44)
+		posture_add(ps, "no-new-privileges", POSTURE_ENFORCED, xstrdup("set per job"));
+	else if (nnp_enforced(api_minor, info))
+		posture_add(ps, "no-new-privileges", POSTURE_ENFORCED,
+		            xstrdup("dockerd's daemon-wide setting, as the engine reports it"));
+	else
+		posture_add(ps, "no-new-privileges", POSTURE_UNCONFIRMED, nnp_unconfirmed(api_minor));
+	posture_from(ps, "process limit", api_minor, 41, xasprintf("at most %d processes", PIDS_LIMIT));
+	posture_from(ps, "ulimits", api_minor, 41, p
+	             ? xasprintf("nofile %lld/%lld, nproc %lld/%lld (soft/hard)",
+	                         (long long)p->nofile.soft, (long long)p->nofile.hard,
+	                         (long long)p->nproc.soft, (long long)p->nproc.hard)
+	             : xstrdup("the policy's"));
+	if (api_minor >= 46)
+		posture_add(ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_ENFORCED,
+		            xstrdup("set as the mount's options"));
+	else
+		posture_add(ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED,
+		            xasprintf("API 1.%d cannot pass a tmpfs its options (1.46 can); dockerd "
+		                      "mounts one noexec,nosuid,nodev by default, which glovebox cannot "
+		                      "confirm", api_minor));
+	posture_add(ps, "internal network", POSTURE_ENFORCED,
+	            xstrdup("the job's network has no route out"));
+	if (p && p->encrypted_network)
+		posture_add(ps, "network encryption", POSTURE_ENFORCED,
+		            xstrdup("IPsec between nodes (the overlay's encrypted option)"));
+	else
+		posture_add(ps, "network encryption", POSTURE_OFF,
+		            xstrdup("the policy does not ask for it (encrypted_network)"));
+	if (p) {
+		format_size(a, sizeof a, p->log_max_size);
+		posture_add(ps, "log rotation", POSTURE_ENFORCED,
+		            xasprintf("json-file, rotated at %s, %u files kept", a, p->log_max_files));
+	}
+}
+
+void job_posture_clear(struct job_posture *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->item[i].detail);
+	memset(ps, 0, sizeof *ps);
+}
+
+char *job_posture_line(const struct posture_item *it)
+{
+	/* "ulimits are", "log rotation is": of the names above, those ending in 's' are plurals,
+	 * but for no-new-privileges, the name of one setting */
+	size_t n = strlen(it->name);
+	const char *verb = n && it->name[n - 1] == 's' && strcmp(it->name, "no-new-privileges") != 0
+	                   ? "are" : "is";
+	switch (it->state) {
+	case POSTURE_ENFORCED:
+		return xasprintf("%s %s enforced: %s", it->name, verb, it->detail);
+	case POSTURE_UNCONFIRMED:
+		return xasprintf("%s %s not made sure: %s", it->name, verb, it->detail);
+	case POSTURE_OFF:
+		break;
+	}
+	return xasprintf("%s %s off: %s", it->name, verb, it->detail);
 }
 
 static json_t *resources(struct builder *b, const struct job_plan *plan, int api_minor)
@@ -703,10 +912,11 @@ char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta)
 	put(&b, restart, "MaxAttempts", json_integer(RESTART_ATTEMPTS));
 	put(&b, restart, "Delay", json_integer(RESTART_DELAY_NS));
 	put(&b, task, "RestartPolicy", restart);
+	put(&b, task, "LogDriver", log_driver(&b, plan->policy));
 
 	/* TaskTemplate.Networks: ServiceSpec.Networks is ignored from API 1.44 on. */
 	json_t *nets = json_array(), *net = json_object();
-	put(&b, net, "Target", str(plan->network));
+	put(&b, net, "Target", str(meta->network_id));
 	add(&b, nets, net);
 	put(&b, task, "Networks", nets);
 	put(&b, spec, "TaskTemplate", task);
@@ -728,5 +938,11 @@ char *job_network_spec(const struct job_plan *plan)
 	put(&b, l, "glovebox.job", str(plan->name));
 	put(&b, l, "glovebox.owner", str(plan->owner));
 	put(&b, net, "Labels", l);
+	if (plan->policy && plan->policy->encrypted_network) {
+		/* IPsec between nodes (the cost is in docs/policy.md); the key is the whole option. */
+		json_t *opts = json_object();
+		put(&b, opts, "encrypted", json_string(""));
+		put(&b, net, "Options", opts);
+	}
 	return dump(net, &b);
 }

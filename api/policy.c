@@ -26,7 +26,16 @@
 #define MAX_GPUS          256
 /* dockerd refuses smaller limits (linuxMinMemory). It was 4 MiB before Engine 20.10, which
  * the sandbox runs, so a 4 MiB class would pass here and fail at every submission. */
-#define MIN_MEMORY        ((int64_t)6 << 20)
+#define MIN_MEMORY        POLICY_MIN_MEMORY
+/* Below this a job's log rotates away faster than anyone can read it. */
+#define MIN_LOG_SIZE      ((int64_t)1 << 20)
+#define MAX_LOG_FILES     100
+/* A hard nofile above the kernel's fs.nr_open (1048576 unless raised) makes every task of
+ * the job fail to start; the runtime and init need a few dozen descriptors and processes. */
+#define MIN_NOFILE        64
+#define MAX_NOFILE        1048576
+#define MIN_NPROC         16
+#define MAX_NPROC         4194304   /* PID_MAX_LIMIT */
 #define MAX_LIFETIME      ((int64_t)365 * 86400)
 
 /* ---- errors ---- */
@@ -409,11 +418,12 @@ static void format_size(char *buf, size_t sz, int64_t b)
 
 /* ---- reading typed values ---- */
 
-enum want { W_OBJECT, W_ARRAY, W_STRING, W_NUMBER, W_INTEGER };
+enum want { W_OBJECT, W_ARRAY, W_STRING, W_NUMBER, W_INTEGER, W_BOOLEAN };
 
 static const char *want_text(enum want w)
 {
-	static const char *const t[] = {"an object", "an array", "a string", "a number", "a whole number"};
+	static const char *const t[] = {"an object", "an array", "a string", "a number", "a whole number",
+	                                "true or false"};
 	return t[w];
 }
 
@@ -440,6 +450,7 @@ static bool is_wanted(const json_t *v, enum want w)
 	case W_STRING: return json_is_string(v);
 	case W_NUMBER: return json_is_number(v);
 	case W_INTEGER: return json_is_integer(v);
+	case W_BOOLEAN: return json_is_boolean(v);
 	}
 	return false;
 }
@@ -629,7 +640,7 @@ static int check_target(const char *t, const char *key, const struct jpath *jp, 
 
 static const char *const top_keys[] = {
 	"classes", "datasets", "results", "terms", "registries", "max_lifetime", "admin_group",
-	"researcher_logs", NULL,
+	"researcher_logs", "log_rotation", "ulimits", "encrypted_network", NULL,
 };
 static const char *const class_keys[] = {
 	"description", "constraints", "cpus", "max_cpus", "memory", "max_memory", "gpus", NULL,
@@ -637,6 +648,9 @@ static const char *const class_keys[] = {
 static const char *const dataset_keys[] = {"description", "source", "target", "groups", NULL};
 static const char *const results_keys[] = {"source", "target", NULL};
 static const char *const terms_keys[] = {"file", "version", NULL};
+static const char *const log_keys[] = {"max_size", "max_files", NULL};
+static const char *const ulimits_keys[] = {"nofile", "nproc", NULL};
+static const char *const ulimit_keys[] = {"soft", "hard", NULL};
 
 static int get_cpus(json_t *o, const char *key, const struct jpath *jp, bool required,
                     double *out, char **err)
@@ -914,6 +928,101 @@ static int parse_rest(json_t *root, struct jpath *jp, struct policy *p, char **e
 	return 0;
 }
 
+/* A whole number in [min, max] into *out, left alone when the key is absent. */
+static int get_count(json_t *o, const char *key, const struct jpath *jp, bool required,
+                     int64_t min, int64_t max, int64_t *out, char **err)
+{
+	json_t *v;
+	if (get(o, key, jp, required, W_INTEGER, &v, err))
+		return -1;
+	if (!v)
+		return 0;
+	json_int_t n = json_integer_value(v);
+	if (n < min)
+		return fail(err, jp, key, "must be at least %" PRId64, min);
+	if (n > max)
+		return fail(err, jp, key, "must be at most %" PRId64, max);
+	*out = n;
+	return 0;
+}
+
+static int parse_log_rotation(json_t *root, struct jpath *jp, struct policy *p, char **err)
+{
+	json_t *o;
+	const char *s;
+	char *why = NULL, min[32], got[32];
+	int64_t files = POLICY_LOG_MAX_FILES;
+	p->log_max_size = POLICY_LOG_MAX_SIZE;
+	p->log_max_files = POLICY_LOG_MAX_FILES;
+	if (get(root, "log_rotation", jp, false, W_OBJECT, &o, err))
+		return -1;
+	if (!o)
+		return 0;
+	size_t mark = jp_push(jp, "log_rotation");
+	if (check_keys(o, jp, log_keys, err) || get_str(o, "max_size", jp, false, &s, err))
+		return -1;
+	if (s && parse_size(s, &p->log_max_size, &why) != 0) {
+		fail(err, jp, "max_size", "%s", why);
+		free(why);
+		return -1;
+	}
+	if (p->log_max_size < MIN_LOG_SIZE) {
+		format_size(min, sizeof min, MIN_LOG_SIZE);
+		format_size(got, sizeof got, p->log_max_size);
+		return fail(err, jp, "max_size", "must be at least %s, not %s", min, got);
+	}
+	if (get_count(o, "max_files", jp, false, 1, MAX_LOG_FILES, &files, err))
+		return -1;
+	p->log_max_files = (unsigned)files;
+	jp_pop(jp, mark);
+	return 0;
+}
+
+/* ulimits.<key>: {"soft": N, "hard": M}; hard defaults to soft, as max_cpus to cpus. */
+static int parse_ulimit(json_t *o, const char *key, struct jpath *jp, int64_t min, int64_t max,
+                        struct policy_ulimit *u, char **err)
+{
+	json_t *l;
+	if (get(o, key, jp, false, W_OBJECT, &l, err))
+		return -1;
+	if (!l)
+		return 0;
+	size_t mark = jp_push(jp, key);
+	if (check_keys(l, jp, ulimit_keys, err) ||
+	    get_count(l, "soft", jp, true, min, max, &u->soft, err))
+		return -1;
+	u->hard = u->soft;
+	if (get_count(l, "hard", jp, false, min, max, &u->hard, err))
+		return -1;
+	if (u->hard < u->soft)
+		return fail(err, jp, "hard", "must be at least soft (%" PRId64 ")", u->soft);
+	jp_pop(jp, mark);
+	return 0;
+}
+
+static int parse_hardening(json_t *root, struct jpath *jp, struct policy *p, char **err)
+{
+	json_t *o, *enc;
+	if (parse_log_rotation(root, jp, p, err))
+		return -1;
+	p->nofile = (struct policy_ulimit){POLICY_NOFILE_SOFT, POLICY_NOFILE_HARD};
+	p->nproc = (struct policy_ulimit){POLICY_NPROC_SOFT, POLICY_NPROC_HARD};
+	if (get(root, "ulimits", jp, false, W_OBJECT, &o, err))
+		return -1;
+	if (o) {
+		size_t mark = jp_push(jp, "ulimits");
+		if (check_keys(o, jp, ulimits_keys, err) ||
+		    parse_ulimit(o, "nofile", jp, MIN_NOFILE, MAX_NOFILE, &p->nofile, err) ||
+		    parse_ulimit(o, "nproc", jp, MIN_NPROC, MAX_NPROC, &p->nproc, err))
+			return -1;
+		jp_pop(jp, mark);
+	}
+	if (get(root, "encrypted_network", jp, false, W_BOOLEAN, &enc, err))
+		return -1;
+	p->encrypted_network = json_is_true(enc);
+	return 0;
+}
+
 int policy_parse(const char *json, size_t len, const char *base_dir, struct policy *out, char **err)
 {
 	json_error_t je;
@@ -948,7 +1057,8 @@ int policy_parse(const char *json, size_t len, const char *base_dir, struct poli
 	    parse_datasets(root, &jp, out, err) ||
 	    parse_results(root, &jp, out, err) ||
 	    parse_terms(root, &jp, base_dir, out, err) ||
-	    parse_rest(root, &jp, out, err))
+	    parse_rest(root, &jp, out, err) ||
+	    parse_hardening(root, &jp, out, err))
 		goto out;
 	rc = 0;
 out:

@@ -29,6 +29,22 @@ struct policy_dataset {
 
 enum researcher_logs { LOGS_FULL, LOGS_TAIL, LOGS_NONE };
 
+/* A resource limit of a job's processes (setrlimit), soft <= hard. */
+struct policy_ulimit { int64_t soft, hard; };
+
+/* The smallest memory limit dockerd accepts for a container (linuxMinMemory: 6 MiB since
+ * Engine 20.10, 4 MiB before). Below it a job passes every check glovebox makes and fails
+ * only at the engine, after its network was made; class defaults and requests both obey it. */
+#define POLICY_MIN_MEMORY ((int64_t)6 << 20)
+
+/* Defaults of the optional hardening fields (docs/policy.md). */
+#define POLICY_LOG_MAX_SIZE  ((int64_t)10 << 20)
+#define POLICY_LOG_MAX_FILES 3
+#define POLICY_NOFILE_SOFT   1024
+#define POLICY_NOFILE_HARD   4096
+#define POLICY_NPROC_SOFT    2048
+#define POLICY_NPROC_HARD    2048
+
 struct policy {
 	char *origin;                               /* "/etc/glovebox/policy.json" or "swarm config NAME" */
 	bool trusted;                               /* from the swarm, or files trust_fd() accepts */
@@ -45,6 +61,11 @@ struct policy {
 	int64_t max_lifetime;                       /* seconds */
 	char *admin_group;
 	enum researcher_logs researcher_logs;       /* default full */
+	/* How each job runs (CIS Docker 5.x); always set, to the defaults above when absent. */
+	int64_t log_max_size;                       /* bytes per json-file log before it rotates */
+	unsigned log_max_files;                     /* rotated files kept, the current one included */
+	struct policy_ulimit nofile, nproc;         /* open files; processes of the job's user */
+	bool encrypted_network;                     /* the job's overlay network uses IPsec */
 };
 
 /* Parse and validate. base_dir resolves a relative terms.file (NULL: the current directory).

@@ -86,7 +86,20 @@ static struct {
 	const char *registry;        /* the image's; for the login hint */
 	bool had_auth;
 	const char *keyring_note;
+	const struct job_posture *posture;
 } shown;
+
+/* The posture as --json has it: every item, with its state. */
+static json_t *posture_json(const struct job_posture *ps)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct posture_item *it = &ps->item[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "name", it->name, "state",
+		                                   job_posture_state_name(it->state), "detail", it->detail));
+	}
+	return a;
+}
 
 static void on_done(void *ud, const struct submit_result *r)
 {
@@ -111,6 +124,7 @@ static void on_done(void *ud, const struct submit_result *r)
 		                      shown.plan->name, "network", shown.plan->network, "image",
 		                      r->image_pinned, "consent", shown.consent, "fit", shown.fit,
 		                      "warnings", r->warnings);
+		json_object_set_new(j, "posture", posture_json(shown.posture));
 		char *text = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 		puts(text);
 		free(text);
@@ -126,9 +140,9 @@ static void on_done(void *ud, const struct submit_result *r)
 	o->rc = GB_EXIT_OK;
 }
 
-/* The fit check reads the whole cluster; a failure here only means no estimate. *hardening:
- * job_hardening_warning's, from the engine's info (NULL when there is nothing to say). */
-static char *fit_now(struct cli *cli, const struct job_plan *plan, char **hardening)
+/* The fit check reads the whole cluster; a failure here only means no estimate. *posture:
+ * the job's, with the engine's info when it could be read. */
+static char *fit_now(struct cli *cli, const struct job_plan *plan, struct job_posture *posture)
 {
 	struct cluster *cl = cluster_new(cli->engine);
 	cluster_refresh(cl);
@@ -143,8 +157,8 @@ static char *fit_now(struct cli *cli, const struct job_plan *plan, char **harden
 		          plan->cpus, plan->memory, &f);
 		msg = fit_describe(&f, plan->cls->name, plan->cpus, plan->memory);
 	}
-	*hardening = job_hardening_warning(engine_api_minor(cli->engine),
-	                                   cluster_error(cl) ? NULL : cluster_info(cl));
+	job_posture_make(plan->policy, plan, engine_api_minor(cli->engine),
+	                 cluster_error(cl) ? NULL : cluster_info(cl), posture);
 	cluster_free(&cl);
 	return msg;
 }
@@ -264,7 +278,7 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	struct job_plan plan = {0};
 	struct job_errors errs = {0};
 	char *err = NULL, *consent_name = NULL, *consent_json = NULL, *consent_labels = NULL, *fit = NULL;
-	char *hardening = NULL;
+	struct job_posture posture = {0};
 	char *reg_password = NULL, *reg_auth = NULL, *keyring_note = NULL;
 	/* Registry credentials never travel in clear: refuse before the password is read. */
 	if (reg_stdin && (rc = login_check_endpoint(cli)) != 0) {
@@ -284,7 +298,12 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = cli_connect_negotiated(cli)) != 0 || (rc = cli_policy(cli, &pol, CLI_POLICY_INSIST)) != 0)
 		goto out;
-	unsigned rnd = (unsigned)time(NULL) ^ (unsigned)getpid() * 2654435761u;
+	uint32_t rnd;
+	if (submit_name_random(&rnd, &err) != 0) {
+		cli_error("%s", err);
+		rc = GB_EXIT_ERROR;
+		goto out;
+	}
 	if (job_plan_make(&pol, &req, &me.id, rnd, &plan, &errs) != 0) {
 		for (int f = 0; f < JF_COUNT; f++)
 			if (errs.msg[f]) {
@@ -299,11 +318,18 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	                &consent_labels);
 	if (rc != 0)
 		goto out;
-	fit = fit_now(cli, &plan, &hardening);
+	fit = fit_now(cli, &plan, &posture);
 	if (!out.json)
 		put_clean(stderr, "glovebox: fit: ", fit);
-	if (hardening)
-		put_clean(stderr, "glovebox: warning: ", hardening);
+	/* What will not be enforced, one line each, before anything is made; --json has it all. */
+	for (size_t i = 0; i < posture.n; i++) {
+		const struct posture_item *it = &posture.item[i];
+		if (it->state == POSTURE_ENFORCED)
+			continue;
+		char *line = job_posture_line(it);
+		put_clean(stderr, it->state == POSTURE_OFF ? "glovebox: note: " : "glovebox: warning: ", line);
+		free(line);
+	}
 
 	/* The registry's credentials: pulled by the nodes, and used to resolve the digest. */
 	reg_auth = login_registry_auth(plan.image.registry, reg_user, &reg_password, &keyring_note);
@@ -321,6 +347,7 @@ int cmd_submit(struct cli *cli, int argc, char **argv)
 	shown.registry = plan.image.registry;
 	shown.had_auth = reg_auth != NULL;
 	shown.keyring_note = keyring_note;
+	shown.posture = &posture;
 	volatile int interrupted = 0;
 	struct submit *s = submit_start(cli->engine, &args, on_progress, on_done, &out);
 	secmem_free(&reg_auth);   /* submit keeps its own copy, wiped when it is freed */
@@ -339,7 +366,7 @@ out:
 	free(keyring_note);
 	free(err);
 	free(fit);
-	free(hardening);
+	job_posture_clear(&posture);
 	free(consent_name);
 	free(consent_json);
 	free(consent_labels);

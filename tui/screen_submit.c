@@ -54,7 +54,7 @@ static const char *const text_label[N_TEXT] = {
 };
 
 /* Lines of the form, top to bottom; items are the lines (or buttons) the cursor visits. */
-enum line_kind { L_TEXT, L_CLASS, L_DATASET, L_NO_DATASET, L_BLANK, L_FIT, L_BUTTONS };
+enum line_kind { L_TEXT, L_CLASS, L_DATASET, L_NO_DATASET, L_BLANK, L_FIT, L_POSTURE, L_BUTTONS };
 struct line { enum line_kind kind; size_t index; };
 enum item_kind { IT_TEXT, IT_CLASS, IT_DATASET, IT_SUBMIT, IT_CANCEL };
 struct item { enum item_kind kind; size_t index; size_t line; };
@@ -130,7 +130,7 @@ struct submit_screen {
 	struct item *items;
 	size_t n_items, focus;
 	int scroll;
-	unsigned rnd;                      /* the derived name's suffix, fixed for the form */
+	uint32_t rnd;                      /* the derived name's suffix, fixed for the form */
 
 	struct job_plan plan;              /* valid when plan_ok; borrowed by a submission */
 	bool plan_ok;
@@ -139,6 +139,8 @@ struct submit_screen {
 	struct class_free *free;           /* per class */
 	char *fit;                         /* what the fit check says */
 	enum theme_role fit_role;
+	char **posture;                    /* the summary: what will not be enforced, one line each */
+	size_t n_posture;
 
 	char *failure;                     /* the last submission's error, sanitised */
 	enum job_field failure_field;
@@ -172,6 +174,7 @@ struct submit_screen {
 
 static void validate(struct submit_screen *s);
 static void fit_update(struct submit_screen *s);
+static void posture_update(struct submit_screen *s);
 
 static const struct theme *theme(const struct submit_screen *s)
 {
@@ -486,6 +489,41 @@ static void validate(struct submit_screen *s)
 	field_set_placeholder(s->text[T_COMMAND], "the image's own");
 	field_set_placeholder(s->text[T_NAME], s->plan_ok ? s->plan.name : "made from the image");
 	fit_update(s);
+	posture_update(s);
+}
+
+/* The summary's posture lines, between the fit line and the buttons (the form's last line):
+ * each property of the job's hardening the engine will not enforce, as glovebox submit says
+ * it. Known once the engine's API version is; its info may make no-new-privileges sure. */
+static void posture_update(struct submit_screen *s)
+{
+	int api = engine_api_minor(s->app->cli->engine);
+	struct cluster *cl = s->app->cluster;
+	strv_free(s->posture, s->n_posture);
+	s->posture = NULL;
+	s->n_posture = 0;
+	if (api) {
+		struct job_posture ps;
+		job_posture_make(&s->policy, s->plan_ok ? &s->plan : NULL, api,
+		                 cluster_updated_ns(cl) ? cluster_info(cl) : NULL, &ps);
+		s->posture = xcalloc(ps.n + 1, sizeof *s->posture);
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.item[i].state != POSTURE_ENFORCED)
+				s->posture[s->n_posture++] = job_posture_line(&ps.item[i]);
+		job_posture_clear(&ps);
+	}
+	size_t end = s->n_lines;
+	while (end && s->lines[end - 1].kind != L_FIT)
+		end--;
+	if (!end)
+		return;   /* no form yet */
+	s->n_lines = end;
+	for (size_t i = 0; i < s->n_posture; i++)
+		add_line(s, L_POSTURE, i);
+	add_line(s, L_BUTTONS, 0);
+	for (size_t i = 0; i < s->n_items; i++)
+		if (s->items[i].kind == IT_SUBMIT || s->items[i].kind == IT_CANCEL)
+			s->items[i].line = s->n_lines - 1;
 }
 
 /* Free capacity of every class and the fit of the job as the form stands, from the cluster
@@ -1422,6 +1460,12 @@ static void draw_line(struct submit_screen *s, const struct line *l, int y, bool
 		put(s, y, LABEL_X, LABEL_W, "Fit", normal);
 		put(s, y, FIELD_X, w - FIELD_X, s->fit ? s->fit : "", role(s, s->fit_role));
 		break;
+	case L_POSTURE:
+		if (first)
+			put(s, y, LABEL_X, LABEL_W, "Posture", normal);
+		if (l->index < s->n_posture)
+			put(s, y, FIELD_X, w - FIELD_X, s->posture[l->index], role(s, THEME_ROW_PENDING));
+		break;
 	case L_BUTTONS: {
 		const struct item *it = focused(s);
 		bool ok = form_ok(s) && s->step == ST_FORM;
@@ -1586,8 +1630,10 @@ void submit_screen_data_changed(struct submit_screen *s)
 {
 	if (s->step == ST_LOADING)
 		policy_start(s);   /* the engine may have just answered */
-	else if (s->have_policy)
+	else if (s->have_policy) {
 		fit_update(s);
+		posture_update(s);
+	}
 }
 
 void submit_screen_tick(struct submit_screen *s)
@@ -1607,11 +1653,10 @@ struct submit_screen *submit_screen_new(struct app *a)
 	s->app = a;
 	s->step = ST_LOADING;
 	s->failure_field = JF_COUNT;
-	s->rnd = (unsigned)time(NULL) ^ (unsigned)getpid() * 2654435761u;
 	for (int t = 0; t < N_TEXT; t++)
 		s->text[t] = field_new(&a->theme, t == T_IMAGE || t == T_COMMAND ? 4096 : 256);
 	char *err = NULL;
-	if (whoami_current(&s->me, &err) != 0) {
+	if (submit_name_random(&s->rnd, &err) != 0 || whoami_current(&s->me, &err) != 0) {
 		broken(s, err);
 		free(err);
 		return s;
@@ -1666,6 +1711,7 @@ void submit_screen_free(struct submit_screen **ps)
 	free(s->sha);
 	free(s->cmd_error);
 	free(s->fit);
+	strv_free(s->posture, s->n_posture);
 	free(s->failure);
 	free(s->progress);
 	free(s->terms_msg);

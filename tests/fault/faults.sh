@@ -34,10 +34,10 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
-# start_server MODE: a fresh fault server; sets PORT.
+# start_server MODE [OPTION...]: a fresh fault server; sets PORT.
 start_server() {
 	rm -f "$WORK/port"
-	"$FAULTSERVER" --lifetime 60 --port-file "$WORK/port" "$1" 2>"$WORK/server.log" &
+	"$FAULTSERVER" --lifetime 60 "${@:2}" --port-file "$WORK/port" "$1" 2>"$WORK/server.log" &
 	SERVER_PID=$!
 	if ! wait_for 5 test -s "$WORK/port"; then
 		t_fail "fault server $1 starts" "$(cat "$WORK/server.log")"
@@ -177,9 +177,148 @@ run_binary() {
 	done
 }
 
+# ---- glovebox submit against the engine mode, each step failing in turn ----
+# What a submission made or removed shows in the server's log: the POST and DELETE requests.
+
+SUB=$WORK/submit
+mkdir -p "$SUB"
+cp "$GB_ROOT/docs/examples/policy.json" "$GB_ROOT/docs/examples/terms.md" "$SUB/"
+TERMS_SHA=$(sha256sum "$SUB/terms.md" | cut -d' ' -f1)
+ME=$(id -un)
+NET1=/networks/net0000000000000000000001
+LEFTOVER=/networks/netleftover00000000000001
+
+# run_submit BIN ARG...: glovebox submit against the server (no keyring: no D-Bus to ask).
+run_submit() {
+	local bin=$1
+	shift
+	run_gb env DBUS_SESSION_BUS_ADDRESS="unix:path=$WORK/no-bus" "$bin" --host "tcp://127.0.0.1:$PORT" \
+		--timeout "$GB_TIMEOUT" --policy "$SUB/policy.json" submit --image 127.0.0.1:5000/lab/analysis:1.0 \
+		--class default --accept-terms "$TERMS_SHA" --purpose "fault test" "$@"
+}
+
+# The requests that make or remove something, in order, one line.
+changes() {
+	sed -n 's/^faultserver: engine: \(POST\|DELETE\) \([^ ]*\) -> .*/\1 \2/p' "$WORK/server.log" |
+		paste -sd, - | sed 's/,/, /g'
+}
+
+# names_checked: how many names the submission looked for among the services.
+names_checked() {
+	grep -c '^faultserver: engine: GET /services -> 200 (name ' "$WORK/server.log"
+}
+
+# submit_case TAG BIN LABEL WANT_RC "CHANGES" "SERVER OPTIONS" "SUBMIT ARGS" NEEDLE...
+submit_case() {
+	local tag=$1 bin=$2 label="$1 submit: $3" want=$4 made=$5 opts=$6 args=$7
+	shift 7
+	rm -rf "$SUB/bodies"
+	mkdir -p "$SUB/bodies"
+	# shellcheck disable=SC2086 # options and arguments are words on purpose
+	start_server engine --bodies "$SUB/bodies" $opts || return
+	# shellcheck disable=SC2086
+	run_submit "$bin" $args
+	stop_server
+	if [ "$want" -eq 0 ]; then
+		# A good submission reports its fit and steps on stderr: only the verdict counts.
+		t_eq "$label: exit 0" 0 "$RC"
+		if grep -qE 'Sanitizer|runtime error:' "$WORK/err"; then
+			t_fail "$label: no sanitizer report" "$(grep -m 5 -E 'Sanitizer|runtime error:' "$WORK/err")"
+		fi
+	else
+		check "$label" "$want" empty "$@"
+	fi
+	t_eq "$label: what was made and removed" "$made" "$(changes)"
+}
+
+run_submit_cases() {
+	local tag=$1 bin=$2 own other
+
+	# Each step of the submission fails in turn.
+	submit_case "$tag" "$bin" "resolving the digest fails" 2 "" "--fail GET/distribution/" "" \
+		"image: cannot resolve 127.0.0.1:5000/lab/analysis:1.0 to a digest on its registry" \
+		"injected failure of GET /distribution/"
+	submit_case "$tag" "$bin" "the name check fails" 1 "" "--fail GET/services" "" \
+		"the job's name could not be checked"
+	submit_case "$tag" "$bin" "the network check fails" 1 "" "--fail GET/networks" "" \
+		"the job's network name could not be checked"
+	submit_case "$tag" "$bin" "removing an own leftover network fails" 2 "DELETE $LEFTOVER" \
+		"--leftover-network $ME --fail DELETE/networks/" "" \
+		"-net is left from an earlier submission of yours and cannot be removed"
+	submit_case "$tag" "$bin" "creating the network fails" 1 "POST /networks/create" \
+		"--fail POST/networks/create" "" "the job's network could not be made"
+	submit_case "$tag" "$bin" "recording the acceptance fails" 1 \
+		"POST /networks/create, POST /configs/create, DELETE $NET1" "--fail POST/configs/create" "" \
+		"the acceptance of the terms could not be recorded" "the network made for the job was removed again"
+	submit_case "$tag" "$bin" "creating the service fails" 1 \
+		"POST /networks/create, POST /configs/create, POST /services/create, DELETE $NET1" \
+		"--fail POST/services/create" "" \
+		"the service could not be made" "the network made for the job was removed again"
+	submit_case "$tag" "$bin" "creating the service and removing the network fail" 1 \
+		"POST /networks/create, POST /configs/create, POST /services/create, DELETE $NET1" \
+		"--fail POST/services/create --fail2 DELETE/networks/" "" \
+		"the service could not be made" "and the network" "made for it could not be removed"
+	if grep -q "removed again" "$WORK/err"; then
+		t_fail "$tag submit: a network that was not removed is not called removed" "$(cat "$WORK/err")"
+	else
+		t_ok "$tag submit: a network that was not removed is not called removed"
+	fi
+
+	# All well: the service names the network by the ID the engine gave it.
+	submit_case "$tag" "$bin" "a good submission" 0 \
+		"POST /networks/create, POST /configs/create, POST /services/create" "" "--json"
+	t_eq "$tag submit: the service attaches the network by its ID" '["net0000000000000000000001"]' \
+		"$(jq -c '[.TaskTemplate.Networks[].Target]' "$SUB/bodies/services_create.json" 2>&1)"
+	t_eq "$tag submit: --json names the job and its network" "true" \
+		"$(jq '(.name | test("^[a-z0-9-]+-[0-9a-f]{8}$")) and .network == .name + "-net"' "$WORK/out" 2>&1)"
+	# The posture at API 1.41: 12 properties, 3 of them not enforced, each also a line on stderr.
+	t_eq "$tag submit: --json has the posture" \
+		"12 no-new-privileges=unconfirmed,tmpfs /tmp noexec,nosuid,nodev=unconfirmed,network encryption=off" \
+		"$(jq -r '"\(.posture | length) \([.posture[] | select(.state != "enforced") | "\(.name)=\(.state)"] | join(","))"' \
+			"$WORK/out" 2>&1)"
+	t_eq "$tag submit: stderr has a line for each property not enforced" \
+		"glovebox: warning: no-new-privileges is not made sure|glovebox: warning: tmpfs /tmp noexec,nosuid,nodev is not made sure|glovebox: note: network encryption is off" \
+		"$(grep -o '^glovebox: \(warning\|note\): [^:]*' "$WORK/err" | paste -sd'|' -)"
+
+	# An own leftover network is removed first; another's blocks the name.
+	submit_case "$tag" "$bin" "an own leftover network" 0 \
+		"DELETE $LEFTOVER, POST /networks/create, POST /configs/create, POST /services/create" \
+		"--leftover-network $ME" "--name gbt-fault"
+	submit_case "$tag" "$bin" "another user's network of the name" 2 "" \
+		"--leftover-network mallory" "--name gbt-fault" \
+		"glovebox: name: the name gbt-fault cannot be used: choose another"
+
+	# A name in use: the same words for an own job and another user's, no owner named.
+	submit_case "$tag" "$bin" "an own job has the name" 2 "" "--taken-service $ME" "--name gbt-fault" \
+		"the name gbt-fault cannot be used: choose another"
+	own=$(cat "$WORK/err")
+	submit_case "$tag" "$bin" "another user's job has the name" 2 "" "--taken-service mallory" \
+		"--name gbt-fault" "the name gbt-fault cannot be used: choose another"
+	other=$(cat "$WORK/err")
+	t_eq "$tag submit: the refusal is the same whoever has the name" "$own" "$other"
+	if grep -q mallory "$WORK/err"; then t_fail "$tag submit: the owner is never named" "$other"
+	else t_ok "$tag submit: the owner is never named"; fi
+
+	# A derived name in use is derived again, 3 names at most.
+	submit_case "$tag" "$bin" "every derived name is taken" 2 "" "--taken-service mallory" "" \
+		"no free name was found for the job in 3 tries"
+	t_eq "$tag submit: 3 names were checked" 3 "$(names_checked)"
+	t_eq "$tag submit: 3 different names, each with 8 random hex digits" 3 \
+		"$(sed -n 's/^faultserver: engine: GET \/services -> 200 (name \(.*-[0-9a-f]\{8\}\))$/\1/p' \
+			"$WORK/server.log" | sort -u | wc -l)"
+	submit_case "$tag" "$bin" "the network's name is taken between check and create" 2 \
+		"POST /networks/create, POST /networks/create, POST /networks/create" \
+		"--fail POST/networks/create --fail-status 409" "" "no free name was found for the job in 3 tries"
+	submit_case "$tag" "$bin" "a chosen name is taken between check and create" 2 "POST /networks/create" \
+		"--fail POST/networks/create --fail-status 409" "--name gbt-fault" \
+		"the name gbt-fault cannot be used: choose another"
+}
+
 run_binary release "$GLOVEBOX"
+run_submit_cases release "$GLOVEBOX"
 if [ -x "$GLOVEBOX_ASAN" ]; then
 	run_binary asan "$GLOVEBOX_ASAN"
+	run_submit_cases asan "$GLOVEBOX_ASAN"
 else
 	echo "  (no ASan build at $GLOVEBOX_ASAN: make BUILD=build/asan SAN=1 glovebox)"
 fi

@@ -88,9 +88,34 @@ t_eq "labels: owner, class, datasets" "$owner default mri-open" \
 t_eq "label: terms hash" "$sha" "$(s '.Labels["glovebox.terms-sha256"]')"
 t_eq "label: consent record" "$consent" "$(s '.Labels["glovebox.consent"]')"
 t_check "label: expiry in the future" test "$(date -d "$(s '.Labels["glovebox.expires-at"]')" +%s)" -gt "$(date +%s)"
+t_eq "log driver json-file, rotated as the policy says" "json-file 10m 3" \
+	"$(s '"\(.TaskTemplate.LogDriver.Name) \(.TaskTemplate.LogDriver.Options["max-size"]) \(.TaskTemplate.LogDriver.Options["max-file"])"')"
+t_eq "ulimits from the policy" '[{"Name":"nofile","Hard":4096,"Soft":1024},{"Name":"nproc","Hard":2048,"Soft":2048}]' \
+	"$(sc '.TaskTemplate.ContainerSpec.Ulimits | map({Name, Hard, Soft})')"
 net=$(s '.TaskTemplate.Networks[0].Target')
-t_eq "the job's network is internal" "true overlay" "$(docker network inspect "$net" --format '{{.Internal}} {{.Driver}}')"
+t_eq "the job's network is internal, not encrypted by default" "true overlay false" \
+	"$(docker network inspect "$net" --format '{{.Internal}} {{.Driver}}') $(docker network inspect "$net" \
+		--format '{{json .Options}}' | jq -c 'has("encrypted")')"
+t_eq "the job's network is labelled with the job and its owner" "gbt-sub-ok $owner" \
+	"$(docker network inspect "$net" --format '{{index .Labels "glovebox.job"}} {{index .Labels "glovebox.owner"}}')"
+t_eq "--json: the posture's properties not enforced at API 1.41" \
+	"no-new-privileges=unconfirmed,tmpfs /tmp noexec,nosuid,nodev=unconfirmed,network encryption=off" \
+	"$(jq -r '[.posture[] | select(.state != "enforced") | "\(.name)=\(.state)"] | join(",")' <<<"$out")"
 t_check "the job runs" wait_for 60 sh -c "docker service ls --filter name=gbt-sub-ok --format '{{.Replicas}}' | grep -q '^1/1'"
+# What the engine made of the spec, on the container itself.
+cid=$(docker ps -q --filter label=com.docker.swarm.service.name=gbt-sub-ok | head -n 1)
+t_eq "the container's ulimits" '[{"Name":"nofile","Hard":4096,"Soft":1024},{"Name":"nproc","Hard":2048,"Soft":2048}]' \
+	"$(docker inspect "$cid" --format '{{json .HostConfig.Ulimits}}' | jq -c 'map({Name, Hard, Soft})')"
+t_eq "the container's log rotation" '{"Config":{"max-file":"3","max-size":"10m"},"Type":"json-file"}' \
+	"$(docker inspect "$cid" --format '{{json .HostConfig.LogConfig}}' | jq -cS .)"
+# API 1.41 cannot ask for the tmpfs flags (the posture says "not made sure"); dockerd's default
+# gives them all the same, as seen here.
+pid=$(docker inspect "$cid" --format '{{.State.Pid}}')
+tmp_opts=$(awk '$2 == "/tmp" { print $4 }' "/proc/$pid/mounts" 2>/dev/null)
+for flag in noexec nosuid nodev; do
+	if grep -qw "$flag" <<<"${tmp_opts//,/ }"; then t_ok "/tmp is mounted $flag ($tmp_opts)"
+	else t_fail "/tmp is mounted $flag" "options: ${tmp_opts:-(none found)}"; fi
+done
 
 # The acceptance record in the swarm matches the terms file.
 rec=$(docker config inspect "$consent" --format '{{json .Spec}}')
@@ -106,7 +131,33 @@ out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-again -- --cpu 0
 t_eq "second submission without --accept-terms: exit 0" 0 "$rc"
 out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-again 2>&1); rc=$?
 t_eq "a duplicate name is refused" 2 "$rc"
-t_check "  and says so" grep -q "already exists" <<<"$out"
+t_eq "  in one neutral sentence" "glovebox: name: the name gbt-sub-again cannot be used: choose another" \
+	"$(grep -v '^glovebox: \(fit\|warning\|note\|.*\.\.\.$\)' <<<"$out")"
+own_msg=$(grep 'cannot be used' <<<"$out")
+# Another user's job: the very same words, nothing about whose it is.
+docker service create -d -q --name gbt-sub-other --label glovebox.owner=gbt-someone-else \
+	glovebox/busybox:latest sleep 600 >/dev/null 2>&1
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-other 2>&1); rc=$?
+t_eq "another user's name is refused" 2 "$rc"
+t_eq "  with the same sentence as an own job's" "${own_msg/gbt-sub-again/gbt-sub-other}" "$(grep 'cannot be used' <<<"$out")"
+if grep -q gbt-someone-else <<<"$out"; then t_fail "  which names no owner" "$out"; else t_ok "  which names no owner"; fi
+# A network of that name that is not this job's (another user's leftover) blocks the name too.
+docker network create -d overlay --internal --label glovebox.job=gbt-sub-netclash \
+	--label glovebox.owner=gbt-someone-else gbt-sub-netclash-net >/dev/null
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-netclash 2>&1); rc=$?
+t_eq "another user's network of the job's name: exit 2" 2 "$rc"
+t_eq "  the same sentence" "${own_msg/gbt-sub-again/gbt-sub-netclash}" "$(grep 'cannot be used' <<<"$out")"
+t_eq "  and that network is left alone" 1 "$(docker network ls -q --filter name=gbt-sub-netclash-net | wc -l)"
+# An own leftover network (an interrupted submission) is removed, and the job is made.
+docker network create -d overlay --internal --label glovebox.job=gbt-sub-leftover \
+	--label "glovebox.owner=$owner" gbt-sub-leftover-net >/dev/null
+old_net=$(docker network inspect -f '{{.Id}}' gbt-sub-leftover-net)
+out=$(gb submit --image "$IMAGE" --class default --name gbt-sub-leftover -- --cpu 0.01 2>&1); rc=$?
+t_eq "an own leftover network: exit 0" 0 "$rc"
+new_net=$(docker service inspect gbt-sub-leftover --format '{{(index .Spec.TaskTemplate.Networks 0).Target}}' 2>/dev/null)
+t_check "  the job has a new network, not the leftover" test -n "$new_net" -a "$new_net" != "$old_net"
+docker service rm gbt-sub-other gbt-sub-leftover >/dev/null 2>&1
+docker network rm gbt-sub-netclash-net >/dev/null 2>&1
 
 # Changed terms force a new acceptance and show what changed.
 printf '\nNew clause: results must be reviewed by the data steward.\n' >> "$work/terms.md"
@@ -133,8 +184,23 @@ bad "a dataset the user may not use" "datasets:" --image "$IMAGE" --class defaul
 bad "an image outside the allowed registries" "not from an allowed registry" --image docker.io/library/busybox:1 --class default
 bad "a malformed reference" "malformed image reference" --image 'Bad/Image::x' --class default
 bad "a lifetime over the maximum" "lifetime:" --image "$IMAGE" --class default --lifetime 48h
+bad "memory under the engine's 6 MiB" "memory: at least 6MiB" --image "$IMAGE" --class default --memory 5M
 bad "an image tag the registry does not have" "image:" --image "$REG/glovebox/load:nosuchtag" --class default
 t_eq "nothing left behind by bad input" "$before" "$(count)"
+
+# A policy that asks for it: the job's network is encrypted, and the posture says so.
+jq '.encrypted_network = true | .log_rotation = {"max_size": "1GiB", "max_files": 2}' "$P" > "$work/enc.json"
+out=$("$GLOVEBOX" --policy "$work/enc.json" submit --json --image "$IMAGE" --class default --name gbt-sub-enc \
+	-- --cpu 0.01 2>"$work/err"); rc=$?
+t_eq "an encrypted network: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || cat "$work/err"
+t_eq "  the network has the encrypted option" '""' \
+	"$(docker network inspect gbt-sub-enc-net --format '{{json .Options}}' 2>&1 | jq -c .encrypted)"
+t_eq "  the posture: encryption enforced" enforced \
+	"$(jq -r '.posture[] | select(.name == "network encryption") | .state' <<<"$out")"
+t_eq "  the policy's log rotation" "1g 2" "$(docker service inspect gbt-sub-enc \
+	--format '{{index .Spec.TaskTemplate.LogDriver.Options "max-size"}} {{index .Spec.TaskTemplate.LogDriver.Options "max-file"}}')"
+docker service rm gbt-sub-enc >/dev/null 2>&1
 
 # A job larger than the free capacity queues with the reason, and starts when room frees.
 docker service rm gbt-sub-ok gbt-sub-again gbt-sub-new >/dev/null 2>&1

@@ -20,6 +20,7 @@
 #define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define IMAGE "127.0.0.1:5000/lab/analysis:1.3"
 #define NOW 1700000000   /* 2023-11-14T22:13:20Z */
+#define NETID "q3v0kx1l2m8r5t7y9w4z6a1b3"
 
 /* ---- a policy by hand ---- */
 
@@ -91,6 +92,10 @@ static struct policy *policy_new(void)
 	p->n_registries = 1;
 	p->max_lifetime = 7 * 86400;
 	p->admin_group = strdup("glovebox-admins");
+	p->log_max_size = 10 * MiB;
+	p->log_max_files = 3;
+	p->nofile = (struct policy_ulimit){ 1024, 4096 };
+	p->nproc = (struct policy_ulimit){ 2048, 2048 };
 	return p;
 }
 
@@ -182,8 +187,8 @@ static void test_defaults(void **state)
 	struct job_plan plan;
 	expect_ok(p, &r, &alice, &plan);
 
-	assert_string_equal(plan.name, "alice-analysis-beef");
-	assert_string_equal(plan.network, "alice-analysis-beef-net");
+	assert_string_equal(plan.name, "alice-analysis-0000beef");
+	assert_string_equal(plan.network, "alice-analysis-0000beef-net");
 	assert_string_equal(plan.image.registry, "127.0.0.1:5000");
 	assert_string_equal(plan.image.path, "lab/analysis");
 	assert_string_equal(plan.image.tag, "1.3");
@@ -205,7 +210,7 @@ static void test_defaults(void **state)
 	                             .lifetime = "", .name = "", .purpose = "" };
 	expect_ok(p, &blank, &alice, &plan);
 	assert_ptr_equal(plan.cls, &p->classes[0]);
-	assert_string_equal(plan.name, "alice-analysis-beef");
+	assert_string_equal(plan.name, "alice-analysis-0000beef");
 	job_plan_clear(&plan);
 }
 
@@ -257,7 +262,7 @@ static void test_every_field_at_once(void **state)
 	                    "unknown dataset \"nope\" (datasets: public, oncology, genomics); "
 	                    "dataset \"oncology\" is for members of oncology");
 	assert_string_equal(e.msg[JF_CPUS], "\"lots\" is not a number of CPUs (write e.g. 2 or 0.5)");
-	assert_string_equal(e.msg[JF_MEMORY], "at least 4MiB");
+	assert_string_equal(e.msg[JF_MEMORY], "at least 6MiB");
 	assert_non_null(strstr(e.msg[JF_LIFETIME], "at most "));
 	assert_non_null(strstr(e.msg[JF_LIFETIME], "(the policy's maximum)"));
 	assert_string_equal(e.msg[JF_NAME],
@@ -306,7 +311,7 @@ static void test_image(void **state)
 	r.image = "busybox";
 	expect_ok(p, &r, &alice, &plan);
 	assert_string_equal(plan.image.registry, "docker.io");
-	assert_string_equal(plan.name, "alice-busybox-beef");
+	assert_string_equal(plan.name, "alice-busybox-0000beef");
 	job_plan_clear(&plan);
 }
 
@@ -431,7 +436,7 @@ static void test_memory(void **state)
 {
 	struct policy *p = *state;
 	static const struct { const char *in; int64_t want; } good[] = {
-		{ "4MiB", 4 * MiB }, { "8GiB", 8 * GiB }, { "512MiB", 512 * MiB }, { "4194304", 4 * MiB },
+		{ "6MiB", 6 * MiB }, { "8GiB", 8 * GiB }, { "512MiB", 512 * MiB }, { "6291456", 6 * MiB },
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		struct job_request r = { .image = IMAGE, .memory = good[i].in };
@@ -440,8 +445,13 @@ static void test_memory(void **state)
 		assert_int_equal(plan.memory, good[i].want);
 		job_plan_clear(&plan);
 	}
-	struct job_request r = { .image = IMAGE, .memory = "4194303" };
-	expect_error(p, &r, &alice, JF_MEMORY, "at least 4MiB");
+	/* the engine's floor for a container's limit, not swarmkit's 4 MiB */
+	struct job_request r = { .image = IMAGE, .memory = "6291455" };
+	expect_error(p, &r, &alice, JF_MEMORY, "at least 6MiB");
+	r.memory = "5M";
+	expect_error(p, &r, &alice, JF_MEMORY, "at least 6MiB");
+	r.memory = "4MiB";
+	expect_error(p, &r, &alice, JF_MEMORY, "at least 6MiB");
 	r.memory = "9GiB";
 	expect_error(p, &r, &alice, JF_MEMORY, "at most 8GiB in class default");
 	r.memory = "8193MiB";
@@ -517,20 +527,24 @@ static void test_derived_names(void **state)
 {
 	const struct policy *p = *state;
 	static const char *const g[] = { "x" };
-	static const struct { const char *user, *image; unsigned rnd; const char *want; } cases[] = {
-		{ "alice", IMAGE, 0xbeef, "alice-analysis-beef" },
-		{ "alice", IMAGE, 0x12345, "alice-analysis-2345" },
-		{ "alice", IMAGE, 7, "alice-analysis-0007" },
-		{ "Alice.Smith", "127.0.0.1:5000/lab/my_tool.v2:1", 0x1a2b, "alice-smith-my-tool-v2-1a2b" },
-		{ "_svc", IMAGE, 1, "svc-analysis-0001" },
-		{ "a@b", "127.0.0.1:5000/x", 0xffff, "a-b-x-ffff" },
-		/* cut to 48, the random part kept, no '-' left before it */
+	static const struct { const char *user, *image; uint32_t rnd; const char *want; } cases[] = {
+		{ "alice", IMAGE, 0xbeef, "alice-analysis-0000beef" },
+		{ "alice", IMAGE, 0x12345, "alice-analysis-00012345" },
+		{ "alice", IMAGE, 7, "alice-analysis-00000007" },
+		{ "alice", IMAGE, 0xdeadbeef, "alice-analysis-deadbeef" },
+		{ "alice", IMAGE, 0xffffffff, "alice-analysis-ffffffff" },
+		{ "Alice.Smith", "127.0.0.1:5000/lab/my_tool.v2:1", 0x1a2b, "alice-smith-my-tool-v2-00001a2b" },
+		{ "_svc", IMAGE, 1, "svc-analysis-00000001" },
+		{ "a@b", "127.0.0.1:5000/x", 0xffff, "a-b-x-0000ffff" },
+		/* cut to 48, all 8 random digits kept, no '-' left before them */
 		{ "averyveryveryverylongaccountname", "127.0.0.1:5000/lab/some-long-tool-name", 0xabcd,
-		  "averyveryveryverylongaccountname-some-long-abcd" },
-		{ "u2345678901234567890123456789012345678901", "127.0.0.1:5000/lab/tool", 0xabcd,
-		  "u2345678901234567890123456789012345678901-t-abcd" },
+		  "averyveryveryverylongaccountname-some-l-0000abcd" },
+		{ "u234567890123456789012345678901234567", "127.0.0.1:5000/lab/tool", 0xabcd,
+		  "u234567890123456789012345678901234567-t-0000abcd" },
+		{ "u2345678901234567890123456789012345678", "127.0.0.1:5000/lab/tool", 0xabcd,
+		  "u2345678901234567890123456789012345678-0000abcd" },
 		{ "u23456789012345678901234567890123456789012", "127.0.0.1:5000/lab/tool", 0xabcd,
-		  "u23456789012345678901234567890123456789012-abcd" },
+		  "u23456789012345678901234567890123456789-0000abcd" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct identity id = { cases[i].user, 1000, 1000, g, 1 };
@@ -539,9 +553,32 @@ static void test_derived_names(void **state)
 		struct job_errors e;
 		assert_int_equal(job_plan_make(p, &r, &id, cases[i].rnd, &plan, &e), 0);
 		assert_string_equal(plan.name, cases[i].want);
+		assert_true(plan.name_derived);
 		assert_true(strlen(plan.name) <= 48);
 		job_plan_clear(&plan);
 	}
+}
+
+/* A derived name taken by someone: another suffix, the network with it; a typed name stays. */
+static void test_rename(void **state)
+{
+	const struct policy *p = *state;
+	struct job_request r = { .image = IMAGE };
+	struct job_plan plan;
+	expect_ok(p, &r, &alice, &plan);
+	assert_int_equal(job_plan_rename(&plan, 0x89abcdef), 0);
+	assert_string_equal(plan.name, "alice-analysis-89abcdef");
+	assert_string_equal(plan.network, "alice-analysis-89abcdef-net");
+	assert_true(plan.name_derived);
+	job_plan_clear(&plan);
+
+	r.name = "cohort-b";
+	expect_ok(p, &r, &alice, &plan);
+	assert_false(plan.name_derived);
+	assert_int_equal(job_plan_rename(&plan, 0x89abcdef), -1);
+	assert_string_equal(plan.name, "cohort-b");
+	assert_string_equal(plan.network, "cohort-b-net");
+	job_plan_clear(&plan);
 }
 
 static void test_command(void **state)
@@ -692,7 +729,7 @@ static json_t *spec_for(const struct job_plan *plan, int api_minor)
 	struct job_meta meta = {
 		.image_pinned = "127.0.0.1:5000/lab/analysis:1.3@" DIGEST,
 		.terms_sha256 = "ab12", .consent = "glovebox-consent-alice-1700000000-ab12cd34",
-		.now = NOW, .api_minor = api_minor,
+		.network_id = NETID, .now = NOW, .api_minor = api_minor,
 	};
 	char *s = job_service_spec(plan, &meta);
 	assert_non_null(s);
@@ -769,6 +806,20 @@ static void check_common(json_t *s, int api_minor)
 	assert_null(at(tmp, "Source"));
 	assert_int_equal(int_at(tmp, "TmpfsOptions/SizeBytes"), 268435456);
 	assert_int_equal(int_at(tmp, "TmpfsOptions/Mode"), 1023);
+	if (api_minor >= 46) {
+		/* [["noexec"],["nosuid"],["nodev"]]: flags are one-element arrays */
+		json_t *o = at(tmp, "TmpfsOptions/Options");
+		assert_int_equal(json_array_size(o), 3);
+		assert_int_equal(json_array_size(json_array_get(o, 0)), 1);
+		assert_string_equal(str_at(o, "0/0"), "noexec");
+		assert_string_equal(str_at(o, "1/0"), "nosuid");
+		assert_string_equal(str_at(o, "2/0"), "nodev");
+		assert_int_equal(json_object_size(at(tmp, "TmpfsOptions")), 3);
+	} else {
+		/* older engines drop it silently: never sent, so the posture cannot believe in it */
+		assert_null(at(tmp, "TmpfsOptions/Options"));
+		assert_int_equal(json_object_size(at(tmp, "TmpfsOptions")), 2);
+	}
 	/* only the results bind is writable */
 	size_t writable = 0;
 	for (size_t i = 0; i < json_array_size(m); i++) {
@@ -781,8 +832,18 @@ static void check_common(json_t *s, int api_minor)
 	if (api_minor >= 41) {
 		assert_int_equal(json_array_size(at(cs, "CapabilityDrop")), 1);
 		assert_string_equal(str_at(cs, "CapabilityDrop/0"), "ALL");
+		json_t *ul = at(cs, "Ulimits");
+		assert_int_equal(json_array_size(ul), 2);
+		assert_string_equal(str_at(ul, "0/Name"), "nofile");
+		assert_int_equal(int_at(ul, "0/Soft"), 1024);
+		assert_int_equal(int_at(ul, "0/Hard"), 4096);
+		assert_int_equal(json_object_size(json_array_get(ul, 0)), 3);
+		assert_string_equal(str_at(ul, "1/Name"), "nproc");
+		assert_int_equal(int_at(ul, "1/Soft"), 2048);
+		assert_int_equal(int_at(ul, "1/Hard"), 2048);
 	} else {
 		assert_null(at(cs, "CapabilityDrop"));
+		assert_null(at(cs, "Ulimits"));
 	}
 	if (api_minor >= 44) {
 		assert_true(bool_at(cs, "Privileges/NoNewPrivileges"));
@@ -802,13 +863,23 @@ static void check_common(json_t *s, int api_minor)
 	assert_int_equal(int_at(r, "Reservations/NanoCPUs"), int_at(r, "Limits/NanoCPUs"));
 	assert_int_equal(int_at(r, "Reservations/MemoryBytes"), int_at(r, "Limits/MemoryBytes"));
 
+	/* json-file with rotation from the policy, whatever the daemon's default driver */
+	json_t *ld = at(s, "TaskTemplate/LogDriver");
+	assert_int_equal(json_object_size(ld), 2);
+	assert_string_equal(str_at(ld, "Name"), "json-file");
+	assert_int_equal(json_object_size(at(ld, "Options")), 2);
+	assert_string_equal(str_at(ld, "Options/max-size"), "10m");
+	assert_string_equal(str_at(ld, "Options/max-file"), "3");
+
 	json_t *rp = at(s, "TaskTemplate/RestartPolicy");
 	assert_string_equal(str_at(rp, "Condition"), "on-failure");
 	assert_int_equal(int_at(rp, "MaxAttempts"), 5);
 	assert_int_equal(int_at(rp, "Delay"), 10000000000LL);
 
 	assert_int_equal(json_array_size(at(s, "TaskTemplate/Networks")), 1);
-	assert_string_equal(str_at(s, "TaskTemplate/Networks/0/Target"), "cohort-b-net");
+	/* by ID: by name the engine would attach any network called cohort-b-net */
+	assert_string_equal(str_at(s, "TaskTemplate/Networks/0/Target"), NETID);
+	assert_int_equal(json_object_size(at(s, "TaskTemplate/Networks/0")), 1);
 }
 
 static void test_service_spec_versions(void **state)
@@ -816,7 +887,7 @@ static void test_service_spec_versions(void **state)
 	const struct policy *p = *state;
 	struct job_plan plan;
 	plan_for(p, NULL, &plan);
-	static const int versions[] = { 40, 41, 43, 44, 56 };
+	static const int versions[] = { 40, 41, 43, 44, 45, 46, 56 };
 	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
 		json_t *s = spec_for(&plan, versions[i]);
 		check_common(s, versions[i]);
@@ -866,7 +937,7 @@ static void test_service_spec_minimal(void **state)
 	struct job_plan plan;
 	expect_ok(p, &r, &alice, &plan);
 	/* no terms to accept, no pinned digest yet */
-	struct job_meta meta = { .now = NOW, .api_minor = 44 };
+	struct job_meta meta = { .network_id = NETID, .now = NOW, .api_minor = 44 };
 	char *text = job_service_spec(&plan, &meta);
 	json_t *s = json_loads(text, 0, NULL);
 	assert_non_null(s);
@@ -913,13 +984,72 @@ static void test_service_spec_refuses_broken_plan(void **state)
 	plan_for(p, NULL, &plan);
 	free(plan.datasets[0]);
 	plan.datasets[0] = strdup("gone");
-	struct job_meta meta = { .now = NOW, .api_minor = 44 };
+	struct job_meta meta = { .network_id = NETID, .now = NOW, .api_minor = 44 };
 	assert_null(job_service_spec(&plan, &meta));
 	free(plan.datasets[0]);
 	plan.datasets[0] = strdup("public");
 	free(plan.owner);
 	plan.owner = strdup("\xff");
 	assert_null(job_service_spec(&plan, &meta));
+	free(plan.owner);
+	plan.owner = strdup("alice");
+	char *good = job_service_spec(&plan, &meta);
+	assert_non_null(good);
+	free(good);
+	/* never by name: no network ID, no spec */
+	meta.network_id = NULL;
+	assert_null(job_service_spec(&plan, &meta));
+	job_plan_clear(&plan);
+}
+
+/* The policy's log rotation and ulimits as the spec sends them; values no parser would accept
+ * make no spec at all rather than a limit of 0. */
+static void test_service_spec_policy_fields(void **state)
+{
+	struct policy *p = *state;
+	struct job_plan plan;
+	static const struct { int64_t bytes; const char *want; } sizes[] = {
+		{ 1 * GiB, "1g" }, { 3 * GiB, "3g" }, { 1536 * MiB, "1536m" }, { 10 * MiB, "10m" },
+		{ 1 * MiB + 512 * 1024, "1536k" }, { 1 * MiB + 1, "1048577" },
+	};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		p->log_max_size = sizes[i].bytes;
+		p->log_max_files = 7;
+		plan_for(p, NULL, &plan);
+		json_t *s = spec_for(&plan, 41);
+		assert_string_equal(str_at(s, "TaskTemplate/LogDriver/Options/max-size"), sizes[i].want);
+		assert_string_equal(str_at(s, "TaskTemplate/LogDriver/Options/max-file"), "7");
+		json_decref(s);
+		job_plan_clear(&plan);
+	}
+	p->nofile = (struct policy_ulimit){ 64, 1048576 };
+	p->nproc = (struct policy_ulimit){ 16, 16 };
+	plan_for(p, NULL, &plan);
+	json_t *s = spec_for(&plan, 44);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/0/Soft"), 64);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/0/Hard"), 1048576);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/1/Soft"), 16);
+	assert_int_equal(int_at(s, "TaskTemplate/ContainerSpec/Ulimits/1/Hard"), 16);
+	json_decref(s);
+
+	struct job_meta meta = { .network_id = NETID, .now = NOW, .api_minor = 44 };
+	p->nproc = (struct policy_ulimit){ 0, 0 };
+	assert_null(job_service_spec(&plan, &meta));
+	p->nproc = (struct policy_ulimit){ 20, 10 };
+	assert_null(job_service_spec(&plan, &meta));
+	p->nproc = (struct policy_ulimit){ 16, 16 };
+	p->log_max_files = 0;
+	assert_null(job_service_spec(&plan, &meta));
+	p->log_max_files = 3;
+	p->log_max_size = 0;
+	assert_null(job_service_spec(&plan, &meta));
+	/* API 1.40 sends no ulimits: bad ones there do not matter, bad log rotation does */
+	p->log_max_size = 10 * MiB;
+	p->nproc = (struct policy_ulimit){ 0, 0 };
+	meta.api_minor = 40;
+	char *text = job_service_spec(&plan, &meta);
+	assert_non_null(text);
+	free(text);
 	job_plan_clear(&plan);
 }
 
@@ -941,6 +1071,21 @@ static void test_network_spec(void **state)
 	assert_int_equal(json_object_size(at(n, "Labels")), 2);
 	assert_string_equal(str_at(n, "Labels/glovebox.job"), "cohort-b");
 	assert_string_equal(str_at(n, "Labels/glovebox.owner"), "alice");
+	assert_null(at(n, "Options"));        /* not encrypted unless the policy says so */
+	json_decref(n);
+	job_plan_clear(&plan);
+
+	struct policy *w = *state;
+	w->encrypted_network = true;
+	plan_for(p, NULL, &plan);
+	text = job_network_spec(&plan);
+	n = json_loads(text, 0, NULL);
+	assert_non_null(n);
+	free(text);
+	assert_int_equal(json_object_size(n), 7);
+	assert_int_equal(json_object_size(at(n, "Options")), 1);
+	assert_string_equal(str_at(n, "Options/encrypted"), "");
+	assert_true(bool_at(n, "Internal"));
 	json_decref(n);
 	job_plan_clear(&plan);
 }
@@ -964,6 +1109,124 @@ static void test_hardening_warning(void **state)
 	free(w);
 }
 
+/* ---- the posture ---- */
+
+static const struct posture_item *posture_find(const struct job_posture *ps, const char *name)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (strcmp(ps->item[i].name, name) == 0)
+			return &ps->item[i];
+	fail_msg("no posture item \"%s\"", name);
+	return NULL;
+}
+
+static void expect_state(const struct job_posture *ps, const char *name, enum posture_state st,
+                         const char *detail)
+{
+	const struct posture_item *it = posture_find(ps, name);
+	if (it->state != st)
+		fail_msg("%s: %s, want %s", name, job_posture_state_name(it->state),
+		         job_posture_state_name(st));
+	if (detail && !strstr(it->detail, detail))
+		fail_msg("%s: \"%s\" does not say \"%s\"", name, it->detail, detail);
+}
+
+static void test_posture(void **state)
+{
+	struct policy *p = *state;
+	struct job_plan plan;
+	struct job_posture ps;
+	plan_for(p, NULL, &plan);
+
+	/* Engine 20.10: what 1.41 keeps is enforced; no-new-privileges and the tmpfs flags are
+	 * not confirmed; encryption is off by default. */
+	job_posture_make(p, &plan, 41, NULL, &ps);
+	assert_int_equal(ps.n, 12);
+	static const char *const order[] = {
+		"read-only root filesystem", "read-only datasets", "non-root user", "memory and CPU limits",
+		"dropped capabilities", "no-new-privileges", "process limit", "ulimits",
+		"tmpfs /tmp noexec,nosuid,nodev", "internal network", "network encryption", "log rotation",
+	};
+	for (size_t i = 0; i < 12; i++)
+		assert_string_equal(ps.item[i].name, order[i]);
+	expect_state(&ps, "read-only root filesystem", POSTURE_ENFORCED, NULL);
+	expect_state(&ps, "non-root user", POSTURE_ENFORCED, "runs as 1000:1000");
+	expect_state(&ps, "memory and CPU limits", POSTURE_ENFORCED, "3GiB and 1.5 CPUs");
+	expect_state(&ps, "dropped capabilities", POSTURE_ENFORCED, "ALL");
+	expect_state(&ps, "no-new-privileges", POSTURE_UNCONFIRMED, "API 1.41 cannot set it per job");
+	expect_state(&ps, "process limit", POSTURE_ENFORCED, "512");
+	expect_state(&ps, "ulimits", POSTURE_ENFORCED, "nofile 1024/4096, nproc 2048/2048 (soft/hard)");
+	expect_state(&ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED,
+	             "API 1.41 cannot pass a tmpfs its options (1.46 can)");
+	expect_state(&ps, "internal network", POSTURE_ENFORCED, NULL);
+	expect_state(&ps, "network encryption", POSTURE_OFF, "the policy does not ask for it");
+	expect_state(&ps, "log rotation", POSTURE_ENFORCED, "json-file, rotated at 10MiB, 3 files kept");
+	size_t not_enforced = 0;
+	for (size_t i = 0; i < ps.n; i++)
+		not_enforced += ps.item[i].state != POSTURE_ENFORCED;
+	assert_int_equal(not_enforced, 3);
+
+	/* The sentences for people; no-new-privileges reads as the warning always did. */
+	char *line = job_posture_line(posture_find(&ps, "no-new-privileges"));
+	char *warning = job_hardening_warning(41, NULL);
+	assert_string_equal(line, warning);
+	free(line);
+	free(warning);
+	line = job_posture_line(posture_find(&ps, "network encryption"));
+	assert_string_equal(line, "network encryption is off: the policy does not ask for it (encrypted_network)");
+	free(line);
+	line = job_posture_line(posture_find(&ps, "ulimits"));
+	assert_string_equal(line, "ulimits are enforced: nofile 1024/4096, nproc 2048/2048 (soft/hard)");
+	free(line);
+	line = job_posture_line(posture_find(&ps, "dropped capabilities"));
+	assert_string_equal(line, "dropped capabilities are enforced: all (CapabilityDrop ALL)");
+	free(line);
+	line = job_posture_line(posture_find(&ps, "tmpfs /tmp noexec,nosuid,nodev"));
+	assert_non_null(strstr(line, "tmpfs /tmp noexec,nosuid,nodev is not made sure: API 1.41"));
+	free(line);
+	job_posture_clear(&ps);
+	assert_int_equal(ps.n, 0);
+
+	/* The daemon-wide no-new-privileges counts, as job_hardening_warning has it. */
+	struct engine_info on = { .no_new_privileges = true };
+	job_posture_make(p, &plan, 41, &on, &ps);
+	expect_state(&ps, "no-new-privileges", POSTURE_ENFORCED, "daemon-wide");
+	job_posture_clear(&ps);
+
+	/* 1.40 drops what 1.41 brought: off, not unconfirmed */
+	job_posture_make(p, &plan, 40, NULL, &ps);
+	expect_state(&ps, "dropped capabilities", POSTURE_OFF, "API 1.40 cannot set it (1.41 can)");
+	expect_state(&ps, "process limit", POSTURE_OFF, NULL);
+	expect_state(&ps, "ulimits", POSTURE_OFF, NULL);
+	job_posture_clear(&ps);
+
+	/* 1.44 sets no-new-privileges per job, 1.46 the tmpfs flags; the policy asks for IPsec */
+	p->encrypted_network = true;
+	job_posture_make(p, &plan, 44, NULL, &ps);
+	expect_state(&ps, "no-new-privileges", POSTURE_ENFORCED, "per job");
+	expect_state(&ps, "tmpfs /tmp noexec,nosuid,nodev", POSTURE_UNCONFIRMED, "API 1.44");
+	expect_state(&ps, "network encryption", POSTURE_ENFORCED, "IPsec");
+	job_posture_clear(&ps);
+	job_posture_make(p, &plan, 46, NULL, &ps);
+	for (size_t i = 0; i < ps.n; i++)
+		if (ps.item[i].state != POSTURE_ENFORCED)
+			fail_msg("API 1.46, encryption on: %s is %s", ps.item[i].name,
+			         job_posture_state_name(ps.item[i].state));
+	job_posture_clear(&ps);
+
+	/* No plan yet (a form with errors): the same states, general details. */
+	job_posture_make(p, NULL, 41, NULL, &ps);
+	assert_int_equal(ps.n, 12);
+	expect_state(&ps, "non-root user", POSTURE_ENFORCED, "the submitter's uid:gid");
+	expect_state(&ps, "memory and CPU limits", POSTURE_ENFORCED, "the class's or the request's");
+	job_posture_clear(&ps);
+	job_plan_clear(&plan);
+
+	assert_string_equal(job_posture_state_name(POSTURE_ENFORCED), "enforced");
+	assert_string_equal(job_posture_state_name(POSTURE_UNCONFIRMED), "unconfirmed");
+	assert_string_equal(job_posture_state_name(POSTURE_OFF), "off");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -978,6 +1241,7 @@ int main(void)
 		T(test_lifetime),
 		T(test_names),
 		T(test_derived_names),
+		T(test_rename),
 		T(test_command),
 		T(test_purpose),
 		T(test_identity),
@@ -987,7 +1251,9 @@ int main(void)
 		T(test_service_spec_minimal),
 		T(test_service_spec_root_and_rounding),
 		T(test_service_spec_refuses_broken_plan),
+		T(test_service_spec_policy_fields),
 		T(test_network_spec),
+		T(test_posture),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,13 @@ static void check_example(const struct policy *p)
 	assert_int_equal(p->max_lifetime, 86400);
 	assert_string_equal(p->admin_group, "glovebox-admins");
 	assert_int_equal(p->researcher_logs, LOGS_FULL);
+	assert_int_equal(p->log_max_size, 10 * MiB);
+	assert_int_equal(p->log_max_files, 3);
+	assert_int_equal(p->nofile.soft, 1024);
+	assert_int_equal(p->nofile.hard, 4096);
+	assert_int_equal(p->nproc.soft, 2048);
+	assert_int_equal(p->nproc.hard, 2048);
+	assert_false(p->encrypted_network);
 }
 
 static void test_example_parses(void **state)
@@ -206,7 +213,34 @@ static void test_minimal_defaults(void **state)
 	assert_true(policy_registry_allowed(&p, "ghcr.io"));
 	assert_int_equal(p.max_lifetime, 5400);
 	assert_int_equal(p.researcher_logs, LOGS_FULL);
+	/* the hardening fields' defaults */
+	assert_int_equal(p.log_max_size, 10 * MiB);
+	assert_int_equal(p.log_max_files, 3);
+	assert_int_equal(p.nofile.soft, 1024);
+	assert_int_equal(p.nofile.hard, 4096);
+	assert_int_equal(p.nproc.soft, 2048);
+	assert_int_equal(p.nproc.hard, 2048);
+	assert_false(p.encrypted_network);
 	assert_string_equal(p.terms_file, "terms.md");   /* no base_dir: the current directory */
+	policy_clear(&p);
+	free(json);
+}
+
+/* Every hardening field set, and the smallest class memory the engine takes. */
+static void test_hardening_fixture(void **state)
+{
+	(void)state;
+	char *json = fixture_read("policy/good-hardening.json", NULL);
+	struct policy p;
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.classes[0].memory, 6 * MiB);
+	assert_int_equal(p.log_max_size, 50 * MiB);
+	assert_int_equal(p.log_max_files, 2);
+	assert_int_equal(p.nofile.soft, 2048);
+	assert_int_equal(p.nofile.hard, 16384);
+	assert_int_equal(p.nproc.soft, 1024);
+	assert_int_equal(p.nproc.hard, 1024);
+	assert_true(p.encrypted_network);
 	policy_clear(&p);
 	free(json);
 }
@@ -263,7 +297,10 @@ static const char base_policy[] =
 	" \"terms\": {\"file\": \"terms.md\", \"version\": \"2026-11\"},"
 	" \"registries\": [\"127.0.0.1:5000\"],"
 	" \"max_lifetime\": \"24h\","
-	" \"admin_group\": \"glovebox-admins\""
+	" \"admin_group\": \"glovebox-admins\","
+	" \"log_rotation\": {\"max_size\": \"20MiB\", \"max_files\": 5},"
+	" \"ulimits\": {\"nofile\": {\"soft\": 4096, \"hard\": 8192}, \"nproc\": {\"soft\": 512}},"
+	" \"encrypted_network\": true"
 	"}";
 
 struct change {
@@ -274,7 +311,8 @@ struct change {
 
 #define NAME_RULE "(1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit)"
 #define CLASS_KEYS "description, constraints, cpus, max_cpus, memory, max_memory, gpus"
-#define TOP_KEYS "classes, datasets, results, terms, registries, max_lifetime, admin_group, researcher_logs"
+#define TOP_KEYS "classes, datasets, results, terms, registries, max_lifetime, admin_group, researcher_logs, " \
+                 "log_rotation, ulimits, encrypted_network"
 #define A65 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static const struct change changes[] = {
@@ -326,6 +364,8 @@ static const struct change changes[] = {
 	{"classes/gpu/memory", "\"-1G\"", "classes.gpu.memory: \"-1G\" is not a size: sizes cannot be negative"},
 	{"classes/gpu/memory", "\"4MiB\"", "classes.gpu.memory: must be at least 6MiB (the engine's minimum), not 4MiB"},
 	{"classes/gpu/memory", "\"0\"", "classes.gpu.memory: must be at least 6MiB (the engine's minimum), not 0 bytes"},
+	{"classes/gpu/memory", "\"6291455\"", "classes.gpu.memory: must be at least 6MiB (the engine's minimum), not 6291455 bytes"},
+	{"classes/default/memory", "\"5M\"", "classes.default.memory: must be at least 6MiB (the engine's minimum), not 5MiB"},
 	{"classes/gpu/max_memory", "\"8GiB\"", "classes.gpu.max_memory: must be at least memory (16GiB), not 8GiB"},
 	{"classes/gpu/max_memory", "\"1MB\"", "classes.gpu.max_memory: must be at least 6MiB (the engine's minimum), not 1000000 bytes"},
 	{"classes/gpu/gpus", "-1", "classes.gpu.gpus: must not be negative"},
@@ -455,6 +495,33 @@ static const struct change changes[] = {
 	{"researcher_logs", "\"tails\"", "researcher_logs: \"tails\" is not one of full, tail, none"},
 	{"researcher_logs", "\"FULL\"", "researcher_logs: \"FULL\" is not one of full, tail, none"},
 	{"researcher_logs", "false", "researcher_logs: must be a string, not a boolean"},
+	/* log_rotation */
+	{"log_rotation", "[]", "log_rotation: must be an object, not an array"},
+	{"log_rotation/max_file", "3", "log_rotation.max_file: unknown key; expected one of max_size, max_files"},
+	{"log_rotation/max_size", "10485760", "log_rotation.max_size: must be a string, not a number"},
+	{"log_rotation/max_size", "\"10 MB\"", "log_rotation.max_size: \"10 MB\" is not a size (e.g. 512MiB, 2GiB, 1.5G)"},
+	{"log_rotation/max_size", "\"512KiB\"", "log_rotation.max_size: must be at least 1MiB, not 512KiB"},
+	{"log_rotation/max_size", "\"0\"", "log_rotation.max_size: must be at least 1MiB, not 0 bytes"},
+	{"log_rotation/max_files", "0", "log_rotation.max_files: must be at least 1"},
+	{"log_rotation/max_files", "101", "log_rotation.max_files: must be at most 100"},
+	{"log_rotation/max_files", "2.5", "log_rotation.max_files: must be a whole number, not 2.5"},
+	{"log_rotation/max_files", "\"3\"", "log_rotation.max_files: must be a whole number, not a string"},
+	/* ulimits */
+	{"ulimits", "\"nofile=1024\"", "ulimits: must be an object, not a string"},
+	{"ulimits/core", "{\"soft\": 0}", "ulimits.core: unknown key; expected one of nofile, nproc"},
+	{"ulimits/nofile", "1024", "ulimits.nofile: must be an object, not a number"},
+	{"ulimits/nofile", "{\"hard\": 1024}", "ulimits.nofile.soft: required key is missing"},
+	{"ulimits/nofile", "{\"soft\": 1024, \"max\": 1}", "ulimits.nofile.max: unknown key; expected one of soft, hard"},
+	{"ulimits/nofile", "{\"soft\": 32}", "ulimits.nofile.soft: must be at least 64"},
+	{"ulimits/nofile", "{\"soft\": 2048, \"hard\": 1024}", "ulimits.nofile.hard: must be at least soft (2048)"},
+	{"ulimits/nofile", "{\"soft\": 1024, \"hard\": 2000000}", "ulimits.nofile.hard: must be at most 1048576"},
+	{"ulimits/nofile", "{\"soft\": -1}", "ulimits.nofile.soft: must be at least 64"},
+	{"ulimits/nproc", "{\"soft\": 8}", "ulimits.nproc.soft: must be at least 16"},
+	{"ulimits/nproc", "{\"soft\": 5000000}", "ulimits.nproc.soft: must be at most 4194304"},
+	{"ulimits/nproc", "{\"soft\": 1.5}", "ulimits.nproc.soft: must be a whole number, not 1.5"},
+	/* encrypted_network */
+	{"encrypted_network", "\"yes\"", "encrypted_network: must be true or false, not a string"},
+	{"encrypted_network", "1", "encrypted_network: must be true or false, not a number"},
 };
 
 /* base_policy with one change, as JSON text. New string. */
@@ -569,6 +636,7 @@ static void test_bad_fixtures(void **state)
 		{"policy/bad-lifetime.json", "max_lifetime: \"24 hours\" is not a duration (e.g. 24h, 90m, 1h30m)"},
 		{"policy/bad-target-is-results.json", "datasets.ct-2018.target: \"/results\" is the results target"},
 		{"policy/bad-no-classes.json", "classes: must define at least one class"},
+		{"policy/bad-ulimit-hard.json", "ulimits.nofile.hard: must be at least soft (4096)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t len;
@@ -624,6 +692,55 @@ static void test_paths_are_cleaned(void **state)
 	assert_string_equal(p.results_target, "/results");
 	policy_clear(&p);
 	free(json2);
+	free(json);
+}
+
+/* The hardening fields as written, hard defaulting to soft, and each one alone. */
+static void test_hardening_fields(void **state)
+{
+	(void)state;
+	struct policy p;
+	parse_ok(base_policy, NULL, &p);
+	assert_int_equal(p.log_max_size, 20 * MiB);
+	assert_int_equal(p.log_max_files, 5);
+	assert_int_equal(p.nofile.soft, 4096);
+	assert_int_equal(p.nofile.hard, 8192);
+	assert_int_equal(p.nproc.soft, 512);
+	assert_int_equal(p.nproc.hard, 512);
+	assert_true(p.encrypted_network);
+	policy_clear(&p);
+
+	/* an empty object keeps every default; one key changes only itself */
+	char *json = changed(&(struct change){"log_rotation", "{\"max_files\": 1}", NULL});
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.log_max_size, 10 * MiB);
+	assert_int_equal(p.log_max_files, 1);
+	policy_clear(&p);
+	free(json);
+	json = changed(&(struct change){"ulimits", "{\"nproc\": {\"soft\": 16, \"hard\": 4194304}}", NULL});
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.nofile.soft, 1024);
+	assert_int_equal(p.nofile.hard, 4096);
+	assert_int_equal(p.nproc.soft, 16);
+	assert_int_equal(p.nproc.hard, 4194304);
+	policy_clear(&p);
+	free(json);
+	json = changed(&(struct change){"ulimits", "{}", NULL});
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.nofile.soft, 1024);
+	assert_int_equal(p.nproc.hard, 2048);
+	policy_clear(&p);
+	free(json);
+	json = changed(&(struct change){"encrypted_network", "false", NULL});
+	parse_ok(json, NULL, &p);
+	assert_false(p.encrypted_network);
+	policy_clear(&p);
+	free(json);
+	/* 6 MiB, the engine's minimum, is a valid class memory */
+	json = changed(&(struct change){"classes/default/memory", "\"6MiB\"", NULL});
+	parse_ok(json, NULL, &p);
+	assert_int_equal(p.classes[0].memory, 6 * MiB);
+	policy_clear(&p);
 	free(json);
 }
 
@@ -1127,6 +1244,7 @@ int main(void)
 		cmocka_unit_test(test_example_parses),
 		cmocka_unit_test(test_load_example_file),
 		cmocka_unit_test(test_minimal_defaults),
+		cmocka_unit_test(test_hardening_fixture),
 		cmocka_unit_test(test_order_is_the_files),
 		cmocka_unit_test(test_base_policy_is_valid),
 		cmocka_unit_test(test_every_rule),
@@ -1135,6 +1253,7 @@ int main(void)
 		cmocka_unit_test(test_good_registries),
 		cmocka_unit_test(test_paths_are_cleaned),
 		cmocka_unit_test(test_researcher_logs),
+		cmocka_unit_test(test_hardening_fields),
 		cmocka_unit_test(test_terms_file_resolution),
 		cmocka_unit_test(test_parse_size_good),
 		cmocka_unit_test(test_parse_size_bad),
