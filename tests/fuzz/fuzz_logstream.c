@@ -40,9 +40,9 @@ static int ends_on_boundary(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		size_t need = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC0 ? 2 : 1;
-		if (s[i] >= 0x80 && s[i] < 0xC0)
-			return 1;   /* a stray continuation byte: ill-formed */
+		size_t need = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC2 ? 2 : 1;
+		if ((s[i] >= 0x80 && s[i] < 0xC2) || s[i] > 0xF4)
+			return 1;   /* a byte no character starts with: ill-formed */
 		for (size_t k = 1; k < need; k++) {
 			if (i + k == len)
 				return 0;   /* well-formed so far, and cut inside the last character */
