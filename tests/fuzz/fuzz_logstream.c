@@ -3,10 +3,12 @@
  * Byte 0 holds the options: bit 0 multiplexed, bit 1 timestamps, bits 2-3 the line limit
  * (default, 16, 100 or 4096 bytes, so that cut lines are common). Byte 1 seeds the sizes of
  * the pieces the stream is fed in. The rest is the stream as the engine would send it.
- * The decoder is run twice, on the whole stream at once and in pieces, and both runs must
- * pass on the same lines and come to the same end (logstream.h: headers and payloads may be
- * split anywhere). Every line must keep to the contract: at most line_max bytes, a known
- * stream, a cut line ending on a character boundary. */
+ * The decoder runs on the whole stream at once and in pieces, and both runs must pass on the
+ * same lines and come to the same end (logstream.h: headers and payloads may be split
+ * anywhere). Every line keeps to the contract: at most line_max bytes from a known stream.
+ * With a line limit, a third run with the default limit (64 KiB, above max_len, so nothing is
+ * cut) gives every line whole: each cut line must be the start of it, count the rest in cut,
+ * and not end inside one of its characters. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,34 +27,12 @@ static void require(int ok, const char *what)
 	}
 }
 
-/* Every line as bytes, so that two runs compare with memcmp. */
+/* The lines one run passed on, copied. */
 struct record {
-	struct xbuf b;
+	struct log_line *v;
+	size_t n;
 	size_t line_max;
-	uint64_t lines;
 };
-
-/* A cut line must not end inside a character: when the kept text is well-formed (each lead
- * byte followed by the continuation bytes it announces) up to its last bytes, those must not
- * be the start of a character whose rest was cut. Text that is ill-formed before then shows
- * replacement characters anyway, and the decoder cannot see the bytes it did not keep. */
-static int ends_on_boundary(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		size_t need = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC2 ? 2 : 1;
-		if ((s[i] >= 0x80 && s[i] < 0xC2) || s[i] > 0xF4)
-			return 1;   /* a byte no character starts with: ill-formed */
-		for (size_t k = 1; k < need; k++) {
-			if (i + k == len)
-				return 0;   /* well-formed so far, and cut inside the last character */
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 1;
-		}
-		i += need;
-	}
-	return 1;
-}
 
 static void on_line(void *ud, const struct log_line *l)
 {
@@ -63,16 +43,52 @@ static void on_line(void *ud, const struct log_line *l)
 	require(l->len == 0 || l->text != NULL, "a line without text");
 	require(l->stream == LOG_STDOUT || l->stream == LOG_STDERR || l->stream == LOG_ENGINE,
 	        "a line from an unknown stream");
-	require(l->cut == 0 || ends_on_boundary((const unsigned char *)l->text, l->len),
-	        "a cut line ends inside a character");
 	/* What a viewer does with a line. */
 	log_format_time(ts, sizeof ts, l->ts_ns);
 	if (l->cut)
 		log_cut_marker(marker, sizeof marker, l->cut, l->stream == LOG_STDERR);
-	r->lines++;
-	uint64_t fields[] = { l->len, l->cut, (uint64_t)l->ts_ns, l->stream, l->partial };
-	xbuf_add(&r->b, fields, sizeof fields);
-	xbuf_add(&r->b, l->text ? l->text : "", l->len);
+	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
+	r->v[r->n] = *l;
+	char *text = xmalloc(l->len ? l->len : 1);
+	if (l->len)
+		memcpy(text, l->text, l->len);
+	r->v[r->n++].text = text;
+}
+
+static void record_clear(struct record *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free((char *)r->v[i].text);
+	free(r->v);
+}
+
+static int same_line(const struct log_line *a, const struct log_line *b)
+{
+	return a->len == b->len && a->cut == b->cut && a->ts_ns == b->ts_ns &&
+	       a->stream == b->stream && a->partial == b->partial &&
+	       memcmp(a->text, b->text, a->len) == 0;
+}
+
+/* Whether position at of s (n bytes) falls inside a well-formed UTF-8 character: a lead byte
+ * before it whose continuation bytes are all there and reach beyond it. */
+static int splits_char(const unsigned char *s, size_t n, size_t at)
+{
+	if (at == 0 || at >= n || (s[at] & 0xC0) != 0x80)
+		return 0;
+	for (size_t back = 1; back <= 3 && back <= at; back++) {
+		unsigned char c = s[at - back];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		size_t need = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 :
+		              c >= 0xC2 && c <= 0xDF ? 2 : 0;
+		if (need <= back || at - back + need > n)
+			return 0;
+		for (size_t k = 1; k < need; k++)
+			if ((s[at - back + k] & 0xC0) != 0x80)
+				return 0;
+		return 1;
+	}
+	return 0;
 }
 
 /* xorshift, so that a seed gives the same pieces every time. */
@@ -93,6 +109,7 @@ static int decode(const struct logstream_opts *o, const char *s, size_t len, siz
 	char *err = NULL;
 	int rc = 0;
 
+	r->line_max = o->line_max ? o->line_max : LOGSTREAM_LINE_MAX;
 	while (len > 0) {
 		size_t n = max ? 1 + next(&seed) % max : len;
 		if (n > len)
@@ -111,8 +128,8 @@ static int decode(const struct logstream_opts *o, const char *s, size_t len, siz
 	rc = logstream_finish(ls, &err);
 	require(rc == 0 ? err == NULL : err != NULL, "finish's result and message disagree");
 out:
-	require(logstream_lines(ls) == r->lines, "lines counted and lines passed on differ");
-	require(logstream_engine_errors(ls) <= r->lines && logstream_cut_lines(ls) <= r->lines,
+	require(logstream_lines(ls) == r->n, "lines counted and lines passed on differ");
+	require(logstream_engine_errors(ls) <= r->n && logstream_cut_lines(ls) <= r->n,
 	        "more engine errors or cut lines than lines");
 	free(err);
 	/* After an end, every call fails. */
@@ -139,16 +156,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *s = (const char *)data + 2;
 	size_t len = size - 2;
 	size_t max = 1 + data[1] % 16;   /* pieces of 1 to 16 bytes: every split gets its turn */
-	struct record whole = { .line_max = o.line_max ? o.line_max : LOGSTREAM_LINE_MAX };
-	struct record pieces = whole;
+	struct record whole = {0}, pieces = {0}, full = {0};
 
 	int a = decode(&o, s, len, 0, seed, &whole);
 	int b = decode(&o, s, len, max, seed, &pieces);
 	require(a == b, "whole and in pieces end differently");
-	require(whole.lines == pieces.lines && whole.b.len == pieces.b.len &&
-	        (whole.b.len == 0 || memcmp(whole.b.p, pieces.b.p, whole.b.len) == 0),
-	        "whole and in pieces give different lines");
-	free(whole.b.p);
-	free(pieces.b.p);
+	require(whole.n == pieces.n, "whole and in pieces give different numbers of lines");
+	for (size_t i = 0; i < whole.n; i++)
+		require(same_line(&whole.v[i], &pieces.v[i]), "whole and in pieces give different lines");
+
+	if (o.line_max) {
+		struct logstream_opts unlimited = o;
+		unlimited.line_max = 0;
+		int c = decode(&unlimited, s, len, 0, seed, &full);
+		require(a == c, "the line limit changes how the stream ends");
+		require(whole.n == full.n, "the line limit changes the number of lines");
+		for (size_t i = 0; i < whole.n; i++) {
+			const struct log_line *l = &whole.v[i], *f = &full.v[i];
+			require(f->cut == 0, "a line cut below the default limit");
+			require(l->stream == f->stream && l->ts_ns == f->ts_ns && l->partial == f->partial,
+			        "the line limit changes a line's stream, time or end");
+			require(l->len + l->cut == f->len && memcmp(l->text, f->text, l->len) == 0,
+			        "a cut line is not the start of the whole line, or miscounts the rest");
+			require(l->cut == 0 || l->len + 3 >= o.line_max, "a line cut more than needed");
+			require(l->cut == 0 || !splits_char((const unsigned char *)f->text, f->len, l->len),
+			        "a cut line ends inside a character");
+		}
+	}
+	record_clear(&whole);
+	record_clear(&pieces);
+	record_clear(&full);
 	return 0;
 }
