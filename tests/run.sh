@@ -36,7 +36,7 @@ run_cmocka() {
 # corpus it grows (corpus/NAME, the next run starts from it), reproducers (crashes/NAME) and
 # libFuzzer's output (logs/NAME.log), which is shown only on failure.
 run_fuzz() {
-	local bin=$1 name src=tests/fuzz work crashes log k v at rep seen=0 summary
+	local bin=$1 name src=tests/fuzz work crashes log f k v at rep= what=reproducer summary
 	local opts=() common=() regress=()
 	name=$(basename "$bin")
 	work=build/fuzz/corpus/$name
@@ -53,9 +53,12 @@ run_fuzz() {
 	[ -f "$src/$name.dict" ] && opts+=("-dict=$src/$name.dict")
 	for f in "$src/regress/$name"/*; do [ -f "$f" ] && regress+=("$f"); done
 
-	if { [ ${#regress[@]} -eq 0 ] || "$bin" "${common[@]}" "${regress[@]}" >>"$log" 2>&1; } &&
-		"$bin" "${common[@]}" "${opts[@]}" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
-			"$work" "$src/corpus/$name" >>"$log" 2>&1; then
+	if [ ${#regress[@]} -gt 0 ] && ! "$bin" "${common[@]}" "${regress[@]}" >>"$log" 2>&1; then
+		# The input that failed is the last one libFuzzer started.
+		rep=$(sed -n 's/^Running: \(.*\)$/\1/p' "$log" | tail -n 1)
+		what="regression input"
+	elif "$bin" "${common[@]}" "${opts[@]}" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+		"$work" "$src/corpus/$name" >>"$log" 2>&1; then
 		summary=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log" | tail -n 1)
 		k=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
 		v=$(grep -o 'corp: [0-9]*' "$log" | tail -n 1)
@@ -65,9 +68,9 @@ run_fuzz() {
 		echo "1 0 0" >> "$GB_RESULTS"
 		return
 	fi
-	rep=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+	[ -n "$rep" ] || rep=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
 	at=$(grep -n -m 1 -E 'ERROR|runtime error|^fuzz_[a-z_]+: ' "$log" | cut -d: -f1)
-	printf '  FAIL  %s: reproducer %s; run it again with: %s %s\n' "$name" "${rep:-(none written)}" \
+	printf '  FAIL  %s: %s %s; run it again with: %s %s\n' "$name" "$what" "${rep:-(none written)}" \
 		"$bin" "${rep:-FILE}"
 	if [ -n "$at" ]; then sed -n "${at},$((at + 39))p" "$log"; else tail -n 40 "$log"; fi
 	printf '        (the whole output: %s)\n' "$log"
@@ -111,8 +114,10 @@ fi
 
 if wants fuzz; then
 	fuzz_seconds=${FUZZ_SECONDS:-10}
+	case $fuzz_seconds in
+	''|*[!0-9]*|0) echo "FUZZ_SECONDS must be a whole number of seconds above 0, not '$fuzz_seconds'" >&2; exit 2 ;;
+	esac
 	echo "== fuzz targets ($fuzz_seconds s each)"
-	case $fuzz_seconds in ''|*[!0-9]*|0) echo "FUZZ_SECONDS must be a whole number of seconds above 0, not '$fuzz_seconds'" >&2; exit 2 ;; esac
 	found=0
 	for t in build/fuzz/tests/fuzz_*; do
 		[ -x "$t" ] || continue

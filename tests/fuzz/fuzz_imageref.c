@@ -15,10 +15,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* ref comes from the input: its bytes outside printable ASCII are shown as \xHH. */
 static void require(int ok, const char *what, const char *ref)
 {
 	if (!ok) {
-		fprintf(stderr, "fuzz_imageref: broken contract: %s: \"%s\"\n", what, ref);
+		fprintf(stderr, "fuzz_imageref: broken contract: %s: \"", what);
+		for (const unsigned char *p = (const unsigned char *)ref; *p; p++)
+			fprintf(stderr, *p >= 0x20 && *p < 0x7F ? "%c" : "\\x%02x", *p);
+		fputs("\"\n", stderr);
 		abort();
 	}
 }

@@ -15,11 +15,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* detail comes from the input: its bytes outside printable ASCII are shown as \xHH. */
 static void require(int ok, const char *what, const char *detail)
 {
 	if (!ok) {
-		fprintf(stderr, "fuzz_policy: broken contract: %s%s%s\n", what, detail ? ": " : "",
-		        detail ? detail : "");
+		fprintf(stderr, "fuzz_policy: broken contract: %s", what);
+		if (detail) {
+			fputs(": ", stderr);
+			for (const unsigned char *p = (const unsigned char *)detail; *p; p++)
+				fprintf(stderr, *p >= 0x20 && *p < 0x7F ? "%c" : "\\x%02x", *p);
+		}
+		fputc('\n', stderr);
 		abort();
 	}
 }
