@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct span { const char *s; size_t len; };
 
-struct spans { struct span *v; size_t n; };
+struct spans { struct span *v; size_t n, cap; };
 
 static void require(int ok, const char *what)
 {
@@ -35,7 +35,10 @@ static void require(int ok, const char *what)
 
 static void push(struct spans *l, const char *s, size_t len)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
 	l->v[l->n++] = (struct span){ s, len };
 }
 

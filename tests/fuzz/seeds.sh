@@ -109,5 +109,8 @@ a new last line' docs/examples/terms.md; } > $T/example-edited
 { printf '\x01'; cat $P/terms.md; printf '\0'; sed 's/$/\r/' $P/terms.md; } > $T/crlf
 { printf '\x09'; printf 'a\nb\nc\nd\ne\nf\ng\nh\n'; printf '\0'; printf 'a\nB\nc\nd\ne\nf\nG\nh\ni'; } > $T/two-hunks
 { printf '\x00'; cat $P/terms.md; printf '\0'; } > $T/emptied
+# Beyond the diff's budget: more than 5,000 lines, and a table of more than 4 M cells.
+{ printf '\x02'; printf '%5001s' '' | tr ' ' '\n'; printf '\0x'; } > $T/too-many-lines
+{ printf '\x02'; printf 'a\n%.0s' {1..2100}; printf '\0'; printf 'b\n%.0s' {1..2100}; } > $T/too-many-cells
 
 echo "seeds: $(find "$C" -type f | wc -l) files, $(cat "$C"/*/* | wc -c) bytes in $C"
