@@ -1,6 +1,7 @@
 # glovebox: plain Makefile (see docs/architecture.md).
 # Variants live in their own build directories so a sanitizer build never mixes
-# objects with the release build: build/release (default) and build/asan.
+# objects with the release build: build/release (default), build/asan and build/fuzz
+# (libFuzzer targets, docs/fuzzing.md).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -11,12 +12,22 @@ Q       := $(if $(V),,@)
 
 PKGS    := ncursesw formw panelw libcurl jansson libsecret-1 libedit
 CC      ?= cc
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Werror
 CFLAGS  ?= -O2 -g
 ifeq ($(SAN),1)
 CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
+endif
+# libFuzzer needs clang: the libraries get the coverage hooks (fuzzer-no-link), only the
+# target binaries link libFuzzer's main.
+ifeq ($(SAN),fuzz)
+override CC := $(FUZZ_CC)
+CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=fuzzer,address,undefined
 endif
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGLOVEBOX_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
@@ -29,14 +40,16 @@ WIDGETS_SRC := $(wildcard widgets/*.c)
 TUI_SRC     := $(wildcard tui/*.c)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_SUPPORT:= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 
 API_OBJ     := $(API_SRC:%.c=$(BUILD)/obj/%.o)
 WIDGETS_OBJ := $(WIDGETS_SRC:%.c=$(BUILD)/obj/%.o)
 TUI_OBJ     := $(TUI_SRC:%.c=$(BUILD)/obj/%.o)
 SUPPORT_OBJ := $(UNIT_SUPPORT:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 
-.PHONY: all glovebox tests fixtures test asan install uninstall clean deps analyze bench run
+.PHONY: all glovebox tests fixtures test asan fuzz fuzzers install uninstall clean deps analyze bench run
 all: glovebox
 
 glovebox: $(BUILD)/glovebox
@@ -71,18 +84,37 @@ $(BUILD)/fixtures/faultserver: tests/fixtures/faultserver.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
+# A static pattern rule, so that it wins over the unit tests' rule for the same directory.
+$(FUZZ_BIN): $(BUILD)/tests/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libwidgets.a $(BUILD)/libapi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libwidgets.a $(BUILD)/libapi.a $(LIBS)
+
 tests: glovebox $(UNIT_BIN)
 fixtures: $(BUILD)/fixtures/load $(BUILD)/fixtures/faultserver
 
-# The one test command: unit tests (release and sanitizers), integration and screen tests.
+# The fuzz targets, built in build/fuzz whatever BUILD says.
+ifeq ($(SAN),fuzz)
+fuzzers: $(FUZZ_BIN)
+else
+fuzzers:
+	$(MAKE) BUILD=build/fuzz SAN=fuzz fuzzers
+endif
+
+# The one test command: unit tests (release and sanitizers), fuzz targets (10 s each),
+# integration and screen tests.
 test:
 	$(MAKE) tests fixtures
 	$(MAKE) BUILD=build/asan SAN=1 tests
+	$(MAKE) fuzzers
 	tests/run.sh
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 tests
 	GB_BUILDS=build/asan tests/run.sh unit
+
+# Every fuzz target for FUZZ_SECONDS, after its regression inputs; fails on any crash.
+fuzz: fuzzers
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz
 
 analyze:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

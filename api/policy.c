@@ -164,6 +164,22 @@ static int fail_value(char **err, const struct jpath *jp, const char *key, const
 	return -1;
 }
 
+/* jansson's message for a syntax error shows the bytes it stopped at as they were ("invalid
+ * token near '\x1b'"): the same escapes for its control characters. New string. */
+static char *escape_ctl(const char *s)
+{
+	char *out = xmalloc(strlen(s) * 6 + 1), *q = out;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			q += sprintf(q, "\\u%04x", c);
+		else
+			*q++ = (char)c;
+	}
+	*q = '\0';
+	return out;
+}
+
 /* ---- small predicates (ASCII only: the locale must not change what a name is) ---- */
 
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -1042,10 +1058,12 @@ int policy_parse(const char *json, size_t len, const char *base_dir, struct poli
 			pre = "',' or ";
 		else if (strstr(text, "JSON_ALLOW_NUL"))
 			text = "\\u0000 is not allowed in strings";
+		char *shown = escape_ctl(text);
 		if (err && je.line > 0)
-			*err = xasprintf("line %d, column %d: %s%s", je.line, je.column, pre, text);
+			*err = xasprintf("line %d, column %d: %s%s", je.line, je.column, pre, shown);
 		else if (err)
-			*err = xasprintf("not JSON: %s%s", pre, text);
+			*err = xasprintf("not JSON: %s%s", pre, shown);
+		free(shown);
 		return -1;
 	}
 	if (!json_is_object(root)) {

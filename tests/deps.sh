@@ -13,6 +13,9 @@ PACKAGES=(
 	libsecret-1-dev
 	libedit-dev
 	libcmocka-dev
+	clang
+	libclang-rt-dev
+	llvm
 	docker.io
 	busybox-static
 	tmux

@@ -608,6 +608,10 @@ static void test_inline_cases(void **state)
 		{"{\"a\": \"\\u0000\"}", "line 1, column 14: \\u0000 is not allowed in strings"},
 		{"{\"bad key\\n\": 1}", "\"bad key\\u000a\": unknown key; expected one of " TOP_KEYS},
 		{"{\"classes\": {\"gpu\": {\"cpus\": 1, \"cpus\": 2}}}", "line 1, column 38: duplicate object key near '\"cpus\"'"},
+		/* jansson quotes the byte it stopped at; a message must not carry a control character
+		 * to the terminal (tests/fuzz/regress/fuzz_policy). */
+		{"{\"a\": \x1b[31m}", "line 1, column 7: invalid token near '\\u001b'"},
+		{"{\"classes\": {\x0b}}", "line 1, column 14: string or '}' expected near '\\u000b'"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct policy p;
