@@ -35,9 +35,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DGLOVEBOX_VERSION='"$(VERSION)"' $(WARN) $(
 LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka)
 
-API_SRC     := $(wildcard api/*.c)
+# The layers, bottom to top (docs/architecture.md; make layers checks the includes):
+# api/base < api/engine < api/core < api/swarm, api/creds < widgets < tui/console | tui/cli.
+API_SRC     := $(wildcard api/base/*.c api/engine/*.c api/core/*.c api/swarm/*.c api/creds/*.c)
 WIDGETS_SRC := $(wildcard widgets/*.c)
-TUI_SRC     := $(wildcard tui/*.c)
+TUI_SRC     := $(wildcard tui/console/*.c tui/cli/*.c) tui/main.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_SUPPORT:= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
@@ -49,7 +51,7 @@ SUPPORT_OBJ := $(UNIT_SUPPORT:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 
-.PHONY: all glovebox tests fixtures test asan fuzz fuzzers install uninstall clean deps analyze bench run
+.PHONY: all glovebox tests fixtures test asan fuzz fuzzers install uninstall clean deps analyze bench run layers
 all: glovebox
 
 glovebox: $(BUILD)/glovebox
@@ -103,6 +105,7 @@ endif
 # The one test command: unit tests (release and sanitizers), fuzz targets (10 s each),
 # integration and screen tests.
 test:
+	$(MAKE) layers
 	$(MAKE) tests fixtures
 	$(MAKE) BUILD=build/asan SAN=1 tests
 	$(MAKE) fuzzers
@@ -115,6 +118,10 @@ asan:
 # Every fuzz target for FUZZ_SECONDS, after its regression inputs; fails on any crash.
 fuzz: fuzzers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz
+
+# No include may run against the layer order.
+layers:
+	@tests/layers.sh
 
 analyze:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
@@ -138,4 +145,4 @@ uninstall:
 clean:
 	rm -rf build glovebox
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/tests/*/*.d)
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -8,12 +8,14 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include "api/priv.h"
-#include "api/secmem.h"
-#include "api/xalloc.h"
-#include "tui/cli.h"
-#include "tui/login.h"
-#include "tui/cmd_admin.h"
+#include "api/base/priv.h"
+#include "api/base/secmem.h"
+#include "api/base/err.h"
+#include "api/base/xalloc.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/login.h"
+#include "tui/cli/admin.h"
+#include "tui/console/console.h"
 
 static const char usage_text[] =
 	"usage: glovebox [--host URL] [--timeout SECONDS] [COMMAND [ARGS]]\n"
@@ -54,61 +56,20 @@ static const char usage_text[] =
 	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable, 4 terms not accepted,\n"
 	"            5 not allowed (the action is for admins)\n";
 
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("glovebox: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_connect(struct cli *cli)
-{
-	struct endpoint_env env;
-	char *err = NULL;
-	endpoint_env_from_process(&env);
-	if (endpoint_resolve(cli->host, &env, &cli->ep, &err) != 0) {
-		cli_error("%s", err);
-		free(err);
-		return GB_EXIT_USAGE;
-	}
-	/* Installed setgid: the group only for its own engine socket, else given up for good. */
-	priv_keep_for(cli->ep.kind == ENDPOINT_UNIX ? cli->ep.socket_path : NULL);
-	struct engine_opts opts = {
-		.timeout_ms = cli->timeout_ms,
-		.api_version = getenv("DOCKER_API_VERSION"),
-	};
-	cli->engine = engine_new(&cli->ep, &opts, &err);
-	if (!cli->engine) {
-		cli_error("%s", err);
-		free(err);
-		return GB_EXIT_ERROR;
-	}
-	return 0;
-}
-
-void cli_close(struct cli *cli)
-{
-	engine_free(&cli->engine);
-	endpoint_clear(&cli->ep);
-}
-
-static int cmd_help(struct cli *cli, int argc, char **argv)
+static int cmd_help(struct session *cli, int argc, char **argv)
 {
 	(void)cli, (void)argc, (void)argv;
 	fputs(usage_text, stdout);
 	return GB_EXIT_OK;
 }
 
-int cmd_logs(struct cli *cli, int argc, char **argv);   /* tui/cmd_logs.c */
+int cmd_logs(struct session *cli, int argc, char **argv);   /* tui/cmd_logs.c */
 
 static const struct {
 	const char *name;
-	int (*run)(struct cli *, int, char **);
+	int (*run)(struct session *, int, char **);
 } commands[] = {
-	{"console", cmd_console},
+	{"console", console_main},
 	{"ls", cmd_ls},
 	{"logs", cmd_logs},
 	{"version", cmd_version},
@@ -136,7 +97,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli cli = {.prog = "glovebox"};
+	struct session cli = {0};
 	int c;
 
 	priv_init();   /* before anything opens a file: see api/priv.h */
@@ -159,7 +120,7 @@ int main(int argc, char **argv)
 			char *end;
 			double s = strtod(optarg, &end);
 			if (*optarg == '\0' || *end != '\0' || !(s > 0) || s > 86400) {
-				cli_error("--timeout takes a number of seconds between 0 and 86400, not \"%s\"", optarg);
+				err_print("--timeout takes a number of seconds between 0 and 86400, not \"%s\"", optarg);
 				return GB_EXIT_USAGE;
 			}
 			cli.timeout_ms = (long)(s * 1000);
@@ -177,10 +138,10 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0;   /* let the command parse its own options from a fresh start */
 	if (argc == 0)
-		return cmd_console(&cli, argc, argv);
+		return console_main(&cli, argc, argv);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			return commands[i].run(&cli, argc, argv);
-	cli_error("unknown command \"%s\" (glovebox help lists them)", argv[0]);
+	err_print("unknown command \"%s\" (glovebox help lists them)", argv[0]);
 	return GB_EXIT_USAGE;
 }

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/xalloc.h"
+#include "api/base/xalloc.h"
 
 int cmdline_split(const char *line, int *argc, char ***argv, char **err)
 {

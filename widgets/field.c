@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/xalloc.h"
-#include "widgets/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/base/sanitize.h"
 
 #define DEFAULT_MAX 4096
 #define CTRL(c) ((c) & 0x1f)

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/xalloc.h"
-#include "widgets/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/base/sanitize.h"
 
 #define CACHE_LINES 128   /* rendered lines kept: a page or two, even of wrapped lines */
 #define HSTEP 8

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/xalloc.h"
-#include "widgets/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/base/sanitize.h"
 #include "widgets/widget.h"
 
 /* Eighth blocks U+258F..U+2589 (1/8 .. 7/8) and the full block U+2588. */

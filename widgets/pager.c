@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/xalloc.h"
+#include "api/base/xalloc.h"
 #include "widgets/field.h"
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 
 #define KEY_ESC 27
 #define HSTEP 8

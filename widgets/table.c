@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/xalloc.h"
-#include "widgets/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/base/sanitize.h"
 
 #define GAP 1            /* blank columns between two columns */
 #define CELL_MAX 512     /* bytes of one cell's text from render_cell() */

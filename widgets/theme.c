@@ -2,7 +2,7 @@
 
 #include <stdlib.h>
 
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 
 struct role_style {
 	short fg, bg;   /* -1: the terminal's default */

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "api/xalloc.h"
-#include "widgets/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/base/sanitize.h"
 
 struct rect rect_clip(WINDOW *win, struct rect r)
 {

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/imageref.h"
-#include "api/xalloc.h"
+#include "api/core/imageref.h"
+#include "api/base/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

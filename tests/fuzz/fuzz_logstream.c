@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/logstream.h"
-#include "api/xalloc.h"
+#include "api/swarm/logstream.h"
+#include "api/base/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

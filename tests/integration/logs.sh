@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 docker service ls -q --filter "label=gbtest=$P" | xargs -r docker service rm >/dev/null 2>&1
 
-# glovebox's roles (api/roles.h): root is always an admin, so the researcher is another account,
+# glovebox's roles (api/core/roles.h): root is always an admin, so the researcher is another account,
 # nobody, let into the engine's socket by its group, as a researcher would be on a gateway host.
 R_UID=65534
 R=$(getent passwd $R_UID | cut -d: -f1)

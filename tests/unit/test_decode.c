@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/decode.h"
+#include "api/engine/decode.h"
 #include "tests/unit/support.h"
 
 #define OWNER_LABEL "Zo\xc3\xab \xe6\x97\xa5\xe6\x9c\xac\x07" "bell"   /* "Zoë 日本\abell" */

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "api/endpoint.h"
+#include "api/engine/endpoint.h"
 
 /* Resolve and expect success; the endpoint is returned for inspection. */
 static struct endpoint ok(const char *flag, const struct endpoint_env *env)

@@ -11,8 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "api/endpoint.h"
-#include "api/engine.h"
+#include "api/engine/endpoint.h"
+#include "api/engine/engine.h"
 
 /* An engine on a unix socket that listens and never answers: requests stay in flight. */
 struct silent {

@@ -16,7 +16,7 @@
 
 #include <curl/curl.h>
 
-#include "api/errmap.h"
+#include "api/engine/errmap.h"
 
 /* Every message: lowercase start, no trailing period (an ellipsis for cut text is fine),
  * printable ASCII only. */

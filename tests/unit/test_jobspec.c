@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/jobspec.h"
-#include "api/model.h"
+#include "api/core/jobspec.h"
+#include "api/engine/model.h"
 
 #define GiB (1LL << 30)
 #define MiB (1LL << 20)

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/creds.h"
-#include "api/secmem.h"
+#include "api/creds/creds.h"
+#include "api/base/secmem.h"
 
 /* ---- registry keys ---- */
 

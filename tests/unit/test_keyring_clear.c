@@ -20,9 +20,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "api/creds.h"
-#include "api/endpoint.h"
-#include "api/engine.h"
+#include "api/creds/creds.h"
+#include "api/engine/endpoint.h"
+#include "api/engine/engine.h"
 
 struct listener {
 	int fd;

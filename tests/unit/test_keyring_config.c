@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/dockercfg.h"
+#include "api/creds/dockercfg.h"
 
 static struct dockercfg parse_ok(const char *json)
 {

@@ -34,14 +34,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "api/creds.h"
-#include "api/dockercfg.h"
-#include "api/endpoint.h"
-#include "api/engine.h"
-#include "api/jobspec.h"
-#include "api/policy.h"
-#include "api/secmem.h"
-#include "api/submit.h"
+#include "api/creds/creds.h"
+#include "api/creds/dockercfg.h"
+#include "api/engine/endpoint.h"
+#include "api/engine/engine.h"
+#include "api/core/jobspec.h"
+#include "api/core/policy.h"
+#include "api/swarm/policy_fetch.h"
+#include "api/base/secmem.h"
+#include "api/swarm/submit.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define GB_ASAN 1

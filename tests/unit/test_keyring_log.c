@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/log.h"
+#include "api/base/log.h"
 
 static void assert_redact(const char *in, const char *want)
 {

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/keyring.h"
+#include "api/creds/keyring.h"
 
 static void no_session(void)
 {

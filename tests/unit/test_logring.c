@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/logring.h"
+#include "api/swarm/logring.h"
 
 static void push_text(struct logring *r, const char *text)
 {

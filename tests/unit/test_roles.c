@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/roles.h"
-#include "api/xalloc.h"
+#include "api/core/roles.h"
+#include "api/base/xalloc.h"
 
 #define S(lit) ((char *)(uintptr_t)(lit))
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 
 #define FFFD "\xEF\xBF\xBD"
 #define ELLIPSIS "\xE2\x80\xA6"

@@ -9,8 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "api/decode.h"
-#include "api/stats.h"
+#include "api/engine/decode.h"
+#include "api/engine/stats.h"
 #include "tests/unit/support.h"
 
 #define MiB (UINT64_C(1) << 20)

@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "api/submit.h"
+#include "api/swarm/submit.h"
 
 /* 32 bits from getrandom: 64 draws never all alike, and every bit set in one of them. */
 static void test_name_random(void **state)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/version.h"
+#include "api/engine/version.h"
 
 static void test_parse_valid(void **state)
 {

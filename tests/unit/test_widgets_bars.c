@@ -11,7 +11,7 @@
 
 #include "widgets/help.h"
 #include "widgets/keybar.h"
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 #include "widgets/statusbar.h"
 #include "widgets/table.h"
 

@@ -10,7 +10,7 @@
 
 #include "tests/unit/support.h"
 #include "widgets/dialog.h"
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 #include "widgets/wrap.h"
 
 static struct theme th;

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "widgets/meter.h"
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 
 #define FULL "\xE2\x96\x88"
 #define E2 "\xE2\x96\x8E"    /* 2/8 */

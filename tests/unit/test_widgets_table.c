@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "widgets/sanitize.h"
+#include "api/base/sanitize.h"
 #include "widgets/table.h"
 
 enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, NCOLS };

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/xalloc.h"
+#include "api/base/xalloc.h"
 
 static void test_xbuf_empty(void **state)
 {

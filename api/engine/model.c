@@ -1,0 +1,135 @@
+#include "api/engine/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *labels_get(const struct labels *l, const char *key)
+{
+	if (!l || !key)
+		return NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return l->v[i].value;
+	return NULL;
+}
+
+void labels_clear(struct labels *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void service_clear(struct service *s)
+{
+	free(s->id);
+	free(s->name);
+	free(s->image);
+	labels_clear(&s->labels);
+	free(s->restart_condition);
+	for (size_t i = 0; i < s->n_constraints; i++)
+		free(s->constraints[i]);
+	free(s->constraints);
+	memset(s, 0, sizeof *s);
+}
+
+void service_list_clear(struct service_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		service_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void task_clear(struct task *t)
+{
+	free(t->id);
+	free(t->service_id);
+	free(t->node_id);
+	free(t->name);
+	free(t->desired_state);
+	free(t->state);
+	free(t->message);
+	free(t->err);
+	free(t->container_id);
+	memset(t, 0, sizeof *t);
+}
+
+void task_list_clear(struct task_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		task_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void node_clear(struct node *n)
+{
+	free(n->id);
+	free(n->hostname);
+	free(n->role);
+	free(n->availability);
+	free(n->state);
+	free(n->addr);
+	labels_clear(&n->labels);
+	free(n->engine_version);
+	memset(n, 0, sizeof *n);
+}
+
+void node_list_clear(struct node_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		node_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+void stats_sample_clear(struct stats_sample *s)
+{
+	free(s->id);
+	free(s->name);
+	memset(s, 0, sizeof *s);
+}
+
+void event_clear(struct event *e)
+{
+	free(e->type);
+	free(e->action);
+	free(e->actor_id);
+	free(e->scope);
+	labels_clear(&e->attributes);
+	memset(e, 0, sizeof *e);
+}
+
+void engine_info_clear(struct engine_info *i)
+{
+	free(i->node_id);
+	free(i->local_node_state);
+	free(i->name);
+	free(i->server_version);
+	memset(i, 0, sizeof *i);
+}
+
+void container_state_clear(struct container_state *c)
+{
+	free(c->status);
+	free(c->error);
+	memset(c, 0, sizeof *c);
+}
+
+void config_list_clear(struct config_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct swarm_config *c = &l->v[i];
+		free(c->id);
+		free(c->name);
+		labels_clear(&c->labels);
+		free(c->data);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}

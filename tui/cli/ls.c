@@ -1,0 +1,290 @@
+/* glovebox ls: the jobs of the swarm as a table or as JSON. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <time.h>
+
+#include "api/core/attention.h"
+#include "api/swarm/cluster.h"
+#include "api/core/jobtext.h"
+#include "api/core/roles.h"
+#include "api/base/xalloc.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/admin.h"
+#include "api/base/sanitize.h"
+
+enum { COL_ID, COL_NAME, COL_IMAGE, COL_OWNER, COL_CLASS, COL_REPLICAS, COL_STATE, COL_CPU,
+       COL_MEM, COL_AGE, COL_EXPIRES, COL_REASON, N_COLS };
+
+static const char *const headers[N_COLS] = {
+	"ID", "NAME", "IMAGE", "OWNER", "CLASS", "REPLICAS", "STATE", "CPU", "MEM", "AGE", "EXPIRES",
+	"REASON",
+};
+/* Widest a column may get in the table; --json has the full values. */
+static const size_t max_width[N_COLS] = {12, 32, 40, 16, 10, 9, 8, 14, 18, 5, 18, 0};
+
+/* Services without glovebox.owner were not made by glovebox (only admins see them). */
+#define NOT_GLOVEBOX JOB_NOT_GLOVEBOX
+
+static int job_cmp(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+/* The cells of one row, sanitised, owned by the caller. att may be NULL (no --attention). */
+static void row_cells(const struct job *j, const struct attention *att, int64_t now, int flags,
+                      char *cells[N_COLS])
+{
+	char a[64], b[64];
+	cells[COL_ID] = sanitize(j->id ? j->id : "", j->id ? strnlen(j->id, 12) : 0, flags);
+	cells[COL_NAME] = sanitize_str(j->name, flags);
+	cells[COL_IMAGE] = sanitize_str(j->image, flags);
+	cells[COL_OWNER] = sanitize_str(j->owner ? j->owner : NOT_GLOVEBOX, flags);
+	cells[COL_CLASS] = sanitize_str(j->class_name ? j->class_name : "-", flags);
+	cells[COL_REPLICAS] = xasprintf("%llu/%llu", (unsigned long long)j->running,
+	                                (unsigned long long)j->desired);
+	cells[COL_STATE] = xstrdup(job_state_name(j->state));
+	if (!j->sampled)
+		cells[COL_CPU] = xstrdup("-");
+	else if (j->cpu_limit > 0)
+		cells[COL_CPU] = xasprintf("%.1f%% of %.4g", j->cpu_percent, j->cpu_limit);
+	else
+		cells[COL_CPU] = xasprintf("%.1f%%", j->cpu_percent);
+	if (!j->sampled) {
+		cells[COL_MEM] = xstrdup("-");
+	} else {
+		format_bytes(a, sizeof a, j->mem_used);
+		if (j->mem_limit > 0) {
+			format_bytes(b, sizeof b, (uint64_t)j->mem_limit);
+			cells[COL_MEM] = xasprintf("%s/%s", a, b);
+		} else {
+			cells[COL_MEM] = xstrdup(a);
+		}
+	}
+	format_age(a, sizeof a, (now - j->created_ns) / 1000000000LL);
+	cells[COL_AGE] = xstrdup(j->created_ns > 0 ? a : "-");
+	job_expiry_cell(a, sizeof a, j, now / 1000000000LL);
+	cells[COL_EXPIRES] = xstrdup(a);
+	const char *reason = att && att->why ? att->why : j->reason;
+	cells[COL_REASON] = sanitize_str(reason ? reason : "", flags);
+}
+
+static void print_table(const struct job_list *jobs, const struct attention *att, bool tty)
+{
+	int flags = locale_is_utf8() ? 0 : SAN_ASCII;
+	bool ascii = flags & SAN_ASCII;
+	int64_t now = now_ns();
+	size_t n = jobs->n;
+	char *(*cells)[N_COLS] = xcalloc(n + 1, sizeof *cells);
+	size_t width[N_COLS];
+	for (int c = 0; c < N_COLS; c++)
+		width[c] = strlen(headers[c]);
+	for (size_t i = 0; i < n; i++) {
+		row_cells(&jobs->v[i], att ? &att[i] : NULL, now, flags, cells[i]);
+		for (int c = 0; c < N_COLS; c++) {
+			size_t w = text_width(cells[i][c]);
+			if (max_width[c] && w > max_width[c])
+				w = max_width[c];
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	/* On a terminal the reason fills what is left of the line; in a pipe it is whole. */
+	size_t reason_cols = 0;
+	if (tty) {
+		struct winsize ws;
+		size_t used = 0;
+		for (int c = 0; c < COL_REASON; c++)
+			used += width[c] + 2;
+		size_t cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
+		reason_cols = cols > used + 8 ? cols - used : 8;
+	}
+	size_t bufsz = 4096;
+	char *buf = xmalloc(bufsz);
+	for (size_t i = 0; i <= n; i++) {
+		for (int c = 0; c < N_COLS; c++) {
+			const char *s = i == 0 ? headers[c] : cells[i - 1][c];
+			bool last = c == N_COLS - 1;
+			size_t w = last ? (reason_cols ? reason_cols : text_width(s)) : width[c];
+			if (bufsz < w * 4 + 8) {
+				bufsz = w * 4 + 8;
+				buf = xrealloc(buf, bufsz);
+			}
+			text_fit(buf, bufsz, s, w, !last, ascii);
+			fputs(buf, stdout);
+			if (!last)
+				fputs("  ", stdout);
+		}
+		fputc('\n', stdout);
+	}
+	free(buf);
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < N_COLS; c++)
+			free(cells[i][c]);
+	free(cells);
+}
+
+/* Put jobs in attention order; returns their assessments, parallel to the new order. */
+static struct attention *rank(const struct cluster *cl, struct job_list *jobs, int64_t pending_after)
+{
+	struct attention_inputs in = {
+		.services = cluster_services(cl), .tasks = cluster_tasks(cl), .nodes = cluster_nodes(cl),
+		.now = (int64_t)time(NULL),
+		/* 0 would mean the default: a threshold of "at once" is one second. */
+		.pending_threshold = pending_after == 0 ? 1 : pending_after,
+	};
+	struct attention *att = xcalloc(jobs->n + 1, sizeof *att);
+	size_t *order = xcalloc(jobs->n + 1, sizeof *order);
+	attention_rank(&in, jobs, att, order);
+	/* Jobs and assessments move by value into the new order. */
+	struct job *v = xcalloc(jobs->n + 1, sizeof *v);
+	struct attention *a = xcalloc(jobs->n + 1, sizeof *a);
+	for (size_t i = 0; i < jobs->n; i++) {
+		v[i] = jobs->v[order[i]];
+		a[i] = att[order[i]];
+	}
+	free(jobs->v);
+	jobs->v = v;
+	free(att);
+	free(order);
+	return a;
+}
+
+/* The keys job_list_json() does not know: managed, expires_at, and with --attention the
+ * attention object. Takes and returns the document text. */
+static char *add_keys(char *doc, const struct job_list *jobs, const struct attention *att)
+{
+	json_t *arr = json_loads(doc, 0, NULL);
+	if (!json_is_array(arr) || json_array_size(arr) != jobs->n) {
+		json_decref(arr);
+		return doc;
+	}
+	for (size_t i = 0; i < jobs->n; i++) {
+		json_t *o = json_array_get(arr, i);
+		int64_t at;
+		char when[32];
+		json_object_set_new(o, "managed", json_boolean(jobs->v[i].managed));
+		if (job_expires_at(&jobs->v[i], &at)) {
+			time_t t = (time_t)at;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_object_set_new(o, "expires_at", json_string(when));
+		} else {
+			json_object_set_new(o, "expires_at", json_null());
+		}
+		if (att) {
+			json_t *why = att[i].why ? json_string(att[i].why) : NULL;
+			json_t *a = att[i].kind == ATT_NONE ? json_null()
+			            : json_pack("{s:s, s:o}", "kind", attention_kind_name(att[i].kind), "why",
+			                        why ? json_incref(why) : json_null());
+			json_decref(why);
+			json_object_set_new(o, "attention", a);
+		}
+	}
+	char *out = json_dumps(arr, JSON_PRESERVE_ORDER | JSON_INDENT(2) |
+	                                (isatty(STDOUT_FILENO) ? JSON_ENSURE_ASCII : 0));
+	json_decref(arr);
+	if (!out)
+		return doc;
+	free(doc);
+	return out;
+}
+
+int cmd_ls(struct session *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"no-usage", no_argument, NULL, 'n'},
+		{"attention", no_argument, NULL, 'a'},
+		{"pending-after", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false, usage = true, attention = false;
+	int64_t pending_after = ATTENTION_PENDING_DEFAULT;
+	char *err = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "jnap:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'n': usage = false; break;
+		case 'a': attention = true; break;
+		case 'p':
+			if (parse_duration(optarg, &pending_after, &err) != 0) {
+				err_print("--pending-after: %s", err);
+				free(err);
+				return GB_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			puts("usage: glovebox ls [--json] [--no-usage] [--attention [--pending-after DURATION]]\n\n"
+			     "Lists the swarm's services as jobs: state (with the scheduler's reason when\n"
+			     "pending, exit code or OOM when failed), replicas, and CPU and memory usage of\n"
+			     "the tasks on the connected node (sampled over about a second).\n"
+			     "--no-usage skips the sampling. --attention lists first the jobs that need a\n"
+			     "person (OOM kills, restart loops, long waits, expired, failed), with why;\n"
+			     "a wait is long after --pending-after (default 10m).\n"
+			     "Researchers see only their own jobs; admins see all, and services not made\n"
+			     "by glovebox show the owner " NOT_GLOVEBOX ".");
+			return GB_EXIT_OK;
+		default:
+			return GB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err_print("ls takes no arguments (glovebox ls --help)");
+		return GB_EXIT_USAGE;
+	}
+	struct who w = {0};
+	int rc = cli_connect(cli);
+	if (rc != 0)
+		return rc;
+	struct cluster *cl = cluster_new(cli->engine);
+	cluster_refresh(cl);   /* negotiates first, then fetches info, services and tasks */
+	engine_run(cli->engine);
+	if (cluster_error(cl)) {
+		err_print("%s", cluster_error(cl));
+		rc = cluster_unreachable(cl) ? GB_EXIT_UNREACHABLE : GB_EXIT_ERROR;
+		goto out;
+	}
+	/* Root needs no policy to be an admin; others need the engine (negotiated by now). */
+	if ((rc = who_establish(cli, &w)) != 0)
+		goto out;
+	if (usage || attention) {
+		/* Without usage, one-shot samples still inspect failed containers for OOM kills. */
+		cluster_sample(cl, usage);
+		engine_run(cli->engine);
+	}
+	struct job_list jobs = {0};
+	cluster_jobs(cl, &jobs);
+	actor_filter_jobs(&w.actor, &jobs);
+	qsort(jobs.v, jobs.n, sizeof *jobs.v, job_cmp);
+	struct attention *att = NULL;
+	if (attention)
+		att = rank(cl, &jobs, pending_after);
+	if (json) {
+		/* JSON escapes C0 controls but not DEL or C1; on a terminal escape all non-ASCII. */
+		char *out = job_list_json(&jobs, true, isatty(STDOUT_FILENO));
+		out = add_keys(out, &jobs, att);
+		puts(out);
+		free(out);
+	} else {
+		print_table(&jobs, att, isatty(STDOUT_FILENO));
+	}
+	for (size_t i = 0; att && i < jobs.n; i++)
+		attention_clear(&att[i]);
+	free(att);
+	job_list_clear(&jobs);
+out:
+	who_clear(&w);
+	cluster_free(&cl);
+	cli_close(cli);
+	return rc;
+}

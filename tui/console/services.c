@@ -1,0 +1,441 @@
+/* The services screen: every job with its state and live CPU and memory bars. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/core/attention.h"
+#include "api/core/jobtext.h"
+#include "api/base/xalloc.h"
+#include "tui/console/app.h"
+#include "tui/console/triage.h"
+#include "widgets/meter.h"
+#include "api/base/sanitize.h"
+
+enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, C_EXPIRES, N_COLS };
+
+/* At 80 columns everything but the expiry fits (an expired job says so in its state);
+ * narrower, class goes first, then image, age, owner. */
+static const struct table_column columns[N_COLS] = {
+	[C_NAME]  = {"NAME", 10, 28, 2, 9, TABLE_LEFT, true},
+	[C_OWNER] = {"OWNER", 6, 16, 1, 4, TABLE_LEFT, true},
+	[C_CLASS] = {"CLASS", 7, 10, 0, 1, TABLE_LEFT, true},
+	[C_IMAGE] = {"IMAGE", 8, 40, 1, 2, TABLE_LEFT, true},
+	[C_REPL]  = {"REPL", 4, 7, 0, 6, TABLE_RIGHT, true},
+	[C_STATE] = {"STATE", 12, 60, 4, 8, TABLE_LEFT, true},
+	[C_CPU]   = {"CPU", 8, 24, 1, 7, TABLE_LEFT, true},
+	[C_MEM]   = {"MEM", 8, 24, 1, 7, TABLE_LEFT, true},
+	[C_AGE]   = {"AGE", 3, 5, 0, 3, TABLE_RIGHT, true},
+	[C_EXPIRES] = {"EXPIRES", 7, 8, 0, 0, TABLE_RIGHT, true},
+};
+
+/* Actions of the keys below (struct keybinding.op), next to enum app_op's. */
+enum { OP_REMOVE = 200, OP_PAUSE, OP_ATTENTION };
+
+const struct keybinding services_keys[] = {
+	{'\r', "Enter", "Tasks", "Show the tasks of the selected job: states, errors, exit codes, OOM kills", 0, OP_OPEN},
+	{KEY_ENTER, NULL, NULL, NULL, 0, OP_OPEN},
+	{'\n', NULL, NULL, NULL, 0, OP_OPEN},
+	{'l', "l", "Logs", "The logs of the selected job: follow, search, wrap, timestamps", 0, OP_LOGS},
+	{'n', "n", "New", "Submit a new job: image, class, datasets, resources; the data-use terms when they need accepting", 0, OP_NEW},
+	{'x', "x", "Remove", "Remove the selected job after you confirm: its tasks stop, its network goes; "
+	 "removing another user's job (admins) needs a reason, kept in the audit log", 0, OP_REMOVE},
+	{'p', "p", "Pause", "Pause the selected job (scale it to 0: the job and its network stay), or resume "
+	 "a paused one (back to 1); on record in the audit log", 0, OP_PAUSE},
+	{'!', "!", "Attention", "Attention first, or back: OOM kills, restart loops, long waits, expired and "
+	 "failed jobs at the top, with why in the STATE column", 0, OP_ATTENTION},
+	{'N', "N", "Nodes", "The nodes (admins): reservations against capacity, tasks; pause, activate, drain", 0, OP_NODES},
+	{0, NULL, NULL, NULL, 0, 0},
+};
+
+const struct keybinding services_bar[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
+	/* Quit early: the key bar drops entries from the end when narrow. */
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
+	{'\r', "Enter", "Tasks", NULL, KB_BAR, OP_OPEN},
+	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
+	{'>', "<>", "Sort", NULL, KB_BAR, 0},
+	{'n', "n", "New", NULL, KB_BAR, OP_NEW},
+	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
+	{'x', "x", "Remove", NULL, KB_BAR, OP_REMOVE},
+	{'!', "!", "Attention", NULL, KB_BAR, OP_ATTENTION},
+	{'N', "N", "Nodes", NULL, KB_BAR, OP_NODES},
+	{0, NULL, NULL, NULL, 0, 0},
+};
+
+struct services_screen {
+	struct app *app;
+	struct table *table;
+	struct rect area;
+	/* The attention assessment of every job (parallel to app->jobs) and the jobs' indices
+	 * most urgent first; rows follow that order while attention is on. */
+	struct attention *att;
+	size_t *order;
+	size_t n_att;
+	bool attention;
+	int saved_sort;              /* the sort before attention went on */
+	bool saved_desc;
+};
+
+static size_t job_index(struct services_screen *s, size_t row)
+{
+	return s->attention && row < s->n_att ? s->order[row] : row;
+}
+
+static const struct job *job_at(struct services_screen *s, size_t row)
+{
+	size_t i = job_index(s, row);
+	return i < s->app->jobs.n ? &s->app->jobs.v[i] : NULL;
+}
+
+/* The job's assessment, or NULL. */
+static const struct attention *att_at(struct services_screen *s, size_t row)
+{
+	size_t i = job_index(s, row);
+	return i < s->n_att ? &s->att[i] : NULL;
+}
+
+static size_t src_count(void *ctx)
+{
+	struct services_screen *s = ctx;
+	return s->app->jobs.n;
+}
+
+static const char *src_id(void *ctx, size_t row)
+{
+	const struct job *j = job_at(ctx, row);
+	return j && j->id ? j->id : "";
+}
+
+/* A usage bar from the job's gauge; text is the percentage when known. */
+static void bar(const struct gauge *g, struct meter *m, char *text, size_t sz)
+{
+	memset(m, 0, sizeof *m);
+	m->known = g->known;
+	m->total = g->total;
+	m->value = g->value;
+	snprintf(text, sz, "%.0f%%", g->percent);
+	m->text = g->known ? text : NULL;
+}
+
+static void cpu_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
+{
+	struct gauge g;
+	job_cpu_gauge(j, cluster_info(a->cluster)->ncpu, &g);
+	bar(&g, m, text, sz);
+}
+
+static void mem_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
+{
+	struct gauge g;
+	job_mem_gauge(j, cluster_info(a->cluster)->mem_total, &g);
+	bar(&g, m, text, sz);
+}
+
+/* With attention on, why a job needs it; otherwise its state and reason. An expired job says
+ * so first: at 80 columns the EXPIRES column is not shown. */
+static void state_text(struct services_screen *s, size_t row, const struct job *j, char *buf, size_t sz)
+{
+	const struct attention *att = att_at(s, row);
+	if (s->attention && att && att->kind != ATT_NONE && att->why) {
+		char *why = sanitize_str(att->why, 0);
+		snprintf(buf, sz, "%s", why);
+		free(why);
+		return;
+	}
+	const char *name = job_state_name(j->state);
+	const char *exp = att && att->expired ? "expired, " : "";
+	char *reason = j->reason ? sanitize_str(j->reason, 0) : NULL;
+	if (j->state == JOB_FAILED && j->has_exit_code && reason)
+		snprintf(buf, sz, "%s%s (exit %d): %s", exp, name, j->exit_code, reason);
+	else if (reason && *reason)
+		snprintf(buf, sz, "%s%s: %s", exp, name, reason);
+	else
+		snprintf(buf, sz, "%s%s", exp, name);
+	free(reason);
+}
+
+static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+{
+	struct services_screen *s = ctx;
+	const struct job *j = job_at(s, row);
+	char tmp[64];
+	struct meter m;
+	char *t = NULL;
+	if (!j) {
+		buf[0] = '\0';
+		return;
+	}
+	switch (col) {
+	case C_NAME:  t = sanitize_str(j->name, 0); break;
+	case C_OWNER: t = sanitize_str(j->owner ? j->owner : JOB_NOT_GLOVEBOX, 0); break;
+	case C_CLASS: t = sanitize_str(j->class_name ? j->class_name : "-", 0); break;
+	case C_IMAGE: t = sanitize_str(j->image, 0); break;
+	case C_REPL:
+		snprintf(buf, sz, "%llu/%llu", (unsigned long long)j->running, (unsigned long long)j->desired);
+		return;
+	case C_STATE:
+		state_text(s, row, j, buf, sz);
+		return;
+	case C_EXPIRES: {
+		/* "in 3h", or just "expired": the line below the table says since when. */
+		int64_t at, now = now_ns() / 1000000000LL;
+		if (job_expires_at(j, &at) && at <= now)
+			snprintf(buf, sz, "expired");
+		else
+			job_expiry_cell(buf, sz, j, now);
+		return;
+	}
+	case C_CPU:
+		cpu_meter(s->app, j, &m, tmp, sizeof tmp);
+		snprintf(buf, sz, "%s", m.known ? tmp : "n/a");
+		return;
+	case C_MEM:
+		mem_meter(s->app, j, &m, tmp, sizeof tmp);
+		snprintf(buf, sz, "%s", m.known ? tmp : "n/a");
+		return;
+	case C_AGE:
+		if (j->created_ns > 0)
+			format_age(buf, sz, (now_ns() - j->created_ns) / 1000000000LL);
+		else
+			snprintf(buf, sz, "-");
+		return;
+	default:
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, sz, "%s", t);
+	free(t);
+}
+
+static enum theme_role src_role(void *ctx, size_t row, int col)
+{
+	const struct job *j = job_at(ctx, row);
+	(void)col;
+	if (!j)
+		return THEME_NORMAL;
+	switch (j->state) {
+	case JOB_PENDING:  return THEME_ROW_PENDING;
+	case JOB_FAILED:
+	case JOB_OOM:      return THEME_ROW_FAILED;
+	case JOB_COMPLETE:
+	case JOB_STOPPED:  return THEME_ROW_DIM;
+	default:           return j->failures ? THEME_ROW_PENDING : THEME_NORMAL;
+	}
+}
+
+static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
+                     bool selected)
+{
+	struct services_screen *s = ctx;
+	const struct job *j = job_at(s, row);
+	char text[64];
+	struct meter m;
+	if (!j || (col != C_CPU && col != C_MEM))
+		return false;
+	if (col == C_CPU)
+		cpu_meter(s->app, j, &m, text, sizeof text);
+	else
+		mem_meter(s->app, j, &m, text, sizeof text);
+	meter_draw(win, y, x, width, &m, &s->app->theme, selected);
+	return true;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+static int cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
+static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+
+static int state_order(enum job_state s)
+{
+	/* Ascending puts what needs attention first. */
+	static const int order[] = {[JOB_OOM] = 0, [JOB_FAILED] = 1, [JOB_PENDING] = 2,
+		[JOB_STARTING] = 3, [JOB_RUNNING] = 4, [JOB_COMPLETE] = 5, [JOB_STOPPED] = 6};
+	return order[s];
+}
+
+static int64_t expiry_key(const struct job *j)
+{
+	int64_t at;
+	return job_expires_at(j, &at) ? at : INT64_MAX;   /* no expiry: last */
+}
+
+static int src_compare(void *ctx, size_t a, size_t b, int col)
+{
+	const struct job *x = job_at(ctx, a), *y = job_at(ctx, b);
+	switch (col) {
+	case C_NAME:  return cmp_str(x->name, y->name);
+	case C_OWNER: return cmp_str(x->owner, y->owner);
+	case C_CLASS: return cmp_str(x->class_name, y->class_name);
+	case C_IMAGE: return cmp_str(x->image, y->image);
+	case C_REPL:  return cmp_u64(x->running, y->running);
+	case C_STATE: return state_order(x->state) - state_order(y->state);
+	case C_CPU:   return cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
+	case C_MEM:   return cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
+	case C_AGE:   return -cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
+	case C_EXPIRES: return (expiry_key(x) > expiry_key(y)) - (expiry_key(x) < expiry_key(y));
+	}
+	return 0;
+}
+
+static const struct table_source source = {
+	.row_count = src_count,
+	.row_id = src_id,
+	.render_cell = src_cell,
+	.cell_role = src_role,
+	.draw_cell = src_draw,
+	.compare = src_compare,
+};
+
+struct services_screen *services_screen_new(struct app *a)
+{
+	struct services_screen *s = xcalloc(1, sizeof *s);
+	s->app = a;
+	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	table_sort_by(s->table, C_NAME, false);
+	table_set_empty_text(s->table, "no jobs yet");
+	return s;
+}
+
+static void att_clear(struct services_screen *s)
+{
+	for (size_t i = 0; i < s->n_att; i++)
+		attention_clear(&s->att[i]);
+	s->n_att = 0;
+}
+
+void services_screen_free(struct services_screen **ps)
+{
+	if (!*ps)
+		return;
+	att_clear(*ps);
+	free((*ps)->att);
+	free((*ps)->order);
+	table_free(&(*ps)->table);
+	free(*ps);
+	*ps = NULL;
+}
+
+struct table *services_screen_table(struct services_screen *s) { return s->table; }
+
+const struct job *services_screen_selected(struct services_screen *s)
+{
+	size_t row;
+	return table_selected_row(s->table, &row) ? job_at(s, row) : NULL;
+}
+
+void services_screen_place(struct services_screen *s, struct rect area)
+{
+	s->area = area;
+	/* Line 0: title; then the table; the last line: the selected job's full reason. */
+	widget_place(table_widget(s->table), stdscr,
+	             (struct rect){area.y + 1, area.x, area.h - 2, area.w});
+}
+
+/* Assess every job again: expiries and waits move with the clock, failures with the data. */
+static void assess(struct services_screen *s)
+{
+	struct app *a = s->app;
+	att_clear(s);
+	s->att = xreallocarray(s->att, a->jobs.n + 1, sizeof *s->att);
+	s->order = xreallocarray(s->order, a->jobs.n + 1, sizeof *s->order);
+	memset(s->att, 0, (a->jobs.n + 1) * sizeof *s->att);
+	struct attention_inputs in = {
+		.services = cluster_services(a->cluster), .tasks = cluster_tasks(a->cluster),
+		.nodes = cluster_nodes(a->cluster), .history = triage_history(a->triage),
+		.now = now_ns() / 1000000000LL,
+	};
+	attention_rank(&in, &a->jobs, s->att, s->order);
+	s->n_att = a->jobs.n;
+}
+
+void services_screen_data_changed(struct services_screen *s)
+{
+	assess(s);
+	table_refresh(s->table);
+}
+
+/* '!': attention first, then back to the sort the table had. */
+static void attention_toggle(struct services_screen *s)
+{
+	s->attention = !s->attention;
+	if (s->attention) {
+		s->saved_sort = table_sort_col(s->table, &s->saved_desc);
+		table_sort_by(s->table, -1, false);   /* the rows' own order: attention_rank's */
+	} else {
+		table_sort_by(s->table, s->saved_sort, s->saved_desc);
+	}
+	app_notice(s->app, s->attention ? "attention first: press ! again for the previous order"
+	                                : "attention order off");
+}
+
+void services_screen_draw(struct services_screen *s)
+{
+	struct app *a = s->app;
+	struct rect r = s->area;
+	const struct theme *th = &a->theme;
+	char *where = sanitize_str(engine_endpoint(a->session->engine)->display, 0);
+	char *title = xasprintf("glovebox  %s%s", where, s->attention ? "  [attention first]" : "");
+	widget_put(stdscr, r.y, r.x, r.w, title, theme_attr(th, THEME_HEADER), true, th->ascii);
+	free(title);
+	free(where);
+	widget_draw(table_widget(s->table));
+	size_t row = 0;
+	const struct job *j = table_selected_row(s->table, &row) ? job_at(s, row) : NULL;
+	const struct attention *att = j ? att_at(s, row) : NULL;
+	char line[1024] = "";
+	/* The selected job's whole reason (with attention on: why it needs it), and its expiry. */
+	const char *why = s->attention && att && att->why ? att->why : j ? j->reason : NULL;
+	if (j && (why || (att && att->has_expiry))) {
+		char exp[64] = "";
+		if (att && att->has_expiry && !(s->attention && att->kind == ATT_EXPIRED))
+			format_expiry(exp, sizeof exp, att->expires_at, now_ns() / 1000000000LL);
+		char *raw = xasprintf("%s: %s%s%s", j->name, why ? why : "", why && *exp ? "; " : "", exp);
+		char *clean = sanitize_str(raw, 0);
+		snprintf(line, sizeof line, "%s", clean);
+		free(clean);
+		free(raw);
+	}
+	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
+}
+
+int services_screen_key(struct services_screen *s, int key)
+{
+	const struct keybinding *k = keytable_find(services_keys, key);
+	if (k && k->op == OP_OPEN) {
+		const struct job *j = services_screen_selected(s);
+		if (j)
+			app_open_tasks(s->app, j->id);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_NEW) {
+		app_open_submit(s->app);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_LOGS) {
+		const struct job *j = services_screen_selected(s);
+		if (j)
+			app_open_logs(s->app, j->id);
+		else
+			app_say(s->app, STATUS_WARN, "no job selected");
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_ATTENTION) {
+		attention_toggle(s);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && (k->op == OP_REMOVE || k->op == OP_PAUSE)) {
+		const struct job *j = services_screen_selected(s);
+		if (!j)
+			app_say(s->app, STATUS_WARN, "no job selected");
+		else if (k->op == OP_REMOVE)
+			app_remove_job(s->app, j->id);
+		else
+			app_scale_job(s->app, j->id, j->service && j->service->replicas == 0 ? 1 : 0);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	if (k && k->op == OP_NODES) {
+		app_open_nodes(s->app);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	return WR_IGNORED;
+}

@@ -1,0 +1,300 @@
+/* The tasks of one job: where each ran, its state, why it failed, restarts against the limit,
+ * and OOM kills read from the container state (not guessed from exit code 137). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/core/jobtext.h"
+#include "api/base/xalloc.h"
+#include "tui/console/app.h"
+#include "tui/console/triage.h"
+#include "api/base/sanitize.h"
+
+enum { C_SLOT, C_NODE, C_DESIRED, C_STATE, C_EXIT, C_ERROR, C_ID, N_COLS };
+
+static const struct table_column columns[N_COLS] = {
+	[C_SLOT]    = {"SLOT", 4, 6, 0, 8, TABLE_RIGHT, true},
+	[C_NODE]    = {"NODE", 6, 20, 1, 3, TABLE_LEFT, true},
+	[C_DESIRED] = {"DESIRED", 7, 8, 0, 4, TABLE_LEFT, true},
+	[C_STATE]   = {"STATE", 12, 20, 1, 9, TABLE_LEFT, true},
+	[C_EXIT]    = {"EXIT", 4, 4, 0, 5, TABLE_RIGHT, true},
+	[C_ERROR]   = {"ERROR", 10, 0, 4, 7, TABLE_LEFT, false},
+	[C_ID]      = {"TASK", 12, 12, 0, 1, TABLE_LEFT, false},
+};
+
+const struct keybinding tasks_keys[] = {
+	{27, "Esc", "Back", "Back to the jobs", 0, OP_BACK},
+	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", 0, OP_LOGS},
+	{0, NULL, NULL, NULL, 0, 0},
+};
+
+const struct keybinding tasks_bar[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
+	/* Quit early: the key bar drops entries from the end when narrow. */
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
+	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
+	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
+	{'>', "<>", "Sort", NULL, KB_BAR, 0},
+	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
+	{0, NULL, NULL, NULL, 0, 0},
+};
+
+struct tasks_screen {
+	struct app *app;
+	char *service_id;
+	const struct task **rows;      /* borrowed from the cluster, newest first */
+	size_t n;
+	struct table *table;
+	struct rect area;
+};
+
+static const struct service *find_service(struct tasks_screen *s)
+{
+	const struct service_list *l = cluster_services(s->app->cluster);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].id && strcmp(l->v[i].id, s->service_id) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+static const struct task *row_task(struct tasks_screen *s, size_t row)
+{
+	return row < s->n ? s->rows[row] : NULL;
+}
+
+static size_t src_count(void *ctx) { return ((struct tasks_screen *)ctx)->n; }
+
+static const char *src_id(void *ctx, size_t row)
+{
+	const struct task *t = row_task(ctx, row);
+	return t && t->id ? t->id : "";
+}
+
+/* Why a task ended, in words; OOM only when the container state says so. */
+static char *task_error(struct tasks_screen *s, const struct task *t)
+{
+	bool oom = false;
+	const struct service *svc = find_service(s);
+	if (cluster_container_oom(s->app->cluster, t->container_id, &oom) && oom) {
+		if (svc && svc->limit_memory > 0) {
+			char b[32];
+			format_bytes(b, sizeof b, (uint64_t)svc->limit_memory);
+			return xasprintf("OOM killed (limit %s)", b);
+		}
+		return xstrdup("OOM killed");
+	}
+	return xstrdup(t->err ? t->err : "");
+}
+
+static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+{
+	struct tasks_screen *s = ctx;
+	const struct task *t = row_task(s, row);
+	char age[16];
+	char *txt = NULL;
+	buf[0] = '\0';
+	if (!t)
+		return;
+	switch (col) {
+	case C_SLOT:
+		if (t->slot)
+			snprintf(buf, sz, "%llu", (unsigned long long)t->slot);
+		else
+			snprintf(buf, sz, "-");
+		return;
+	case C_NODE: {
+		const struct node *n = cluster_node(s->app->cluster, t->node_id);
+		txt = sanitize_str(n && n->hostname ? n->hostname : t->node_id ? t->node_id : "-", 0);
+		break;
+	}
+	case C_DESIRED:
+		txt = sanitize_str(t->desired_state, 0);
+		break;
+	case C_STATE: {
+		char *st = sanitize_str(t->state, 0);
+		format_age(age, sizeof age, t->timestamp_ns > 0 ? (now_ns() - t->timestamp_ns) / 1000000000LL : 0);
+		snprintf(buf, sz, "%s %s ago", st, age);
+		free(st);
+		return;
+	}
+	case C_EXIT:
+		if (t->has_exit_code && (t->exit_code || strcmp(t->state ? t->state : "", "running") != 0))
+			snprintf(buf, sz, "%d", t->exit_code);
+		return;
+	case C_ERROR: {
+		char *e = task_error(s, t);
+		txt = sanitize_str(e, 0);
+		free(e);
+		break;
+	}
+	case C_ID:
+		txt = sanitize(t->id ? t->id : "", t->id ? strnlen(t->id, 12) : 0, 0);
+		break;
+	}
+	snprintf(buf, sz, "%s", txt ? txt : "");
+	free(txt);
+}
+
+static enum theme_role src_role(void *ctx, size_t row, int col)
+{
+	const struct task *t = row_task(ctx, row);
+	const char *st = t && t->state ? t->state : "";
+	(void)col;
+	if (!strcmp(st, "failed") || !strcmp(st, "rejected"))
+		return THEME_ROW_FAILED;
+	if (!strcmp(st, "pending"))
+		return THEME_ROW_PENDING;
+	if (t && t->desired_state && strcmp(t->desired_state, "running") != 0)
+		return THEME_ROW_DIM;
+	return THEME_NORMAL;
+}
+
+static int src_compare(void *ctx, size_t a, size_t b, int col)
+{
+	const struct task *x = row_task(ctx, a), *y = row_task(ctx, b);
+	switch (col) {
+	case C_SLOT:    return (x->slot > y->slot) - (x->slot < y->slot);
+	case C_NODE:    return strcmp(x->node_id ? x->node_id : "", y->node_id ? y->node_id : "");
+	case C_DESIRED: return strcmp(x->desired_state ? x->desired_state : "", y->desired_state ? y->desired_state : "");
+	case C_STATE:   return (x->timestamp_ns < y->timestamp_ns) - (x->timestamp_ns > y->timestamp_ns);
+	case C_EXIT:    return x->exit_code - y->exit_code;
+	}
+	return 0;
+}
+
+static const struct table_source source = {
+	.row_count = src_count,
+	.row_id = src_id,
+	.render_cell = src_cell,
+	.cell_role = src_role,
+	.compare = src_compare,
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct task *x = *(const struct task *const *)a, *y = *(const struct task *const *)b;
+	if (x->created_ns != y->created_ns)
+		return x->created_ns > y->created_ns ? -1 : 1;
+	return 0;
+}
+
+struct tasks_screen *tasks_screen_new(struct app *a, const char *service_id)
+{
+	struct tasks_screen *s = xcalloc(1, sizeof *s);
+	s->app = a;
+	s->service_id = xstrdup(service_id);
+	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	table_set_empty_text(s->table, "no tasks: the swarm has not scheduled this job yet");
+	return s;
+}
+
+void tasks_screen_free(struct tasks_screen **ps)
+{
+	struct tasks_screen *s = *ps;
+	if (!s)
+		return;
+	table_free(&s->table);
+	free(s->rows);
+	free(s->service_id);
+	free(s);
+	*ps = NULL;
+}
+
+struct table *tasks_screen_table(struct tasks_screen *s) { return s->table; }
+
+void tasks_screen_place(struct tasks_screen *s, struct rect area)
+{
+	s->area = area;
+	/* Two lines of summary above the table; below it what glovebox saw fail this session,
+	 * then the selected task's error. */
+	widget_place(table_widget(s->table), stdscr,
+	             (struct rect){area.y + 2, area.x, area.h - 4, area.w});
+}
+
+void tasks_screen_data_changed(struct tasks_screen *s)
+{
+	const struct task_list *l = cluster_tasks(s->app->cluster);
+	s->n = 0;
+	s->rows = xreallocarray(s->rows, l->n + 1, sizeof *s->rows);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].service_id && strcmp(l->v[i].service_id, s->service_id) == 0)
+			s->rows[s->n++] = &l->v[i];
+	qsort(s->rows, s->n, sizeof *s->rows, newest_first);
+	table_refresh(s->table);
+}
+
+/* "restarts 2 of 5 (on-failure)": every task after the first of its slot is a restart, which
+ * is how the swarm counts against max_attempts. Only the tasks the swarm still keeps count. */
+static void restarts_text(struct tasks_screen *s, const struct service *svc, char *buf, size_t sz)
+{
+	unsigned restarts = 0, failures = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *st = s->rows[i]->state ? s->rows[i]->state : "";
+		failures += !strcmp(st, "failed") || !strcmp(st, "rejected");
+		bool first = true;   /* the first task seen of its slot is no restart */
+		for (size_t j = 0; j < i && first; j++)
+			first = s->rows[j]->slot != s->rows[i]->slot;
+		restarts += !first;
+	}
+	const char *cond = svc->restart_condition ? svc->restart_condition : "any";
+	if (!strcmp(cond, "none"))
+		snprintf(buf, sz, "failures %u, no restarts (condition none)", failures);
+	else if (svc->restart_max_attempts)
+		snprintf(buf, sz, "restarts %u of %llu (%s)", restarts,
+		         (unsigned long long)svc->restart_max_attempts, cond);
+	else
+		snprintf(buf, sz, "restarts %u, no limit (%s)", restarts, cond);
+}
+
+void tasks_screen_draw(struct tasks_screen *s)
+{
+	struct app *a = s->app;
+	const struct theme *th = &a->theme;
+	struct rect r = s->area;
+	const struct service *svc = find_service(s);
+	char line[1024];
+	if (svc) {
+		char *name = sanitize_str(svc->name, 0), *image = sanitize_str(svc->image, 0);
+		char lim[96] = "", cpu[32] = "no limit", mem[32] = "no limit", rs[96];
+		if (svc->limit_memory > 0)
+			format_bytes(mem, sizeof mem, (uint64_t)svc->limit_memory);
+		if (svc->limit_nano_cpus > 0)
+			snprintf(cpu, sizeof cpu, "%.4g", (double)svc->limit_nano_cpus / 1e9);
+		snprintf(lim, sizeof lim, "cpu %s  mem %s", cpu, mem);
+		restarts_text(s, svc, rs, sizeof rs);
+		snprintf(line, sizeof line, "tasks of %s", name);
+		widget_put(stdscr, r.y, r.x, r.w, line, theme_attr(th, THEME_HEADER), true, th->ascii);
+		snprintf(line, sizeof line, "%s  |  %s  |  %s", image, lim, rs);
+		widget_put(stdscr, r.y + 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
+		free(name);
+		free(image);
+	} else {
+		widget_put(stdscr, r.y, r.x, r.w, "this job is gone (removed)", theme_attr(th, THEME_HEADER),
+		           true, th->ascii);
+	}
+	widget_draw(table_widget(s->table));
+	job_history_line(line, sizeof line, triage_history(a->triage), s->service_id, now_ns());
+	widget_put(stdscr, r.y + r.h - 2, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
+	size_t row;
+	line[0] = '\0';
+	if (table_selected_row(s->table, &row)) {
+		const struct task *t = row_task(s, row);
+		char *e = task_error(s, t);
+		const char *why = *e ? e : t->message ? t->message : "";
+		char *clean = sanitize_str(why, 0);
+		snprintf(line, sizeof line, "%s", clean);
+		free(clean);
+		free(e);
+	}
+	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
+}
+
+int tasks_screen_key(struct tasks_screen *s, int key)
+{
+	const struct keybinding *k = keytable_find(tasks_keys, key);
+	if (k && k->op == OP_LOGS) {
+		app_open_logs(s->app, s->service_id);
+		return WR_HANDLED | WR_REDRAW;
+	}
+	return WR_IGNORED;
+}
