@@ -400,7 +400,8 @@ const struct node *cluster_node(const struct cluster *c, const char *id)
 	return NULL;
 }
 
-void cluster_jobs(const struct cluster *c, struct job_list *out)
+void cluster_container_figures(const struct cluster *c, struct usage **usage, size_t *n_usage,
+                               struct cstate **cstates, size_t *n_cstates)
 {
 	struct usage *u = xcalloc(c->n_tracked + 1, sizeof *u);
 	struct cstate *cs = xcalloc(c->n_tracked + 1, sizeof *cs);
@@ -412,10 +413,22 @@ void cluster_jobs(const struct cluster *c, struct job_list *out)
 		if (t->inspected)
 			cs[ncs++] = (struct cstate){t->cid, t->oom_killed, t->exit_code};
 	}
+	*usage = u;
+	*n_usage = nu;
+	*cstates = cs;
+	*n_cstates = ncs;
+}
+
+void cluster_jobs(const struct cluster *c, struct job_list *out)
+{
 	struct job_inputs in = {
 		.services = &c->services, .tasks = &c->tasks, .local_node_id = c->info.node_id,
-		.usage = u, .n_usage = nu, .cstates = cs, .n_cstates = ncs,
 	};
+	struct usage *u;
+	struct cstate *cs;
+	cluster_container_figures(c, &u, &in.n_usage, &cs, &in.n_cstates);
+	in.usage = u;
+	in.cstates = cs;
 	jobs_derive(&in, out);
 	free(u);
 	free(cs);

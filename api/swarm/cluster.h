@@ -59,7 +59,16 @@ const struct node *cluster_node(const struct cluster *c, const char *id);
  * whether the kernel's OOM killer ended it. */
 bool cluster_container_oom(const struct cluster *c, const char *cid, bool *oom_killed);
 
-/* Jobs from the current data (see jobs.h); the caller clears *out. */
+/* What jobs_derive() takes from the containers on the connected node (struct job_inputs):
+ * the usage of those sampled and the final states of those inspected. *usage and *cstates are
+ * new arrays the caller frees; their container ids are borrowed from c, valid until the next
+ * poll. api/swarm/jobview.h builds the jobs from these. */
+void cluster_container_figures(const struct cluster *c, struct usage **usage, size_t *n_usage,
+                               struct cstate **cstates, size_t *n_cstates);
+
+/* Jobs from the current data (see jobs.h), every service's, unfiltered; the caller clears
+ * *out. Screens and commands read api/swarm/jobview.h instead, which also filters by role and
+ * ranks by attention. */
 void cluster_jobs(const struct cluster *c, struct job_list *out);
 
 /* Realtime clock in unix ns. */
