@@ -13,6 +13,7 @@
 #include "api/core/attention.h"
 #include "api/swarm/audit.h"
 #include "api/swarm/cluster.h"
+#include "api/swarm/jobview.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/admin.h"
 #include "api/base/sanitize.h"
@@ -281,11 +282,10 @@ static int prepare(struct session *cli, struct who *w, struct cluster **cl, bool
 }
 
 /* The visible job called name; prints why not and returns NULL. */
-static const struct job *visible_job(const struct who *w, struct job_list *jobs, const char *name)
+static const struct job *visible_job(const struct who *w, const struct jobview *view, const char *name)
 {
-	actor_filter_jobs(&w->actor, jobs);
 	char *err = NULL;
-	const struct job *j = job_find(jobs, name, &err);
+	const struct job *j = jobview_find(view, name, NULL, &err);
 	if (!j) {
 		if (w->actor.role == ROLE_RESEARCHER) {
 			char *msg = xasprintf("%s among your jobs (researchers see and act only on their own)", err);
@@ -303,7 +303,7 @@ static const struct job *visible_job(const struct who *w, struct job_list *jobs,
 struct job_act {
 	struct who w;
 	struct cluster *cl;
-	struct job_list jobs;
+	struct jobview *view;        /* the jobs the account sees */
 	const struct job *j;
 	enum permit permit;
 	const char *reason;          /* given, or owned_reason, or NULL */
@@ -321,8 +321,9 @@ static int job_act_open(struct session *cli, struct job_act *ja, const char *nam
 	int rc = prepare(cli, &ja->w, &ja->cl, false);
 	if (rc != 0)
 		return rc;
-	cluster_jobs(ja->cl, &ja->jobs);
-	ja->j = visible_job(&ja->w, &ja->jobs, name);
+	ja->view = jobview_new(NULL);
+	jobview_update_cluster(ja->view, ja->cl, &ja->w.actor, (int64_t)time(NULL));
+	ja->j = visible_job(&ja->w, ja->view, name);
 	if (!ja->j)
 		return GB_EXIT_ERROR;
 	ja->permit = act == ACT_SCALE ? actor_may_scale(&ja->w.actor, ja->j->owner, replicas)
@@ -365,7 +366,7 @@ static void job_act_close(struct session *cli, struct job_act *ja)
 	audit_clear(&ja->rec);
 	outcome_clear(&ja->o);
 	free(ja->owned_reason);
-	job_list_clear(&ja->jobs);
+	jobview_free(&ja->view);
 	cluster_free(&ja->cl);
 	who_clear(&ja->w);
 	cli_close(cli);
@@ -670,7 +671,7 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 	}
 	struct who w = {0};
 	struct cluster *cl = NULL;
-	struct job_list jobs = {0};
+	struct jobview *view = NULL;
 	struct reaped *list = NULL;
 	size_t n = 0;
 	int rc = prepare(cli, &w, &cl, false);
@@ -680,11 +681,12 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 		rc = denied(&w, "reap expired jobs");
 		goto out;
 	}
-	cluster_jobs(cl, &jobs);
 	int64_t now = (int64_t)time(NULL);
-	list = xcalloc(jobs.n + 1, sizeof *list);
-	for (size_t i = 0; i < jobs.n; i++) {
-		const struct job *j = &jobs.v[i];
+	view = jobview_new(NULL);   /* an admin's: every job */
+	jobview_update_cluster(view, cl, &w.actor, now);
+	list = xcalloc(jobview_count(view) + 1, sizeof *list);
+	for (size_t i = 0; i < jobview_count(view); i++) {
+		const struct job *j = jobview_job(view, i);
 		int64_t at;
 		/* Only glovebox's jobs: a lifetime label on anything else is not ours to enforce. */
 		if (!j->managed || !job_expires_at(j, &at) || at > now)
@@ -773,7 +775,7 @@ out:
 		outcome_clear(&list[i].o);
 	free(list);
 	free(owners);
-	job_list_clear(&jobs);
+	jobview_free(&view);
 	cluster_free(&cl);
 	who_clear(&w);
 	cli_close(cli);

@@ -12,6 +12,7 @@
 #include "api/core/attention.h"
 #include "api/swarm/cluster.h"
 #include "api/core/jobtext.h"
+#include "api/swarm/jobview.h"
 #include "api/core/roles.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/cli.h"
@@ -30,12 +31,6 @@ static const size_t max_width[N_COLS] = {12, 32, 40, 16, 10, 9, 8, 14, 18, 5, 18
 
 /* Services without glovebox.owner were not made by glovebox (only admins see them). */
 #define NOT_GLOVEBOX JOB_NOT_GLOVEBOX
-
-static int job_cmp(const void *a, const void *b)
-{
-	const struct job *x = a, *y = b;
-	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
-}
 
 /* The cells of one row, sanitised, owned by the caller. att may be NULL (no --attention). */
 static void row_cells(const struct job *j, const struct attention *att, int64_t now, int flags,
@@ -75,7 +70,7 @@ static void row_cells(const struct job *j, const struct attention *att, int64_t 
 	cells[COL_REASON] = sanitize_str(reason ? reason : "", flags);
 }
 
-static void print_table(const struct job_list *jobs, const struct attention *att, bool tty)
+static void print_table(const struct job_list *jobs, const struct attention *const *att, bool tty)
 {
 	int flags = locale_is_utf8() ? 0 : SAN_ASCII;
 	bool ascii = flags & SAN_ASCII;
@@ -86,7 +81,7 @@ static void print_table(const struct job_list *jobs, const struct attention *att
 	for (int c = 0; c < N_COLS; c++)
 		width[c] = strlen(headers[c]);
 	for (size_t i = 0; i < n; i++) {
-		row_cells(&jobs->v[i], att ? &att[i] : NULL, now, flags, cells[i]);
+		row_cells(&jobs->v[i], att ? att[i] : NULL, now, flags, cells[i]);
 		for (int c = 0; c < N_COLS; c++) {
 			size_t w = text_width(cells[i][c]);
 			if (max_width[c] && w > max_width[c])
@@ -130,35 +125,9 @@ static void print_table(const struct job_list *jobs, const struct attention *att
 	free(cells);
 }
 
-/* Put jobs in attention order; returns their assessments, parallel to the new order. */
-static struct attention *rank(const struct cluster *cl, struct job_list *jobs, int64_t pending_after)
-{
-	struct attention_inputs in = {
-		.services = cluster_services(cl), .tasks = cluster_tasks(cl), .nodes = cluster_nodes(cl),
-		.now = (int64_t)time(NULL),
-		/* 0 would mean the default: a threshold of "at once" is one second. */
-		.pending_threshold = pending_after == 0 ? 1 : pending_after,
-	};
-	struct attention *att = xcalloc(jobs->n + 1, sizeof *att);
-	size_t *order = xcalloc(jobs->n + 1, sizeof *order);
-	attention_rank(&in, jobs, att, order);
-	/* Jobs and assessments move by value into the new order. */
-	struct job *v = xcalloc(jobs->n + 1, sizeof *v);
-	struct attention *a = xcalloc(jobs->n + 1, sizeof *a);
-	for (size_t i = 0; i < jobs->n; i++) {
-		v[i] = jobs->v[order[i]];
-		a[i] = att[order[i]];
-	}
-	free(jobs->v);
-	jobs->v = v;
-	free(att);
-	free(order);
-	return a;
-}
-
 /* The keys job_list_json() does not know: managed, expires_at, and with --attention the
  * attention object. Takes and returns the document text. */
-static char *add_keys(char *doc, const struct job_list *jobs, const struct attention *att)
+static char *add_keys(char *doc, const struct job_list *jobs, const struct attention *const *att)
 {
 	json_t *arr = json_loads(doc, 0, NULL);
 	if (!json_is_array(arr) || json_array_size(arr) != jobs->n) {
@@ -180,9 +149,9 @@ static char *add_keys(char *doc, const struct job_list *jobs, const struct atten
 			json_object_set_new(o, "expires_at", json_null());
 		}
 		if (att) {
-			json_t *why = att[i].why ? json_string(att[i].why) : NULL;
-			json_t *a = att[i].kind == ATT_NONE ? json_null()
-			            : json_pack("{s:s, s:o}", "kind", attention_kind_name(att[i].kind), "why",
+			json_t *why = att[i]->why ? json_string(att[i]->why) : NULL;
+			json_t *a = att[i]->kind == ATT_NONE ? json_null()
+			            : json_pack("{s:s, s:o}", "kind", attention_kind_name(att[i]->kind), "why",
 			                        why ? json_incref(why) : json_null());
 			json_decref(why);
 			json_object_set_new(o, "attention", a);
@@ -243,6 +212,7 @@ int cmd_ls(struct session *cli, int argc, char **argv)
 		return GB_EXIT_USAGE;
 	}
 	struct who w = {0};
+	struct jobview *view = NULL;
 	int rc = cli_connect(cli);
 	if (rc != 0)
 		return rc;
@@ -262,13 +232,21 @@ int cmd_ls(struct session *cli, int argc, char **argv)
 		cluster_sample(cl, usage);
 		engine_run(cli->engine);
 	}
-	struct job_list jobs = {0};
-	cluster_jobs(cl, &jobs);
-	actor_filter_jobs(&w.actor, &jobs);
-	qsort(jobs.v, jobs.n, sizeof *jobs.v, job_cmp);
-	struct attention *att = NULL;
-	if (attention)
-		att = rank(cl, &jobs, pending_after);
+	/* 0 would mean the default: a threshold of "at once" is one second. */
+	struct jobview_opts vo = {.pending_threshold = pending_after == 0 ? 1 : pending_after};
+	view = jobview_new(&vo);
+	jobview_update_cluster(view, cl, &w.actor, (int64_t)time(NULL));
+	/* The rows in the order shown: by name, or most urgent first. They are copies of the
+	 * view's jobs by value, for job_list_json(): the view keeps owning what they point to. */
+	size_t n = jobview_count(view);
+	struct job_list jobs = {xcalloc(n + 1, sizeof *jobs.v), n};
+	const struct attention **att = attention ? xcalloc(n + 1, sizeof *att) : NULL;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = attention ? jobview_ranked(view, k) : k;
+		jobs.v[k] = *jobview_job(view, i);
+		if (att)
+			att[k] = jobview_attention(view, i);
+	}
 	if (json) {
 		/* JSON escapes C0 controls but not DEL or C1; on a terminal escape all non-ASCII. */
 		char *out = job_list_json(&jobs, true, isatty(STDOUT_FILENO));
@@ -278,11 +256,10 @@ int cmd_ls(struct session *cli, int argc, char **argv)
 	} else {
 		print_table(&jobs, att, isatty(STDOUT_FILENO));
 	}
-	for (size_t i = 0; att && i < jobs.n; i++)
-		attention_clear(&att[i]);
 	free(att);
-	job_list_clear(&jobs);
+	free(jobs.v);   /* not job_list_clear(): the jobs are the view's */
 out:
+	jobview_free(&view);
 	who_clear(&w);
 	cluster_free(&cl);
 	cli_close(cli);

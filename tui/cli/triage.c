@@ -8,6 +8,7 @@
 
 #include "api/core/attention.h"
 #include "api/swarm/cluster.h"
+#include "api/swarm/jobview.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/admin.h"
 #include "api/base/sanitize.h"
@@ -81,7 +82,7 @@ int cmd_ps(struct session *cli, int argc, char **argv)
 	const char *name = argv[optind];
 	struct who w = {0};
 	struct cluster *cl = NULL;
-	struct job_list jobs = {0};
+	struct jobview *view = NULL;
 	const struct task **tasks = NULL;
 	int rc = cli_connect_negotiated(cli);
 	if (rc == 0)
@@ -90,10 +91,10 @@ int cmd_ps(struct session *cli, int argc, char **argv)
 		rc = cli_cluster(cli, true, &cl);
 	if (rc != 0)
 		goto out;
-	cluster_jobs(cl, &jobs);
-	actor_filter_jobs(&w.actor, &jobs);
+	view = jobview_new(NULL);
+	jobview_update_cluster(view, cl, &w.actor, (int64_t)time(NULL));
 	char *err = NULL;
-	const struct job *j = job_find(&jobs, name, &err);
+	const struct job *j = jobview_find(view, name, NULL, &err);
 	if (!j) {
 		char *msg = w.actor.role == ROLE_RESEARCHER
 		            ? xasprintf("glovebox: %s among your jobs (researchers see only their own)", err)
@@ -166,7 +167,7 @@ int cmd_ps(struct session *cli, int argc, char **argv)
 	free(cells);
 out:
 	free(tasks);
-	job_list_clear(&jobs);
+	jobview_free(&view);
 	cluster_free(&cl);
 	who_clear(&w);
 	cli_close(cli);
