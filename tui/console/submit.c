@@ -28,6 +28,7 @@
 #include "api/swarm/policy_fetch.h"
 #include "tui/console/app.h"
 #include "tui/console/login.h"
+#include "widgets/cmdline.h"
 #include "widgets/dialog.h"
 #include "widgets/field.h"
 #include "widgets/pager.h"
@@ -240,24 +241,6 @@ static void fmt_size(char *buf, size_t sz, int64_t bytes)
 	snprintf(buf, sz, "%lld", (long long)bytes);
 }
 
-/* CPUs as job_plan_make accepted them: digits, optionally a point and more digits. */
-static double parse_cpus(const char *t)
-{
-	double v = 0, scale = 1;
-	bool frac = false;
-	for (; *t; t++) {
-		if (*t == '.') {
-			frac = true;
-		} else if (frac) {
-			scale /= 10;
-			v += (*t - '0') * scale;
-		} else {
-			v = v * 10 + (*t - '0');
-		}
-	}
-	return v;
-}
-
 /* --- the command line --- */
 
 static void strv_free(char **v, size_t n)
@@ -265,63 +248,6 @@ static void strv_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-/* Arguments as a shell splits them: blanks separate them; '...' keeps everything inside;
- * "..." keeps everything but \" and \\, which stand for " and \; outside quotes a backslash
- * keeps the next character. Returns 0, or -1 with *err. */
-static int split_args(const char *s, char ***out, size_t *n, char **err)
-{
-	size_t len = strlen(s), cap = 0;
-	char *word = xmalloc(len + 1);
-	*out = NULL;
-	*n = 0;
-	const char *p = s;
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		size_t w = 0;
-		while (*p && *p != ' ') {
-			if (*p == '\'') {
-				const char *q = strchr(p + 1, '\'');
-				if (!q)
-					goto unclosed;
-				memcpy(word + w, p + 1, (size_t)(q - p - 1));
-				w += (size_t)(q - p - 1);
-				p = q + 1;
-			} else if (*p == '"') {
-				for (p++; *p && *p != '"'; p++) {
-					if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-						p++;
-					word[w++] = *p;
-				}
-				if (!*p)
-					goto unclosed;
-				p++;
-			} else if (*p == '\\' && p[1]) {
-				word[w++] = p[1];
-				p += 2;
-			} else {
-				word[w++] = *p++;
-			}
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = xreallocarray(*out, cap, sizeof **out);
-		}
-		(*out)[(*n)++] = xstrndup(word, w);
-	}
-	free(word);
-	return 0;
-unclosed:
-	free(word);
-	strv_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	*err = xstrdup("a quote is not closed (arguments split like a shell's: 'a b' or \"a b\")");
-	return -1;
 }
 
 /* --- the form's lines and items --- */
@@ -461,10 +387,14 @@ static void validate(struct submit_screen *s)
 	for (size_t i = 0; i < p->n_datasets; i++)
 		if (s->picked[i])
 			datasets[nd++] = p->datasets[i].name;
+	/* Split as the ':' prompt splits (libedit's tokenizer): quotes and backslashes as in a
+	 * shell. */
 	char **argv = NULL, *err = NULL;
-	size_t argc = 0;
-	if (split_args(field_text(s->text[T_COMMAND]), &argv, &argc, &err) != 0)
-		s->cmd_error = err;
+	int argc = 0;
+	if (cmdline_split(field_text(s->text[T_COMMAND]), &argc, &argv, &err) != 0) {
+		s->cmd_error = xstrdup("a quote is not closed (arguments split like a shell's: 'a b' or \"a b\")");
+		free(err);
+	}
 	struct job_request req = {
 		.image = field_text(s->text[T_IMAGE]),
 		.class_name = p->classes[s->cls].name,
@@ -473,10 +403,10 @@ static void validate(struct submit_screen *s)
 		.memory = field_text(s->text[T_MEMORY]),
 		.lifetime = field_text(s->text[T_LIFETIME]),
 		.name = field_text(s->text[T_NAME]),
-		.command = (const char *const *)argv, .n_command = argc,
+		.command = (const char *const *)argv, .n_command = (size_t)argc,
 	};
 	s->plan_ok = job_plan_make(p, &req, &s->me.id, s->rnd, &s->plan, &s->errs) == 0;
-	strv_free(argv, argc);
+	cmdline_argv_free(&argv);
 	free(datasets);
 
 	const struct policy_class *c = &p->classes[s->cls];
@@ -569,7 +499,13 @@ static void fit_update(struct submit_screen *s)
 		return;
 	}
 	const char *ct = field_text(s->text[T_CPUS]), *mt = field_text(s->text[T_MEMORY]);
-	double cpus = *ct ? parse_cpus(ct) : c->cpus;
+	/* The CPUs were checked above: the field is empty or reads as a number. */
+	double cpus = c->cpus;
+	int64_t nanos;
+	char *err = NULL;
+	if (*ct && parse_cpus(ct, &nanos, &err) == 0)
+		cpus = (double)nanos / 1e9;
+	free(err);
 	int64_t mem = c->memory;
 	if (*mt && parse_size(mt, &mem, NULL) != 0)
 		mem = c->memory;
