@@ -9,6 +9,11 @@
 #include "api/core/roles.h"
 #include "tui/console/app.h"
 #include "tui/console/login.h"
+#include "tui/console/logs.h"
+#include "tui/console/nodes.h"
+#include "tui/console/submit.h"
+#include "tui/console/tasks.h"
+#include "tui/console/triage.h"
 
 enum cmd_op {
 	CMD_SERVICES = 1, CMD_TASKS, CMD_NODES, CMD_LOGS, CMD_RM, CMD_SCALE, CMD_SUBMIT, CMD_LOGIN,
@@ -139,7 +144,7 @@ static void run_scale(struct app *a, const char *name, const char *count)
 	}
 	const struct job *j = find_job(a, name);
 	if (j)
-		app_scale_job(a, j->id, n);   /* triage says what the role allows */
+		triage_scale(a, j->id, n);   /* triage says what the role allows */
 }
 
 void commands_run(struct app *a, const char *line)
@@ -164,14 +169,14 @@ void commands_run(struct app *a, const char *line)
 	switch (k->op) {
 	case CMD_SERVICES:
 		if (arity(a, k, argc, 0, 0))
-			app_show_services(a);
+			screen_pop_all(a);
 		break;
 	case CMD_TASKS:
 	case CMD_LOGS:
 	case CMD_RM:
 		if (arity(a, k, argc, 1, 1) && (j = find_job(a, argv[1])))
-			(k->op == CMD_TASKS ? app_open_tasks : k->op == CMD_LOGS ? app_open_logs
-			                                                       : app_remove_job)(a, j->id);
+			(k->op == CMD_TASKS ? tasks_screen_open : k->op == CMD_LOGS ? logs_screen_open
+			                                                          : triage_remove)(a, j->id);
 		break;
 	case CMD_SCALE:
 		if (arity(a, k, argc, 2, 2))
@@ -182,7 +187,7 @@ void commands_run(struct app *a, const char *line)
 		if (!arity(a, k, argc, 0, 1) || (argc == 2 && !(nd = find_node(a, argv[1]))))
 			break;
 		char *name = nd ? xstrdup(nd->hostname ? nd->hostname : nd->id) : NULL;
-		app_open_nodes(a);
+		nodes_screen_open(a);
 		if (name)
 			app_set_filter(a, name);
 		free(name);
@@ -190,14 +195,14 @@ void commands_run(struct app *a, const char *line)
 	}
 	case CMD_SUBMIT:
 		if (arity(a, k, argc, 0, 0))
-			app_open_submit(a);
+			submit_screen_open(a);
 		break;
 	case CMD_LOGIN:
 		/* Anything after it could be a password typed in the wrong place: refuse it. */
 		if (argc > 1)
 			app_say(a, STATUS_WARN, "login takes no arguments: the login dialog asks for the registry, user and password");
 		else
-			app_open_login(a, NULL);
+			login_dialog_open(a, NULL);
 		break;
 	case CMD_FILTER:
 		run_filter(a, argc, argv);

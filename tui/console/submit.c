@@ -26,6 +26,8 @@
 #include "api/core/terms.h"
 #include "api/base/xalloc.h"
 #include "api/swarm/policy_fetch.h"
+#include "tui/console/submit.h"
+
 #include "tui/console/app.h"
 #include "tui/console/login.h"
 #include "widgets/cmdline.h"
@@ -64,46 +66,42 @@ struct item { enum item_kind kind; size_t index; size_t line; };
 /* Focus in the terms step. */
 enum { TF_PAGER, TF_ACCEPT, TF_PURPOSE };
 
-/* The key tables feed the help screen and the key bar; the handlers below switch on keys. */
-const struct keybinding submit_keys[] = {
+/* The key tables feed the help screen and the key bar (the KB_BAR entries, in this order;
+ * the KB_NOHELP ones are the global and the pager's keys, or a key the bar names shorter);
+ * the handlers below switch on keys. */
+static const struct keybinding submit_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_ESC, "Esc", "Cancel", "Cancel the form (asks first when something was typed); "
+	                           "while submitting, interrupt and undo", KB_BAR, 0},
+	{'\t', "Tab", "Next", NULL, KB_BAR | KB_NOHELP, 0},
 	{'\t', "Tab/Down", NULL, "Next field (Shift-Tab or Up: the previous one)", 0, 0},
-	{' ', "Space", NULL, "Choose the class under the cursor, or pick or drop a dataset", 0, 0},
-	{'\r', "Enter", NULL, "Next field; on a class, choose it; on Submit, submit the job "
-	                      "(or go to the first field that needs fixing)", 0, 0},
+	{' ', "Space", "Pick", "Choose the class under the cursor, or pick or drop a dataset", KB_BAR, 0},
+	{'\r', "Enter", "OK", "Next field; on a class, choose it; on Submit, submit the job "
+	                       "(or go to the first field that needs fixing)", KB_BAR, 0},
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR | KB_NOHELP, OP_QUIT},
 	{KEY_LEFT, "Left/Right", NULL, "Move in a text field (Home/Ctrl-A, End/Ctrl-E: to its ends)", 0, 0},
 	{KEY_BACKSPACE, "Backspace", NULL, "Delete before the cursor (Delete/Ctrl-D: at it)", 0, 0},
 	{CTRL('U'), "Ctrl-U", NULL, "Delete to the start of the field (Ctrl-K: to its end, Ctrl-W: a word)", 0, 0},
-	{KEY_ESC, "Esc", NULL, "Cancel the form (asks first when something was typed); "
-	                       "while submitting, interrupt and undo", 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-const struct keybinding submit_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	{KEY_ESC, "Esc", "Cancel", NULL, KB_BAR, 0},
-	{'\t', "Tab", "Next", NULL, KB_BAR, 0},
-	{' ', "Space", "Pick", NULL, KB_BAR, 0},
-	{'\r', "Enter", "OK", NULL, KB_BAR, 0},
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
-	{0, NULL, NULL, NULL, 0, 0},
-};
-
-const struct keybinding submit_terms_keys[] = {
-	{'\t', "Tab", NULL, "Between the terms, the confirmation and the purpose, once the end "
-	                    "of the terms was reached", 0, 0},
+static const struct keybinding submit_terms_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_ESC, "Esc", "Back", "Back to the form without accepting: nothing is submitted", KB_BAR, 0},
+	{KEY_NPAGE, "PgDn", "Page", NULL, KB_BAR | KB_NOHELP, 0},
+	{KEY_END, "End", "End", NULL, KB_BAR | KB_NOHELP, 0},
+	{'/', "/", "Search", NULL, KB_BAR | KB_NOHELP, 0},
+	{'\t', "Tab", "Next", "Between the terms, the confirmation and the purpose, once the end "
+	                      "of the terms was reached", KB_BAR, 0},
 	{'\r', "Enter", NULL, "Confirm the word accept, then the purpose: the job is submitted", 0, 0},
-	{KEY_ESC, "Esc", NULL, "Back to the form without accepting: nothing is submitted", 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-static const struct keybinding terms_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	{KEY_ESC, "Esc", "Back", NULL, KB_BAR, 0},
-	{KEY_NPAGE, "PgDn", "Page", NULL, KB_BAR, 0},
-	{KEY_END, "End", "End", NULL, KB_BAR, 0},
-	{'/', "/", "Search", NULL, KB_BAR, 0},
-	{'\t', "Tab", "Next", NULL, KB_BAR, 0},
-	{0, NULL, NULL, NULL, 0, 0},
+static const struct help_section submit_help[] = {
+	{"New job", submit_keys},
+	{"Data-use terms", submit_terms_keys},
+	{"Reading the terms", pager_keys},
+	{NULL, NULL},
 };
 
 struct class_free { unsigned nodes; double cpus; int64_t mem; };
@@ -175,6 +173,22 @@ struct submit_screen {
 };
 
 static void validate(struct submit_screen *s);
+
+/* Close the form: it pops (it is the top screen: it takes every key), which frees it, so
+ * what it hands on is copied first; the jobs list then selects service_id (may be NULL) and
+ * the status line says notice (may be NULL). */
+static void submit_close(struct submit_screen *s, const char *service_id, const char *notice)
+{
+	struct app *a = s->app;
+	char *id = xstrdup(service_id), *shown = xstrdup(notice);
+	screen_pop(a);
+	if (id)
+		app_select_job(a, id);
+	if (shown)
+		app_notice(a, shown);
+	free(id);
+	free(shown);
+}
 static void fit_update(struct submit_screen *s);
 static void posture_update(struct submit_screen *s);
 
@@ -589,7 +603,6 @@ static void terms_close(struct submit_screen *s, const char *msg)
 	set_str(&s->terms_msg, NULL);
 	set_str(&s->failure, msg ? clean(s, msg) : NULL);
 	s->failure_field = JF_COUNT;
-	keybar_set_keys(s->app->keybar, submit_bar);
 }
 
 static void terms_open(struct submit_screen *s)
@@ -629,7 +642,6 @@ static void terms_open(struct submit_screen *s)
 	pager_append(s->pager, p->terms_text, strlen(p->terms_text), THEME_NORMAL);
 	static const char end[] = "\n--- End of the terms ---";
 	pager_append(s->pager, end, strlen(end), THEME_EMPTY);
-	keybar_set_keys(s->app->keybar, terms_bar);
 }
 
 static void terms_focus(struct submit_screen *s, int f)
@@ -685,7 +697,6 @@ static void on_done(void *ud, const struct submit_result *r)
 	s->failure_field = r->field;
 	if (r->field != JF_COUNT)
 		set_focus(s, item_for_field(s, r->field));
-	keybar_set_keys(s->app->keybar, submit_bar);
 	if (r->field == JF_IMAGE && r->error && creds_error_is_auth(r->error)) {
 		/* The registry wants a login: say so beside the image and open the login dialog. */
 		char *why = xasprintf("%s %s (L), then submit again: %s%s%s%s",
@@ -695,7 +706,7 @@ static void on_done(void *ud, const struct submit_result *r)
 		                      s->keyring_note ? s->keyring_note : "", s->keyring_note ? ")" : "");
 		set_str(&s->failure, clean(s, why));
 		free(why);
-		app_open_login(s->app, s->plan.image.registry);
+		login_dialog_open(s->app, s->plan.image.registry);
 	}
 }
 
@@ -744,7 +755,6 @@ static void go_submit(struct submit_screen *s, const char *name, const char *jso
 	s->done = s->interrupted = false;
 	s->step = ST_SUBMITTING;
 	set_str(&s->failure, NULL);
-	keybar_set_keys(s->app->keybar, submit_bar);
 	char *key = creds_server_key(s->plan.image.registry);
 	const struct cred *c = key ? creds_find(s->app->creds, key) : NULL;
 	if (c || !key || !s->app->keyring) {
@@ -904,7 +914,7 @@ static void cancel(struct submit_screen *s)
 	if (s->have_policy && form_touched(s))
 		ask_discard(s, false);
 	else
-		app_close_submit(s->app, NULL, NULL);
+		submit_close(s, NULL, NULL);
 }
 
 static int confirm_input(struct submit_screen *s, int key)
@@ -918,7 +928,7 @@ static int confirm_input(struct submit_screen *s, int key)
 		if (quit)
 			s->app->quit = true;
 		else
-			app_close_submit(s->app, NULL, NULL);   /* frees s */
+			submit_close(s, NULL, NULL);   /* frees s */
 	}
 	return WR_HANDLED | WR_REDRAW;
 }
@@ -1087,15 +1097,16 @@ static int terms_input(struct submit_screen *s, wint_t ch, bool is_code)
 	return WR_HANDLED | WR_REDRAW;
 }
 
-int submit_screen_input(struct submit_screen *s, wint_t ch, bool is_code)
+static int submit_screen_input(void *data, wint_t ch, bool is_code)
 {
+	struct submit_screen *s = data;
 	if (s->confirm)
 		return confirm_input(s, is_code || ch < 0x80 ? (int)ch : 0);
 	switch (s->step) {
 	case ST_LOADING:
 	case ST_BROKEN:
 		if (!is_code && ch == KEY_ESC) {
-			app_close_submit(s->app, NULL, NULL);
+			submit_close(s, NULL, NULL);
 			return WR_HANDLED | WR_REDRAW;
 		}
 		if (s->step == ST_BROKEN && (is_enter(ch, is_code) || (!is_code && ch == 'r'))) {
@@ -1513,8 +1524,9 @@ static void draw_terms(struct submit_screen *s)
 	}
 }
 
-void submit_screen_draw(struct submit_screen *s)
+static void submit_screen_draw(void *data)
 {
+	struct submit_screen *s = data;
 	if (s->area.h < 4 || s->area.w < 20) {
 		put(s, 0, 0, s->area.w, "too small for the form", role(s, THEME_NORMAL));
 		return;
@@ -1556,15 +1568,17 @@ void submit_screen_draw(struct submit_screen *s)
 
 /* --- life --- */
 
-void submit_screen_place(struct submit_screen *s, struct rect area)
+static void submit_screen_place(void *data, struct rect area)
 {
+	struct submit_screen *s = data;
 	s->area = area;
 	if (s->confirm)
 		widget_place(dialog_widget(s->confirm), stdscr, area);
 }
 
-void submit_screen_data_changed(struct submit_screen *s)
+static void submit_screen_data_changed(void *data)
 {
+	struct submit_screen *s = data;
 	if (s->step == ST_LOADING)
 		policy_start(s);   /* the engine may have just answered */
 	else if (s->have_policy) {
@@ -1573,18 +1587,22 @@ void submit_screen_data_changed(struct submit_screen *s)
 	}
 }
 
-void submit_screen_tick(struct submit_screen *s)
+/* A finished submission closes the form here, not from inside its callback. */
+static void submit_screen_tick(void *data)
 {
+	struct submit_screen *s = data;
 	if (s->succeeded)
-		app_close_submit(s->app, s->service_id, s->notice);   /* frees s */
+		submit_close(s, s->service_id, s->notice);   /* frees s */
 }
 
-const struct keybinding *submit_screen_keys(const struct submit_screen *s)
+/* The keys of the step shown: the form's, or the terms'. */
+static const struct keybinding *submit_screen_keys_now(const void *data)
 {
+	const struct submit_screen *s = data;
 	return s->step == ST_TERMS ? submit_terms_keys : submit_keys;
 }
 
-struct submit_screen *submit_screen_new(struct app *a)
+static struct submit_screen *submit_screen_new(struct app *a)
 {
 	struct submit_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
@@ -1603,11 +1621,9 @@ struct submit_screen *submit_screen_new(struct app *a)
 	return s;
 }
 
-void submit_screen_free(struct submit_screen **ps)
+static void submit_screen_free(void *data)
 {
-	struct submit_screen *s = *ps;
-	if (!s)
-		return;
+	struct submit_screen *s = data;
 	struct engine *e = s->app->session->engine;
 	if (s->submit && !s->done) {
 		/* Leaving in the middle of a submission (a signal): let it undo what it made. */
@@ -1657,5 +1673,23 @@ void submit_screen_free(struct submit_screen **ps)
 	free(s->service_id);
 	free(s->notice);
 	free(s);
-	*ps = NULL;
+}
+
+const struct screen_ops submit_screen_ops = {
+	.name = "new job",
+	.keys = submit_screen_keys_now,
+	.help = submit_help,
+	.place = submit_screen_place,
+	.draw = submit_screen_draw,
+	.input = submit_screen_input,
+	.data_changed = submit_screen_data_changed,
+	.tick = submit_screen_tick,
+	.free = submit_screen_free,
+};
+
+void submit_screen_open(struct app *a)
+{
+	struct submit_screen *s = submit_screen_new(a);
+	screen_pop_all(a);
+	screen_push(a, &submit_screen_ops, s);
 }

@@ -1,5 +1,6 @@
-/* The tasks of one job: where each ran, its state, why it failed, restarts against the limit,
- * and OOM kills read from the container state (not guessed from exit code 137). */
+/* The tasks of one job: see tasks.h. */
+#include "tui/console/tasks.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "api/core/jobtext.h"
 #include "api/base/xalloc.h"
 #include "tui/console/app.h"
+#include "tui/console/logs.h"
 #include "tui/console/triage.h"
 #include "api/base/sanitize.h"
 
@@ -22,21 +24,25 @@ static const struct table_column columns[N_COLS] = {
 	[C_ID]      = {"TASK", 12, 12, 0, 1, TABLE_LEFT, false},
 };
 
-const struct keybinding tasks_keys[] = {
-	{27, "Esc", "Back", "Back to the jobs", 0, OP_BACK},
-	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", 0, OP_LOGS},
+enum { OP_LOGS = OP_SCREEN };
+
+/* The bar shows the KB_BAR entries in this order (Quit early: a narrow bar drops entries from
+ * the end); KB_NOHELP entries are the global and the table keys'. Esc is the global back (it
+ * clears the filter first): listed here, left to the global keys. */
+static const struct keybinding tasks_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR | KB_NOHELP, OP_QUIT},
+	{27, "Esc", "Back", "Back to the jobs", KB_BAR, OP_BACK},
+	{'/', "/", "Filter", NULL, KB_BAR | KB_NOHELP, OP_FILTER},
+	{'>', "<>", "Sort", NULL, KB_BAR | KB_NOHELP, 0},
+	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", KB_BAR, OP_LOGS},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-const struct keybinding tasks_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	/* Quit early: the key bar drops entries from the end when narrow. */
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
-	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
-	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
-	{'>', "<>", "Sort", NULL, KB_BAR, 0},
-	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
-	{0, NULL, NULL, NULL, 0, 0},
+static const struct help_section tasks_help[] = {
+	{"Tasks of a job", tasks_keys},
+	{"Moving and sorting", table_keys},
+	{NULL, NULL},
 };
 
 struct tasks_screen {
@@ -178,7 +184,7 @@ static int newest_first(const void *a, const void *b)
 	return 0;
 }
 
-struct tasks_screen *tasks_screen_new(struct app *a, const char *service_id)
+static struct tasks_screen *tasks_new(struct app *a, const char *service_id)
 {
 	struct tasks_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
@@ -188,22 +194,36 @@ struct tasks_screen *tasks_screen_new(struct app *a, const char *service_id)
 	return s;
 }
 
-void tasks_screen_free(struct tasks_screen **ps)
+static void tasks_free(void *data)
 {
-	struct tasks_screen *s = *ps;
-	if (!s)
-		return;
+	struct tasks_screen *s = data;
 	table_free(&s->table);
 	free(s->rows);
 	free(s->service_id);
 	free(s);
-	*ps = NULL;
 }
 
-struct table *tasks_screen_table(struct tasks_screen *s) { return s->table; }
-
-void tasks_screen_place(struct tasks_screen *s, struct rect area)
+static struct table *tasks_table(void *data)
 {
+	struct tasks_screen *s = data;
+	return s->table;
+}
+
+static struct widget *tasks_widget(void *data)
+{
+	struct tasks_screen *s = data;
+	return table_widget(s->table);
+}
+
+static const struct keybinding *tasks_keys_now(const void *data)
+{
+	(void)data;
+	return tasks_keys;
+}
+
+static void tasks_place(void *data, struct rect area)
+{
+	struct tasks_screen *s = data;
 	s->area = area;
 	/* Two lines of summary above the table; below it what glovebox saw fail this session,
 	 * then the selected task's error. */
@@ -211,8 +231,9 @@ void tasks_screen_place(struct tasks_screen *s, struct rect area)
 	             (struct rect){area.y + 2, area.x, area.h - 4, area.w});
 }
 
-void tasks_screen_data_changed(struct tasks_screen *s)
+static void tasks_data_changed(void *data)
 {
+	struct tasks_screen *s = data;
 	const struct task_list *l = cluster_tasks(s->app->cluster);
 	s->n = 0;
 	s->rows = xreallocarray(s->rows, l->n + 1, sizeof *s->rows);
@@ -246,8 +267,9 @@ static void restarts_text(struct tasks_screen *s, const struct service *svc, cha
 		snprintf(buf, sz, "restarts %u, no limit (%s)", restarts, cond);
 }
 
-void tasks_screen_draw(struct tasks_screen *s)
+static void tasks_draw(void *data)
 {
+	struct tasks_screen *s = data;
 	struct app *a = s->app;
 	const struct theme *th = &a->theme;
 	struct rect r = s->area;
@@ -289,12 +311,36 @@ void tasks_screen_draw(struct tasks_screen *s)
 	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 }
 
-int tasks_screen_key(struct tasks_screen *s, int key)
+static int tasks_open_logs(void *data, int op)
 {
-	const struct keybinding *k = keytable_find(tasks_keys, key);
-	if (k && k->op == OP_LOGS) {
-		app_open_logs(s->app, s->service_id);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	return WR_IGNORED;
+	struct tasks_screen *s = data;
+	(void)op;
+	logs_screen_open(s->app, s->service_id);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static const struct screen_fn tasks_fns[] = {
+	{OP_LOGS, tasks_open_logs, 0},
+	{0, NULL, 0},
+};
+
+const struct screen_ops tasks_screen_ops = {
+	.name = "tasks",
+	.keys = tasks_keys_now,
+	.help = tasks_help,
+	.fns = tasks_fns,
+	.place = tasks_place,
+	.draw = tasks_draw,
+	.data_changed = tasks_data_changed,
+	.table = tasks_table,
+	.widget = tasks_widget,
+	.free = tasks_free,
+};
+
+void tasks_screen_open(struct app *a, const char *service_id)
+{
+	struct tasks_screen *s = tasks_new(a, service_id);
+	screen_pop_all(a);
+	screen_push(a, &tasks_screen_ops, s);
+	tasks_data_changed(s);
 }

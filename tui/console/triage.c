@@ -358,7 +358,7 @@ static void box_open(struct triage *t, const struct job *j, enum audit_action ac
 	t->app->dirty = true;
 }
 
-void app_remove_job(struct app *a, const char *service_id)
+void triage_remove(struct app *a, const char *service_id)
 {
 	const struct job *j = job_for(a, service_id);
 	enum permit p;
@@ -367,7 +367,7 @@ void app_remove_job(struct app *a, const char *service_id)
 	box_open(a->triage, j, AUDIT_RM, 0, p == PERMIT_WITH_REASON);
 }
 
-void app_scale_job(struct app *a, const char *service_id, uint64_t replicas)
+void triage_scale(struct app *a, const char *service_id, uint64_t replicas)
 {
 	const struct job *j = job_for(a, service_id);
 	enum permit p;
