@@ -55,11 +55,11 @@ static enum cmd_arg arg_kind(int op)
 }
 
 /* A command refused or not understood, on the status line, printf-style. */
-#define say(a, ...)                                     \
+#define commands_say(a, ...)                                     \
 	do {                                            \
-		char *say_msg = xasprintf(__VA_ARGS__); \
-		app_say((a), STATUS_WARN, say_msg);     \
-		free(say_msg);                          \
+		char *commands_say_msg = xasprintf(__VA_ARGS__); \
+		app_say((a), STATUS_WARN, commands_say_msg);     \
+		free(commands_say_msg);                          \
 	} while (0)
 
 /* Whether argc words fit the command; says its usage when not. */
@@ -67,7 +67,7 @@ static bool arity(struct app *a, const struct keybinding *k, int argc, int min, 
 {
 	if (argc - 1 >= min && (max < 0 || argc - 1 <= max))
 		return true;
-	say(a, "usage: %s", k->keyname);
+	commands_say(a, "usage: %s", k->keyname);
 	return false;
 }
 
@@ -91,7 +91,7 @@ static const struct node *find_node(struct app *a, const char *name)
 		if (err)
 			app_say(a, STATUS_WARN, err);
 		else
-			say(a, "no node named \"%s\"", name);
+			commands_say(a, "no node named \"%s\"", name);
 		free(err);
 	}
 	return n;
@@ -102,7 +102,7 @@ static void run_sort(struct app *a, int argc, char **argv)
 	bool desc = false;
 	if (argc == 3) {
 		if (strcasecmp(argv[2], "desc") != 0 && strcasecmp(argv[2], "asc") != 0) {
-			say(a, "usage: sort COLUMN [desc], not \"%s\"", argv[2]);
+			commands_say(a, "usage: sort COLUMN [desc], not \"%s\"", argv[2]);
 			return;
 		}
 		desc = strcasecmp(argv[2], "desc") == 0;
@@ -117,7 +117,7 @@ static void run_sort(struct app *a, int argc, char **argv)
 		a->dirty = true;
 		return;
 	}
-	say(a, "no sortable column \"%s\" here: Tab lists them", argv[1]);
+	commands_say(a, "no sortable column \"%s\" here: Tab lists them", argv[1]);
 }
 
 static void run_filter(struct app *a, int argc, char **argv)
@@ -139,7 +139,7 @@ static void run_scale(struct app *a, const char *name, const char *count)
 {
 	uint64_t n;
 	if (replicas_parse(count, &n) != 0) {
-		say(a, "scale: \"%s\" is not a number of replicas (0 to %d)", count, REPLICAS_MAX);
+		commands_say(a, "scale: \"%s\" is not a number of replicas (0 to %d)", count, REPLICAS_MAX);
 		return;
 	}
 	const struct job *j = find_job(a, name);
@@ -161,7 +161,7 @@ void commands_run(struct app *a, const char *line)
 	bool ambiguous;
 	const struct keybinding *k = cmdline_find(command_keys, argv[0], &ambiguous);
 	if (!k) {
-		say(a, ambiguous ? "\"%s\" is the start of more than one command: Tab lists them"
+		commands_say(a, ambiguous ? "\"%s\" is the start of more than one command: Tab lists them"
 		                 : "no command \"%s\": :help lists them", argv[0]);
 		goto out;
 	}

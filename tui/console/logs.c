@@ -75,19 +75,19 @@ struct logs_screen {
 
 /* --- the view's source: the ring --- */
 
-static uint64_t src_first(void *ctx)
+static uint64_t logs_src_first(void *ctx)
 {
 	struct logs_screen *s = ctx;
 	return logring_first_seq(s->ring);
 }
 
-static uint64_t src_end(void *ctx)
+static uint64_t logs_src_end(void *ctx)
 {
 	struct logs_screen *s = ctx;
 	return logring_next_seq(s->ring);
 }
 
-static void src_line(void *ctx, uint64_t seq, struct logview_line *out)
+static void logs_src_line(void *ctx, uint64_t seq, struct logview_line *out)
 {
 	struct logs_screen *s = ctx;
 	const struct logring_line *l = logring_get(s->ring, (size_t)(seq - logring_first_seq(s->ring)));
@@ -113,9 +113,9 @@ static void src_line(void *ctx, uint64_t seq, struct logview_line *out)
 }
 
 static const struct logview_source logs_source = {
-	.first = src_first,
-	.end = src_end,
-	.line = src_line,
+	.first = logs_src_first,
+	.end = logs_src_end,
+	.line = logs_src_line,
 };
 
 /* --- the stream --- */

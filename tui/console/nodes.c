@@ -19,7 +19,7 @@
 enum { C_HOST, C_ROLE, C_AVAIL, C_STATE, C_CLASS, C_CPU, C_MEM, C_TASKS, N_COLS };
 
 /* At 80 columns everything fits; narrower, class goes first, then role, tasks, the bars. */
-static const struct table_column columns[N_COLS] = {
+static const struct table_column nodes_columns[N_COLS] = {
 	[C_HOST]  = {"HOSTNAME", 8, 32, 2, 9, TABLE_LEFT, true},
 	[C_ROLE]  = {"ROLE", 7, 7, 0, 2, TABLE_LEFT, true},
 	[C_AVAIL] = {"AVAIL", 6, 6, 0, 8, TABLE_LEFT, true},
@@ -83,9 +83,9 @@ static const char *str_or(const char *s, const char *dflt)
 	return s && *s ? s : dflt;
 }
 
-static size_t src_count(void *ctx) { return ((struct nodes_screen *)ctx)->n; }
+static size_t nodes_src_count(void *ctx) { return ((struct nodes_screen *)ctx)->n; }
 
-static const char *src_id(void *ctx, size_t row)
+static const char *nodes_src_id(void *ctx, size_t row)
 {
 	const struct node *n = row_node(ctx, row);
 	return n && n->id ? n->id : "";
@@ -123,7 +123,7 @@ static void usage_meter(const struct node_usage *u, int col, struct meter *m, ch
 	m->text = text;
 }
 
-static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+static void nodes_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct nodes_screen *s = ctx;
 	const struct node *n = row_node(s, row);
@@ -158,7 +158,7 @@ static bool is(const char *s, const char *what)
 	return s && strcmp(s, what) == 0;
 }
 
-static enum theme_role src_role(void *ctx, size_t row, int col)
+static enum theme_role nodes_src_role(void *ctx, size_t row, int col)
 {
 	const struct node *n = row_node(ctx, row);
 	(void)col;
@@ -171,7 +171,7 @@ static enum theme_role src_role(void *ctx, size_t row, int col)
 	return THEME_NORMAL;
 }
 
-static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
+static bool nodes_src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
                      bool selected)
 {
 	struct nodes_screen *s = ctx;
@@ -184,47 +184,47 @@ static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, 
 	return true;
 }
 
-static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
-static int cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
+static int nodes_cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+static int nodes_cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
 
 static double share(double part, double whole)
 {
 	return whole > 0 ? part / whole : 0;
 }
 
-static int src_compare(void *ctx, size_t a, size_t b, int col)
+static int nodes_src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	struct nodes_screen *s = ctx;
 	const struct node *x = s->rows[a], *y = s->rows[b];
 	const struct node_usage *p = &s->usage[a], *q = &s->usage[b];
 	switch (col) {
-	case C_HOST:  return cmp_str(x->hostname, y->hostname);
-	case C_ROLE:  return cmp_str(x->role, y->role);
-	case C_AVAIL: return cmp_str(x->availability, y->availability);
-	case C_STATE: return cmp_str(x->state, y->state);
-	case C_CLASS: return cmp_str(p->class_name, q->class_name);
-	case C_CPU:   return cmp_dbl(share(p->cpu_reserved, p->cpu_capacity), share(q->cpu_reserved, q->cpu_capacity));
-	case C_MEM:   return cmp_dbl(share((double)p->mem_reserved, (double)p->mem_capacity),
+	case C_HOST:  return nodes_cmp_str(x->hostname, y->hostname);
+	case C_ROLE:  return nodes_cmp_str(x->role, y->role);
+	case C_AVAIL: return nodes_cmp_str(x->availability, y->availability);
+	case C_STATE: return nodes_cmp_str(x->state, y->state);
+	case C_CLASS: return nodes_cmp_str(p->class_name, q->class_name);
+	case C_CPU:   return nodes_cmp_dbl(share(p->cpu_reserved, p->cpu_capacity), share(q->cpu_reserved, q->cpu_capacity));
+	case C_MEM:   return nodes_cmp_dbl(share((double)p->mem_reserved, (double)p->mem_capacity),
 	                             share((double)q->mem_reserved, (double)q->mem_capacity));
 	case C_TASKS: return (p->tasks_running > q->tasks_running) - (p->tasks_running < q->tasks_running);
 	}
 	return 0;
 }
 
-static const struct table_source source = {
-	.row_count = src_count,
-	.row_id = src_id,
-	.render_cell = src_cell,
-	.cell_role = src_role,
-	.draw_cell = src_draw,
-	.compare = src_compare,
+static const struct table_source nodes_source = {
+	.row_count = nodes_src_count,
+	.row_id = nodes_src_id,
+	.render_cell = nodes_src_cell,
+	.cell_role = nodes_src_role,
+	.draw_cell = nodes_src_draw,
+	.compare = nodes_src_compare,
 };
 
 static int by_hostname(const void *a, const void *b)
 {
 	const struct node *x = *(const struct node *const *)a, *y = *(const struct node *const *)b;
-	int c = cmp_str(x->hostname, y->hostname);
-	return c ? c : cmp_str(x->id, y->id);
+	int c = nodes_cmp_str(x->hostname, y->hostname);
+	return c ? c : nodes_cmp_str(x->id, y->id);
 }
 
 static void nodes_data_changed(void *data);
@@ -233,7 +233,7 @@ static struct nodes_screen *nodes_new(struct app *a)
 {
 	struct nodes_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
-	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	s->table = table_new(nodes_columns, N_COLS, &nodes_source, s, &a->theme);
 	table_set_empty_text(s->table, "no nodes yet: waiting for the engine");
 	nodes_data_changed(s);
 	return s;
@@ -377,7 +377,7 @@ static const char *verb_ing(enum audit_action act)
 	return act == AUDIT_PAUSE_NODE ? "pausing" : act == AUDIT_ACTIVATE_NODE ? "activating" : "draining";
 }
 
-static void on_progress(void *ud, const char *step)
+static void nodes_on_progress(void *ud, const char *step)
 {
 	struct nodes_screen *s = ud;
 	char *clean = sanitize_str(step, 0);
@@ -387,7 +387,7 @@ static void on_progress(void *ud, const char *step)
 	free(clean);
 }
 
-static void on_done(void *ud, const struct action_result *r)
+static void nodes_on_done(void *ud, const struct action_result *r)
 {
 	static const char *const said[] = {
 		[AUDIT_PAUSE_NODE] = "paused: its running jobs keep running; the swarm places no new tasks on it",
@@ -421,7 +421,7 @@ static void nodes_start(struct nodes_screen *s, const struct node *n, enum audit
 	char *msg = xasprintf("%s node %s...", verb_ing(act), s->act_host);
 	app_notice(s->app, msg);
 	free(msg);
-	s->action = action_node_availability(s->app->session->engine, &rec, NULL, on_progress, on_done, s);
+	s->action = action_node_availability(s->app->session->engine, &rec, NULL, nodes_on_progress, nodes_on_done, s);
 	audit_clear(&rec);
 	s->app->dirty = true;
 }

@@ -22,7 +22,7 @@ enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, 
 
 /* At 80 columns everything but the expiry fits (an expired job says so in its state);
  * narrower, class goes first, then image, age, owner. */
-static const struct table_column columns[N_COLS] = {
+static const struct table_column services_columns[N_COLS] = {
 	[C_NAME]  = {"NAME", 10, 28, 2, 9, TABLE_LEFT, true},
 	[C_OWNER] = {"OWNER", 6, 16, 1, 4, TABLE_LEFT, true},
 	[C_CLASS] = {"CLASS", 7, 10, 0, 1, TABLE_LEFT, true},
@@ -98,13 +98,13 @@ static const struct attention *att_at(struct services_screen *s, size_t row)
 	return i < s->n_att ? &s->att[i] : NULL;
 }
 
-static size_t src_count(void *ctx)
+static size_t services_src_count(void *ctx)
 {
 	struct services_screen *s = ctx;
 	return s->app->jobs.n;
 }
 
-static const char *src_id(void *ctx, size_t row)
+static const char *services_src_id(void *ctx, size_t row)
 {
 	const struct job *j = job_at(ctx, row);
 	return j && j->id ? j->id : "";
@@ -158,7 +158,7 @@ static void state_text(struct services_screen *s, size_t row, const struct job *
 	free(reason);
 }
 
-static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+static void services_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct services_screen *s = ctx;
 	const struct job *j = job_at(s, row);
@@ -211,7 +211,7 @@ static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 	free(t);
 }
 
-static enum theme_role src_role(void *ctx, size_t row, int col)
+static enum theme_role services_src_role(void *ctx, size_t row, int col)
 {
 	const struct job *j = job_at(ctx, row);
 	(void)col;
@@ -227,7 +227,7 @@ static enum theme_role src_role(void *ctx, size_t row, int col)
 	}
 }
 
-static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
+static bool services_src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
                      bool selected)
 {
 	struct services_screen *s = ctx;
@@ -244,9 +244,9 @@ static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, 
 	return true;
 }
 
-static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
-static int cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
-static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+static int services_cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+static int services_cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
+static int services_cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
 
 static int state_order(enum job_state s)
 {
@@ -262,38 +262,38 @@ static int64_t expiry_key(const struct job *j)
 	return job_expires_at(j, &at) ? at : INT64_MAX;   /* no expiry: last */
 }
 
-static int src_compare(void *ctx, size_t a, size_t b, int col)
+static int services_src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	const struct job *x = job_at(ctx, a), *y = job_at(ctx, b);
 	switch (col) {
-	case C_NAME:  return cmp_str(x->name, y->name);
-	case C_OWNER: return cmp_str(x->owner, y->owner);
-	case C_CLASS: return cmp_str(x->class_name, y->class_name);
-	case C_IMAGE: return cmp_str(x->image, y->image);
-	case C_REPL:  return cmp_u64(x->running, y->running);
+	case C_NAME:  return services_cmp_str(x->name, y->name);
+	case C_OWNER: return services_cmp_str(x->owner, y->owner);
+	case C_CLASS: return services_cmp_str(x->class_name, y->class_name);
+	case C_IMAGE: return services_cmp_str(x->image, y->image);
+	case C_REPL:  return services_cmp_u64(x->running, y->running);
 	case C_STATE: return state_order(x->state) - state_order(y->state);
-	case C_CPU:   return cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
-	case C_MEM:   return cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
-	case C_AGE:   return -cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
+	case C_CPU:   return services_cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
+	case C_MEM:   return services_cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
+	case C_AGE:   return -services_cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
 	case C_EXPIRES: return (expiry_key(x) > expiry_key(y)) - (expiry_key(x) < expiry_key(y));
 	}
 	return 0;
 }
 
-static const struct table_source source = {
-	.row_count = src_count,
-	.row_id = src_id,
-	.render_cell = src_cell,
-	.cell_role = src_role,
-	.draw_cell = src_draw,
-	.compare = src_compare,
+static const struct table_source services_source = {
+	.row_count = services_src_count,
+	.row_id = services_src_id,
+	.render_cell = services_src_cell,
+	.cell_role = services_src_role,
+	.draw_cell = services_src_draw,
+	.compare = services_src_compare,
 };
 
 static struct services_screen *services_new(struct app *a)
 {
 	struct services_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
-	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	s->table = table_new(services_columns, N_COLS, &services_source, s, &a->theme);
 	table_sort_by(s->table, C_NAME, false);
 	table_set_empty_text(s->table, "no jobs yet");
 	return s;

@@ -146,14 +146,14 @@ void submit_flow_terms_check_end(struct submit_screen *s)
 
 /* --- submitting --- */
 
-static void on_progress(void *ud, const char *step)
+static void submit_on_progress(void *ud, const char *step)
 {
 	struct submit_screen *s = ud;
 	submit_set_str(&s->progress, xasprintf("%s%s...", s->interrupted ? "interrupting; " : "", step));
 	s->app->dirty = true;
 }
 
-static void on_done(void *ud, const struct submit_result *r)
+static void submit_on_done(void *ud, const struct submit_result *r)
 {
 	struct submit_screen *s = ud;
 	s->done = true;
@@ -198,7 +198,7 @@ static void start_submit(struct submit_screen *s, const char *auth)
 	char *why = NULL;
 	if (auth && endpoint_check_secrets(engine_endpoint(s->app->session->engine), &why) != 0) {
 		/* Nothing goes out; back to the form, which says why. */
-		on_done(s, &(struct submit_result){.field = JF_COUNT, .error = why});
+		submit_on_done(s, &(struct submit_result){.field = JF_COUNT, .error = why});
 		free(why);
 		return;
 	}
@@ -208,7 +208,7 @@ static void start_submit(struct submit_screen *s, const char *auth)
 		.registry_auth = auth, .now = (int64_t)time(NULL),
 	};
 	s->had_auth = auth != NULL;
-	s->submit = submit_start(s->app->session->engine, &args, on_progress, on_done, s);
+	s->submit = submit_start(s->app->session->engine, &args, submit_on_progress, submit_on_done, s);
 }
 
 static void on_cred(void *ud, struct keyring_result *r)

@@ -14,7 +14,7 @@
 
 enum { C_SLOT, C_NODE, C_DESIRED, C_STATE, C_EXIT, C_ERROR, C_ID, N_COLS };
 
-static const struct table_column columns[N_COLS] = {
+static const struct table_column tasks_columns[N_COLS] = {
 	[C_SLOT]    = {"SLOT", 4, 6, 0, 8, TABLE_RIGHT, true},
 	[C_NODE]    = {"NODE", 6, 20, 1, 3, TABLE_LEFT, true},
 	[C_DESIRED] = {"DESIRED", 7, 8, 0, 4, TABLE_LEFT, true},
@@ -54,7 +54,7 @@ struct tasks_screen {
 	struct rect area;
 };
 
-static const struct service *find_service(struct tasks_screen *s)
+static const struct service *tasks_find_service(struct tasks_screen *s)
 {
 	const struct service_list *l = cluster_services(s->app->cluster);
 	for (size_t i = 0; i < l->n; i++)
@@ -68,9 +68,9 @@ static const struct task *row_task(struct tasks_screen *s, size_t row)
 	return row < s->n ? s->rows[row] : NULL;
 }
 
-static size_t src_count(void *ctx) { return ((struct tasks_screen *)ctx)->n; }
+static size_t tasks_src_count(void *ctx) { return ((struct tasks_screen *)ctx)->n; }
 
-static const char *src_id(void *ctx, size_t row)
+static const char *tasks_src_id(void *ctx, size_t row)
 {
 	const struct task *t = row_task(ctx, row);
 	return t && t->id ? t->id : "";
@@ -80,7 +80,7 @@ static const char *src_id(void *ctx, size_t row)
 static char *task_error(struct tasks_screen *s, const struct task *t)
 {
 	bool oom = false;
-	const struct service *svc = find_service(s);
+	const struct service *svc = tasks_find_service(s);
 	if (cluster_container_oom(s->app->cluster, t->container_id, &oom) && oom) {
 		if (svc && svc->limit_memory > 0) {
 			char b[32];
@@ -92,7 +92,7 @@ static char *task_error(struct tasks_screen *s, const struct task *t)
 	return xstrdup(t->err ? t->err : "");
 }
 
-static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+static void tasks_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct tasks_screen *s = ctx;
 	const struct task *t = row_task(s, row);
@@ -141,7 +141,7 @@ static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 	free(txt);
 }
 
-static enum theme_role src_role(void *ctx, size_t row, int col)
+static enum theme_role tasks_src_role(void *ctx, size_t row, int col)
 {
 	const struct task *t = row_task(ctx, row);
 	const char *st = t && t->state ? t->state : "";
@@ -155,7 +155,7 @@ static enum theme_role src_role(void *ctx, size_t row, int col)
 	return THEME_NORMAL;
 }
 
-static int src_compare(void *ctx, size_t a, size_t b, int col)
+static int tasks_src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	const struct task *x = row_task(ctx, a), *y = row_task(ctx, b);
 	switch (col) {
@@ -168,12 +168,12 @@ static int src_compare(void *ctx, size_t a, size_t b, int col)
 	return 0;
 }
 
-static const struct table_source source = {
-	.row_count = src_count,
-	.row_id = src_id,
-	.render_cell = src_cell,
-	.cell_role = src_role,
-	.compare = src_compare,
+static const struct table_source tasks_source = {
+	.row_count = tasks_src_count,
+	.row_id = tasks_src_id,
+	.render_cell = tasks_src_cell,
+	.cell_role = tasks_src_role,
+	.compare = tasks_src_compare,
 };
 
 static int newest_first(const void *a, const void *b)
@@ -189,7 +189,7 @@ static struct tasks_screen *tasks_new(struct app *a, const char *service_id)
 	struct tasks_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
 	s->service_id = xstrdup(service_id);
-	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	s->table = table_new(tasks_columns, N_COLS, &tasks_source, s, &a->theme);
 	table_set_empty_text(s->table, "no tasks: the swarm has not scheduled this job yet");
 	return s;
 }
@@ -273,7 +273,7 @@ static void tasks_draw(void *data)
 	struct app *a = s->app;
 	const struct theme *th = &a->theme;
 	struct rect r = s->area;
-	const struct service *svc = find_service(s);
+	const struct service *svc = tasks_find_service(s);
 	char line[1024];
 	if (svc) {
 		char *name = sanitize_str(svc->name, 0), *image = sanitize_str(svc->image, 0);

@@ -204,7 +204,7 @@ static void notice(struct triage *t, enum status_level level, const char *before
 	free(raw);
 }
 
-static void on_progress(void *ud, const char *step)
+static void triage_on_progress(void *ud, const char *step)
 {
 	struct triage *t = ud;
 	char *before = xasprintf("%s ", verb(t->action_act, t->action_replicas, false));
@@ -214,7 +214,7 @@ static void on_progress(void *ud, const char *step)
 	free(after);
 }
 
-static void on_done(void *ud, const struct action_result *r)
+static void triage_on_done(void *ud, const struct action_result *r)
 {
 	struct triage *t = ud;
 	char *before, *after;
@@ -247,8 +247,8 @@ static void action_start(struct triage *t, enum audit_action act, const char *id
 	notice(t, STATUS_INFO, act == AUDIT_RM ? "removing " : "scaling ", name, "...");
 	struct engine *e = t->app->session->engine;
 	/* done may run before these return (a record refused): triage_tick frees the action. */
-	t->action = act == AUDIT_RM ? action_remove_job(e, &rec, NULL, on_progress, on_done, t)
-	                            : action_scale_job(e, &rec, replicas, NULL, on_progress, on_done, t);
+	t->action = act == AUDIT_RM ? action_remove_job(e, &rec, NULL, triage_on_progress, triage_on_done, t)
+	                            : action_scale_job(e, &rec, replicas, NULL, triage_on_progress, triage_on_done, t);
 	audit_clear(&rec);
 }
 
