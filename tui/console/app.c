@@ -203,7 +203,7 @@ const struct actor *app_actor(struct app *a)
 /* The jobs list's table: the first screen's. */
 static struct table *jobs_table(struct app *a)
 {
-	const struct screen *first = a->n_screens ? &a->screens[0] : NULL;
+	const struct screen *first = a->depth ? &a->stack[0] : NULL;
 	return first && first->ops->table ? first->ops->table(first->data) : NULL;
 }
 
@@ -254,9 +254,9 @@ static void rebuild(struct app *a)
 	triage_data_changed(a->triage);
 	cluster_jobs(a->cluster, &a->jobs);
 	actor_filter_jobs(app_actor(a), &a->jobs);
-	for (size_t i = 0; i < a->n_screens; i++)
-		if (a->screens[i].ops->data_changed)
-			a->screens[i].ops->data_changed(a->screens[i].data);
+	for (size_t i = 0; i < a->depth; i++)
+		if (a->stack[i].ops->data_changed)
+			a->stack[i].ops->data_changed(a->stack[i].data);
 	select_pending(a);
 	status_update(a);
 }
@@ -270,8 +270,8 @@ static void layout(struct app *a)
 	if (rows < MIN_ROWS || cols < MIN_COLS)
 		return;
 	struct rect body = {0, 0, rows - 2, cols};
-	for (size_t i = 0; i < a->n_screens; i++)
-		a->screens[i].ops->place(a->screens[i].data, body);
+	for (size_t i = 0; i < a->depth; i++)
+		a->stack[i].ops->place(a->stack[i].data, body);
 	widget_place(statusbar_widget(a->status), stdscr, (struct rect){rows - 2, 0, 1, cols});
 	widget_place(keybar_widget(a->keybar), stdscr, (struct rect){rows - 1, 0, 1, cols});
 	if (a->help)
@@ -481,7 +481,7 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 		return;
 	}
 	a->dirty = true;
-	if (a->select_id && a->n_screens == 1) {   /* the user moved on in the jobs list */
+	if (a->select_id && a->depth == 1) {   /* the user moved on in the jobs list */
 		free(a->select_id);
 		a->select_id = NULL;
 	}
@@ -548,9 +548,9 @@ static void handle_signals(struct app *a)
  * Then the kept screens, freed once their action ended. */
 static void tick_screens(struct app *a)
 {
-	for (size_t i = 0; i < a->n_screens; i++)
-		if (a->screens[i].ops->tick)
-			a->screens[i].ops->tick(a->screens[i].data);
+	for (size_t i = 0; i < a->depth; i++)
+		if (a->stack[i].ops->tick)
+			a->stack[i].ops->tick(a->stack[i].data);
 	for (size_t i = 0; i < a->n_kept; i++)
 		if (a->kept[i].ops->tick)
 			a->kept[i].ops->tick(a->kept[i].data);
@@ -602,8 +602,8 @@ static int next_wait(struct app *a, int64_t now)
 			t = k[i];
 	/* The screens': new log lines to show, a node action, shown or kept. */
 	for (int pass = 0; pass < 2; pass++) {
-		const struct screen *v = pass ? a->kept : a->screens;
-		for (size_t i = 0, n = pass ? a->n_kept : a->n_screens; i < n; i++) {
+		const struct screen *v = pass ? a->kept : a->stack;
+		for (size_t i = 0, n = pass ? a->n_kept : a->depth; i < n; i++) {
 			int ms = v[i].ops->wait_ms ? v[i].ops->wait_ms(v[i].data) : -1;
 			if (ms >= 0 && ms < t)
 				t = ms;

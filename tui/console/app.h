@@ -58,10 +58,11 @@ struct app {
 	bool data_dirty;                 /* the cluster changed since jobs were built */
 	bool dirty;                      /* something must be painted */
 
-	/* The screens (screen.h): the stack, the jobs list first and the one shown last, and
-	 * those popped while busy, kept until their action ends. Both owned. */
-	struct screen *screens;
-	size_t n_screens;
+	/* The screens (screen.h): the stack, depth of them, the jobs list first and the one
+	 * shown last; and those popped while busy, kept until their action ends. Both arrays
+	 * and every screen in them owned. */
+	struct screen *stack;
+	size_t depth;
 	struct screen *kept;
 	size_t n_kept;
 	struct prompt *prompt;           /* the ':' command prompt (prompt.h): made when first

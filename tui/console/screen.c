@@ -17,7 +17,7 @@ static void screen_append(struct screen **v, size_t *n, struct screen s)
 void screen_push(struct app *a, const struct screen_ops *ops, void *data)
 {
 	log_msg(LOG_DEBUG, "console: %s screen shown", ops->name);
-	screen_append(&a->screens, &a->n_screens, (struct screen){ops, data});
+	screen_append(&a->stack, &a->depth, (struct screen){ops, data});
 	app_screens_changed(a);
 }
 
@@ -34,30 +34,30 @@ static void screen_drop(struct app *a, struct screen s)
 
 void screen_pop(struct app *a)
 {
-	if (a->n_screens <= 1)
+	if (a->depth <= 1)
 		return;   /* the jobs list stays */
-	screen_drop(a, a->screens[--a->n_screens]);
+	screen_drop(a, a->stack[--a->depth]);
 	app_screens_changed(a);
 }
 
 void screen_pop_all(struct app *a)
 {
-	if (a->n_screens <= 1)
+	if (a->depth <= 1)
 		return;
-	while (a->n_screens > 1)
-		screen_drop(a, a->screens[--a->n_screens]);
+	while (a->depth > 1)
+		screen_drop(a, a->stack[--a->depth]);
 	app_screens_changed(a);
 }
 
 struct screen *screen_top(struct app *a)
 {
-	return a->n_screens ? &a->screens[a->n_screens - 1] : NULL;
+	return a->depth ? &a->stack[a->depth - 1] : NULL;
 }
 
 void *screen_take(struct app *a, const struct screen_ops *ops)
 {
-	if (a->n_screens > 1 && a->screens[a->n_screens - 1].ops == ops) {
-		void *data = a->screens[--a->n_screens].data;
+	if (a->depth > 1 && a->stack[a->depth - 1].ops == ops) {
+		void *data = a->stack[--a->depth].data;
 		app_screens_changed(a);
 		return data;
 	}
@@ -119,15 +119,15 @@ void screen_reap(struct app *a)
 void screen_free_all(struct app *a)
 {
 	/* Top first, as popping them would. */
-	while (a->n_screens) {
-		struct screen s = a->screens[--a->n_screens];
+	while (a->depth) {
+		struct screen s = a->stack[--a->depth];
 		s.ops->free(s.data);
 	}
 	while (a->n_kept) {
 		struct screen s = a->kept[--a->n_kept];
 		s.ops->free(s.data);
 	}
-	free(a->screens);
+	free(a->stack);
 	free(a->kept);
-	a->screens = a->kept = NULL;
+	a->stack = a->kept = NULL;
 }
