@@ -272,13 +272,16 @@ bool triage_busy(const struct triage *t)
 	return t->action && !action_finished(t->action);
 }
 
-/* The job with that id among those the actor sees, or NULL after saying why. */
+/* The job with that id among those the actor sees, or NULL after saying why. The callers took
+ * the id from the jobs list (a selected row, which screen.h's NEEDS_JOB checked; a command's
+ * NAME), so this only guards against one the list does not have: "no job selected" is said
+ * where the selection is checked, once. */
 static const struct job *job_for(struct app *a, const char *service_id)
 {
 	for (size_t i = 0; service_id && i < a->jobs.n; i++)
 		if (a->jobs.v[i].id && strcmp(a->jobs.v[i].id, service_id) == 0)
 			return &a->jobs.v[i];
-	app_say(a, STATUS_WARN, "no job selected");
+	app_say(a, STATUS_WARN, "that job is gone");
 	return NULL;
 }
 

@@ -59,7 +59,8 @@ bool triage_busy(const struct triage *t);
 
 /* The actions on a job, for its keys (x, p) and the commands (:rm, :scale): checked against
  * the role (a refusal is said on the status line), then the confirmation box or the action.
- * service_id is a job of a->jobs ("no job selected" when it is not). */
+ * service_id is a job of a->jobs, found there by the caller ("that job is gone" when it is no
+ * longer there). */
 void triage_remove(struct app *a, const char *service_id);   /* asks first */
 void triage_scale(struct app *a, const char *service_id, uint64_t replicas);
 
