@@ -54,7 +54,7 @@ struct app {
 	bool quit;
 	int quit_signal;                 /* the signal that ended the console, or 0 */
 
-	struct job_list jobs;            /* view model of the services screen */
+	struct job_list jobs;            /* the view model: the jobs the user may see, for every screen */
 	bool data_dirty;                 /* the cluster changed since jobs were built */
 	bool dirty;                      /* something must be painted */
 
