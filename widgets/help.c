@@ -60,7 +60,7 @@ static void add(struct builder *b, const char *line, int kind)
 
 static bool listed(const struct keybinding *k)
 {
-	return k->keyname != NULL;
+	return k->keyname != NULL && !(k->flags & KB_NOHELP);
 }
 
 /* One entry: the key name, then its help wrapped with a hanging indent. */

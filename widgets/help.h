@@ -1,10 +1,10 @@
 /* The help screen, generated from key tables (keys.h) so it never disagrees with the keys.
  *
  * Sections in the order given, each a title line and one line per listed entry (an entry
- * with a keyname; hidden aliases are skipped): the key name in a column as wide as the
- * widest name (at most a third of the width), two blanks, then the help text (or the action
- * label when there is no help) wrapped with a hanging indent. Below 10 columns for the text,
- * the text goes under the key name, indented by 4.
+ * with a keyname and without KB_NOHELP; hidden aliases are skipped): the key name in a column
+ * as wide as the widest name (at most a third of the width), two blanks, then the help text
+ * (or the action label when there is no help) wrapped with a hanging indent. Below 10
+ * columns for the text, the text goes under the key name, indented by 4.
  *
  * A full-screen modal widget: the first line of its area is a title bar with the position,
  * the rest scrolls. Keys (help_keys): Up/k, Down/j, PgUp, PgDn/Space, Home/g, End/G scroll;

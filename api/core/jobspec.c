@@ -136,10 +136,9 @@ static void field_add(struct job_errors *e, enum job_field f, char *msg)
 	e->msg[f] = both;
 }
 
-/* Decimal CPUs as typed ("2", "0.5", ".25") to nano-CPUs, without strtod: the console runs
- * under setlocale(LC_ALL, ""), where the decimal point may be ','. Docker's --cpus likewise
- * refuses more than 9 decimal places. */
-static int parse_cpus(const char *s, int64_t *nanos, char **err)
+/* Without strtod: the console runs under setlocale(LC_ALL, ""), where the decimal point may
+ * be ','. Docker's --cpus likewise refuses more than 9 decimal places. */
+int parse_cpus(const char *s, int64_t *nanos, char **err)
 {
 	int64_t whole = 0, frac = 0;
 	int int_digits = 0, frac_digits = 0;

@@ -75,6 +75,11 @@ int job_plan_rename(struct job_plan *plan, uint32_t rnd);
 
 void job_plan_clear(struct job_plan *plan);
 void job_errors_clear(struct job_errors *e);
+
+/* CPUs as typed ("2", "0.5", ".25", at most 9 decimal places) to nano-CPUs, whatever the
+ * locale's decimal point: the one reading of --cpus and of the console form's field. Returns
+ * 0, or -1 with *err (owned). */
+int parse_cpus(const char *s, int64_t *nanos, char **err);
 /* "image", "class", ... for messages and --json output. */
 const char *job_field_name(enum job_field f);
 

@@ -166,6 +166,32 @@ static void test_help_lines(void **state)
 	assert_null(h);
 }
 
+/* KB_NOHELP: on the bar, in table order, but not in the help, whose key column it does not
+ * widen either. */
+static void test_nohelp(void **state)
+{
+	(void)state;
+	static const struct keybinding mixed[] = {
+		{ KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP },
+		{ 27, "Esc", "Back", "Back to the list", KB_BAR, OP_QUIT },
+		{ '>', "<>LongName", "Sort", NULL, KB_BAR | KB_NOHELP, 0 },
+		{ 'l', "l", "Logs", "The logs", 0, OP_LOGS },
+		{ 0, NULL, NULL, NULL, 0, 0 },
+	};
+	char buf[256];
+	keybar_render_text(mixed, 40, buf, sizeof buf, NULL);
+	assert_string_equal(buf, "F1Help EscBack <>LongNameSort           ");
+	const struct help_section secs[] = { { "List", mixed } };
+	struct help *h = help_new("glovebox help", secs, 1, &th);
+	struct wrap lines = { 0 };
+	help_render_lines(h, 40, &lines, NULL);
+	assert_int_equal(lines.n, 3);
+	assert_string_equal(lines.line[1], "  Esc  Back to the list");
+	assert_string_equal(lines.line[2], "  l    The logs");
+	wrap_free(&lines);
+	help_free(&h);
+}
+
 static void test_help_keys(void **state)
 {
 	(void)state;
@@ -198,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keybar_80),
 		cmocka_unit_test(test_keybar_narrow),
+		cmocka_unit_test(test_nohelp),
 		cmocka_unit_test(test_statusbar),
 		cmocka_unit_test(test_help_lines),
 		cmocka_unit_test(test_help_keys),

@@ -20,9 +20,8 @@
 #include "tui/console/commands.h"
 #include "tui/console/prompt.h"
 #include "tui/console/login.h"
+#include "tui/console/services.h"
 #include "tui/console/triage.h"
-#include "widgets/logview.h"
-#include "widgets/pager.h"
 #include "api/base/sanitize.h"
 
 #define MIN_ROWS 10
@@ -134,9 +133,10 @@ static struct table *current_table(struct app *a);
 static void status_update(struct app *a)
 {
 	const char *err = cluster_error(a->cluster);
+	struct table *shown = current_table(a);
 	/* Each table keeps its own filter: the line shows the one of the screen in front. */
-	if (!a->filtering)
-		snprintf(a->filter, sizeof a->filter, "%s", table_filter(current_table(a)));
+	if (!a->filtering && shown)
+		snprintf(a->filter, sizeof a->filter, "%s", table_filter(shown));
 	char left[512], right[128];
 	size_t pending = 0, failed = 0, running = 0;
 	for (size_t i = 0; i < a->jobs.n; i++) {
@@ -200,11 +200,18 @@ const struct actor *app_actor(struct app *a)
 	return triage_actor(a->triage);
 }
 
+/* The jobs list's table: the first screen's. */
+static struct table *jobs_table(struct app *a)
+{
+	const struct screen *first = a->depth ? &a->stack[0] : NULL;
+	return first && first->ops->table ? first->ops->table(first->data) : NULL;
+}
+
 /* A job just submitted: select it once the list has it, even when the filter hid it. */
 static void select_pending(struct app *a)
 {
-	struct table *t = services_screen_table(a->services);
-	if (!a->select_id)
+	struct table *t = jobs_table(a);
+	if (!a->select_id || !t)
 		return;
 	if (!table_select_id(t, a->select_id)) {
 		bool listed = false;
@@ -247,27 +254,14 @@ static void rebuild(struct app *a)
 	triage_data_changed(a->triage);
 	cluster_jobs(a->cluster, &a->jobs);
 	actor_filter_jobs(app_actor(a), &a->jobs);
-	services_screen_data_changed(a->services);
-	if (a->tasks)
-		tasks_screen_data_changed(a->tasks);
-	if (a->nodes)
-		nodes_screen_data_changed(a->nodes);
-	if (a->submit)
-		submit_screen_data_changed(a->submit);
+	for (size_t i = 0; i < a->depth; i++)
+		if (a->stack[i].ops->data_changed)
+			a->stack[i].ops->data_changed(a->stack[i].data);
 	select_pending(a);
 	status_update(a);
 }
 
 /* --- layout and painting --- */
-
-static const struct keybinding *screen_keys(struct app *a)
-{
-	if (a->screen == SCREEN_SUBMIT && a->submit)
-		return submit_screen_keys(a->submit);
-	if (a->screen == SCREEN_NODES)
-		return nodes_keys;
-	return a->screen == SCREEN_TASKS ? tasks_keys : services_keys;
-}
 
 static void layout(struct app *a)
 {
@@ -276,30 +270,18 @@ static void layout(struct app *a)
 	if (rows < MIN_ROWS || cols < MIN_COLS)
 		return;
 	struct rect body = {0, 0, rows - 2, cols};
-	services_screen_place(a->services, body);
-	if (a->tasks)
-		tasks_screen_place(a->tasks, body);
-	if (a->nodes)
-		nodes_screen_place(a->nodes, body);
-	if (a->submit)
-		submit_screen_place(a->submit, body);
-	if (a->logs)
-		logs_screen_place(a->logs, body);
+	for (size_t i = 0; i < a->depth; i++)
+		a->stack[i].ops->place(a->stack[i].data, body);
 	widget_place(statusbar_widget(a->status), stdscr, (struct rect){rows - 2, 0, 1, cols});
 	widget_place(keybar_widget(a->keybar), stdscr, (struct rect){rows - 1, 0, 1, cols});
 	if (a->help)
 		widget_place(help_widget(a->help), stdscr, (struct rect){0, 0, rows, cols});
 	if (a->login)
-		login_screen_place(a->login, (struct rect){0, 0, rows - 2, cols});
+		login_dialog_place(a->login, (struct rect){0, 0, rows - 2, cols});
 	triage_box_place(a->triage, (struct rect){0, 0, rows - 2, cols});
 	if (a->prompt)
 		prompt_place(a->prompt, (struct rect){rows - 2, 0, 2, cols});
 	a->dirty = true;
-}
-
-void app_layout(struct app *a)
-{
-	layout(a);
 }
 
 static void paint(struct app *a)
@@ -313,23 +295,17 @@ static void paint(struct app *a)
 	} else if (a->help) {
 		widget_draw(help_widget(a->help));
 	} else {
-		if (a->screen == SCREEN_SUBMIT && a->submit)
-			submit_screen_draw(a->submit);
-		else if (a->screen == SCREEN_TASKS && a->tasks)
-			tasks_screen_draw(a->tasks);
-		else if (a->screen == SCREEN_LOGS && a->logs)
-			logs_screen_draw(a->logs);
-		else if (a->screen == SCREEN_NODES && a->nodes)
-			nodes_screen_draw(a->nodes);
-		else
-			services_screen_draw(a->services);
+		/* Every screen fills the body: the top one is all there is to see. */
+		struct screen *top = screen_top(a);
+		top->ops->draw(top->data);
+		keybar_set_keys(a->keybar, top->ops->keys(top->data));
 		widget_draw(statusbar_widget(a->status));
 		if (prompt_is_open(a->prompt))   /* on the key bar's row */
 			prompt_draw(a->prompt);
 		else
 			widget_draw(keybar_widget(a->keybar));
 		if (a->login)
-			login_screen_draw(a->login);
+			login_dialog_draw(a->login);
 		triage_box_draw(a->triage);
 	}
 	wnoutrefresh(stdscr);
@@ -339,115 +315,45 @@ static void paint(struct app *a)
 
 /* --- screens --- */
 
-void app_open_tasks(struct app *a, const char *service_id)
+void app_screens_changed(struct app *a)
 {
-	tasks_screen_free(&a->tasks);
-	a->tasks = tasks_screen_new(a, service_id);
-	a->screen = SCREEN_TASKS;
-	keybar_set_keys(a->keybar, tasks_bar);
 	layout(a);
-	tasks_screen_data_changed(a->tasks);
 	status_update(a);
 }
 
-void app_back(struct app *a)
+void app_select_job(struct app *a, const char *service_id)
 {
-	if (a->screen == SCREEN_TASKS) {
-		a->screen = SCREEN_SERVICES;
-		tasks_screen_free(&a->tasks);
-		keybar_set_keys(a->keybar, services_bar);
-		status_update(a);
-		a->dirty = true;
-	} else if (a->screen == SCREEN_NODES) {
-		a->screen = SCREEN_SERVICES;
-		if (a->nodes && !nodes_screen_busy(a->nodes))   /* else freed once its action ends */
-			nodes_screen_free(&a->nodes);
-		keybar_set_keys(a->keybar, services_bar);
-		status_update(a);
-		a->dirty = true;
-	} else if (a->screen == SCREEN_LOGS && a->logs) {
-		/* Back where the pager was opened: the jobs, or the tasks of a job. */
-		bool tasks = logs_screen_back(a->logs) == SCREEN_TASKS && a->tasks;
-		logs_screen_free(&a->logs);
-		a->screen = tasks ? SCREEN_TASKS : SCREEN_SERVICES;
-		keybar_set_keys(a->keybar, tasks ? tasks_bar : services_bar);
-		layout(a);
-		status_update(a);
-	}
+	free(a->select_id);
+	a->select_id = xstrdup(service_id);
+	select_pending(a);
+	app_request_refresh(a);
+	status_update(a);   /* the filter may have gone */
 }
 
-void app_open_submit(struct app *a)
-{
-	submit_screen_free(&a->submit);
-	a->submit = submit_screen_new(a);
-	a->screen = SCREEN_SUBMIT;
-	keybar_set_keys(a->keybar, submit_bar);
-	layout(a);
-}
-
-void app_close_submit(struct app *a, const char *service_id, const char *notice)
-{
-	/* Both may belong to the form: copy them before it goes. */
-	if (service_id) {
-		free(a->select_id);
-		a->select_id = xstrdup(service_id);
-	}
-	char *shown = xstrdup(notice);
-	submit_screen_free(&a->submit);
-	a->screen = SCREEN_SERVICES;
-	keybar_set_keys(a->keybar, services_bar);
-	if (service_id) {
-		select_pending(a);
-		app_request_refresh(a);
-	}
-	if (shown)
-		app_notice(a, shown);   /* updates the status line */
-	else
-		status_update(a);
-	free(shown);
-	a->dirty = true;
-}
-
+/* The table of the screen in front; the screens without one (the form, the pager) leave the
+ * filter and the sort command to the jobs list. */
 static struct table *current_table(struct app *a)
 {
-	if (a->screen == SCREEN_NODES && a->nodes)
-		return nodes_screen_table(a->nodes);
-	return a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_table(a->tasks)
-	                                             : services_screen_table(a->services);
+	struct screen *top = screen_top(a);
+	struct table *t = top && top->ops->table ? top->ops->table(top->data) : NULL;
+	return t ? t : jobs_table(a);
 }
 
 static void help_open(struct app *a)
 {
-	if (a->screen == SCREEN_SUBMIT && a->submit) {
-		const struct help_section form[] = {
-			{"New job", submit_keys},
-			{"Data-use terms", submit_terms_keys},
-			{"Reading the terms", pager_keys},
-			{"Everywhere", global_keys},
-		};
-		a->help = help_new("glovebox help", form, sizeof form / sizeof form[0], &a->theme);
-		layout(a);
-		return;
+	const struct screen *top = screen_top(a);
+	struct help_section sections[16];
+	size_t n = 0;
+	for (const struct help_section *h = top->ops->help; h && h->title && n < 12; h++)
+		sections[n++] = *h;
+	sections[n++] = (struct help_section){"Everywhere", global_keys};
+	/* The commands act on the jobs and on a screen's table (filter, sort): the screens with a
+	 * table list them; the form and the pager list their own keys. */
+	if (top->ops->table) {
+		sections[n++] = (struct help_section){"Commands (type : first)", command_keys};
+		sections[n++] = (struct help_section){"At the : prompt", prompt_keys};
 	}
-	if (a->screen == SCREEN_LOGS && a->logs) {
-		const struct help_section logs[] = {
-			{"Logs of a job", logs_keys},
-			{"Scrolling", logview_keys},
-			{"Everywhere", global_keys},
-		};
-		a->help = help_new("glovebox help", logs, sizeof logs / sizeof logs[0], &a->theme);
-		layout(a);
-		return;
-	}
-	const struct help_section sections[] = {
-		{a->screen == SCREEN_TASKS ? "Tasks of a job" : a->screen == SCREEN_NODES ? "Nodes" : "Jobs",
-		 screen_keys(a)},
-		{"Moving and sorting", table_keys},
-		{"Everywhere", global_keys},
-		{"Commands (type : first)", command_keys},
-		{"At the : prompt", prompt_keys},
-	};
-	a->help = help_new("glovebox help", sections, sizeof sections / sizeof sections[0], &a->theme);
+	a->help = help_new("glovebox help", sections, n, &a->theme);
 	layout(a);
 }
 
@@ -500,13 +406,11 @@ static void global_op(struct app *a, int op)
 		a->dirty = true;
 		break;
 	case OP_LOGIN:
-		app_open_login(a, NULL);
+		login_dialog_open(a, NULL);
 		break;
 	case OP_PROMPT:
-		if (a->screen == SCREEN_SUBMIT) {   /* the form's own keys first: Esc leaves it */
-			app_say(a, STATUS_WARN, "the : prompt is not available in the new-job form: Esc leaves it");
-			break;
-		}
+		/* Never in the new-job form: its input takes ':' like every key but F1, F5, Ctrl-L
+		 * and F10. */
 		if (!a->prompt) {
 			a->prompt = prompt_new(a);
 			layout(a);
@@ -519,7 +423,7 @@ static void global_op(struct app *a, int op)
 			table_set_filter(current_table(a), "");
 			status_update(a);
 		} else {
-			app_back(a);
+			screen_pop(a);
 		}
 		break;
 	default:
@@ -544,14 +448,6 @@ void app_set_filter(struct app *a, const char *text)
 	status_update(a);
 }
 
-void app_show_services(struct app *a)
-{
-	/* Each back steps one screen; the bound keeps a screen that does not go back from looping. */
-	for (int i = 0; i < 4 && a->screen != SCREEN_SERVICES && a->screen != SCREEN_SUBMIT; i++)
-		app_back(a);
-	a->dirty = true;
-}
-
 static void handle_key(struct app *a, wint_t ch, bool is_code)
 {
 	int key = (int)ch;
@@ -560,8 +456,8 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 		return;
 	}
 	if (a->login) {   /* modal: it takes every key */
-		if (login_screen_input(a->login, ch, is_code) & WR_DONE)
-			login_screen_free(&a->login);
+		if (login_dialog_input(a->login, ch, is_code) & WR_DONE)
+			login_dialog_free(&a->login);
 		a->dirty = true;
 		return;
 	}
@@ -584,36 +480,26 @@ static void handle_key(struct app *a, wint_t ch, bool is_code)
 		filter_key(a, ch, is_code);
 		return;
 	}
-	if ((a->screen == SCREEN_SUBMIT && a->submit) || (a->screen == SCREEN_LOGS && a->logs)) {
-		/* The form's text fields and the pager's search take any character, q and / included. */
-		int fr = a->screen == SCREEN_LOGS ? logs_screen_input(a->logs, ch, is_code)
-		                                  : submit_screen_input(a->submit, ch, is_code);
-		const struct keybinding *k = fr == WR_IGNORED ? keytable_find(global_keys, key) : NULL;
-		if (k && is_code == (key >= KEY_MIN))
-			global_op(a, k->op);
-		a->dirty = true;
-		return;
-	}
-	if (a->select_id && a->screen == SCREEN_SERVICES) {   /* the user moved on */
+	a->dirty = true;
+	if (a->select_id && a->depth == 1) {   /* the user moved on in the jobs list */
 		free(a->select_id);
 		a->select_id = NULL;
 	}
-	if (!is_code && ch > 0xff)
-		return;   /* no binding uses characters beyond Latin-1 */
-	int r;
-	if (a->screen == SCREEN_NODES && a->nodes)
-		r = nodes_screen_key(a->nodes, key);
-	else
-		r = a->screen == SCREEN_TASKS && a->tasks ? tasks_screen_key(a->tasks, key)
-		                                          : services_screen_key(a->services, key);
-	if (r == WR_IGNORED)
-		r = table_handle_key(current_table(a), key);
-	if (r == WR_IGNORED) {
-		const struct keybinding *k = keytable_find(global_keys, key);
-		if (k)
-			global_op(a, k->op);
-	}
-	a->dirty = true;
+	/* The screen, for its text fields and dialogs (the form's fields take q and / too). */
+	struct screen *top = screen_top(a);
+	if (top->ops->input && top->ops->input(top->data, ch, is_code) != WR_IGNORED)
+		return;
+	/* The key tables bind key codes and Latin-1 characters, each for itself. */
+	if (is_code != (key >= KEY_MIN) || (!is_code && ch > 0xff))
+		return;
+	/* Then its key table, then its widget: a screen that does either is still on top. */
+	if (screen_key(a, top, key) != WR_IGNORED)
+		return;
+	if (top->ops->widget && widget_handle_key(top->ops->widget(top->data), key) != WR_IGNORED)
+		return;
+	const struct keybinding *k = keytable_find(global_keys, key);
+	if (k)
+		global_op(a, k->op);
 }
 
 /* Read every key curses has buffered (neomutt's key/get.c does the same). Returns -1 when
@@ -658,6 +544,19 @@ static void handle_signals(struct app *a)
 
 /* --- the loop --- */
 
+/* Bottom up: a tick that pops its own screen (the form, once submitted) ends the walk there.
+ * Then the kept screens, freed once their action ended. */
+static void tick_screens(struct app *a)
+{
+	for (size_t i = 0; i < a->depth; i++)
+		if (a->stack[i].ops->tick)
+			a->stack[i].ops->tick(a->stack[i].data);
+	for (size_t i = 0; i < a->n_kept; i++)
+		if (a->kept[i].ops->tick)
+			a->kept[i].ops->tick(a->kept[i].data);
+	screen_reap(a);
+}
+
 static void run_timers(struct app *a, int64_t now)
 {
 	if (now >= a->next_refresh) {
@@ -696,13 +595,20 @@ static int next_wait(struct app *a, int64_t now)
 	/* Deadlines of their own, in ms from now; -1 for none. */
 	int k[] = {
 		triage_wait_ms(a->triage),                       /* an action pausing between tries */
-		a->nodes ? nodes_screen_wait_ms(a->nodes) : -1,  /* a node action */
-		a->logs ? logs_screen_wait_ms(a->logs) : -1,     /* new log lines to show */
 		keyring_timeout_ms(a->keyring),                  /* a keyring request's deadline */
 	};
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
 		if (k[i] >= 0 && k[i] < t)
 			t = k[i];
+	/* The screens': new log lines to show, a node action, shown or kept. */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct screen *v = pass ? a->kept : a->stack;
+		for (size_t i = 0, n = pass ? a->n_kept : a->depth; i < n; i++) {
+			int ms = v[i].ops->wait_ms ? v[i].ops->wait_ms(v[i].data) : -1;
+			if (ms >= 0 && ms < t)
+				t = ms;
+		}
+	}
 	return t < 0 ? 0 : t > 1000 ? 1000 : (int)t;
 }
 
@@ -739,9 +645,9 @@ int app_run(struct session *session, const struct app_opts *opts)
 	a.cluster = cluster_new(session->engine);
 	cluster_set_listener(a.cluster, on_cluster, &a);
 	a.status = statusbar_new(&a.theme);
-	a.keybar = keybar_new(services_bar, &a.theme);
-	a.services = services_screen_new(&a);
+	a.keybar = keybar_new(NULL, &a.theme);   /* the top screen's keys at every paint */
 	a.triage = triage_new(&a);
+	services_screen_open(&a);   /* the first screen, never popped */
 	statusbar_message(a.status, STATUS_INFO, "connecting to the engine...");
 	layout(&a);
 
@@ -751,16 +657,8 @@ int app_run(struct session *session, const struct app_opts *opts)
 		run_timers(&a, now);
 		if (a.data_dirty)
 			rebuild(&a);
-		if (a.submit)
-			submit_screen_tick(a.submit);
-		if (a.logs)
-			logs_screen_tick(a.logs);
+		tick_screens(&a);
 		triage_tick(a.triage);
-		if (a.nodes) {   /* a closed view is kept until its action ends */
-			nodes_screen_tick(a.nodes);
-			if (a.screen != SCREEN_NODES && !nodes_screen_busy(a.nodes))
-				nodes_screen_free(&a.nodes);
-		}
 		if (a.dirty)
 			paint(&a);
 		struct curl_waitfd fds[3] = {
@@ -793,19 +691,18 @@ int app_run(struct session *session, const struct app_opts *opts)
 	}
 	events_stop(&a);
 	free(a.ev_buf);
+	/* The screens first: their streams and actions, before the engine and the role go, and
+	 * the form's keyring request before the keyring. A submission undone meanwhile may open
+	 * the login dialog: it goes after them. */
+	screen_free_all(&a);
 	help_free(&a.help);
-	login_screen_free(&a.login);
+	login_dialog_free(&a.login);
 	prompt_free(&a.prompt);
-	logs_screen_free(&a.logs);   /* its stream, before the engine and the role go */
 	triage_free(&a.triage);
 	keyring_free(&a.keyring);
 	creds_free(&a.creds);
-	submit_screen_free(&a.submit);
 	free(a.select_id);
 	free(a.notice);
-	tasks_screen_free(&a.tasks);
-	nodes_screen_free(&a.nodes);
-	services_screen_free(&a.services);
 	keybar_free(&a.keybar);
 	statusbar_free(&a.status);
 	cluster_free(&a.cluster);

@@ -9,6 +9,11 @@
 #include "api/core/roles.h"
 #include "tui/console/app.h"
 #include "tui/console/login.h"
+#include "tui/console/logs.h"
+#include "tui/console/nodes.h"
+#include "tui/console/submit.h"
+#include "tui/console/tasks.h"
+#include "tui/console/triage.h"
 
 enum cmd_op {
 	CMD_SERVICES = 1, CMD_TASKS, CMD_NODES, CMD_LOGS, CMD_RM, CMD_SCALE, CMD_SUBMIT, CMD_LOGIN,
@@ -50,11 +55,11 @@ static enum cmd_arg arg_kind(int op)
 }
 
 /* A command refused or not understood, on the status line, printf-style. */
-#define say(a, ...)                                     \
+#define commands_say(a, ...)                                     \
 	do {                                            \
-		char *say_msg = xasprintf(__VA_ARGS__); \
-		app_say((a), STATUS_WARN, say_msg);     \
-		free(say_msg);                          \
+		char *commands_say_msg = xasprintf(__VA_ARGS__); \
+		app_say((a), STATUS_WARN, commands_say_msg);     \
+		free(commands_say_msg);                          \
 	} while (0)
 
 /* Whether argc words fit the command; says its usage when not. */
@@ -62,7 +67,7 @@ static bool arity(struct app *a, const struct keybinding *k, int argc, int min, 
 {
 	if (argc - 1 >= min && (max < 0 || argc - 1 <= max))
 		return true;
-	say(a, "usage: %s", k->keyname);
+	commands_say(a, "usage: %s", k->keyname);
 	return false;
 }
 
@@ -86,7 +91,7 @@ static const struct node *find_node(struct app *a, const char *name)
 		if (err)
 			app_say(a, STATUS_WARN, err);
 		else
-			say(a, "no node named \"%s\"", name);
+			commands_say(a, "no node named \"%s\"", name);
 		free(err);
 	}
 	return n;
@@ -97,7 +102,7 @@ static void run_sort(struct app *a, int argc, char **argv)
 	bool desc = false;
 	if (argc == 3) {
 		if (strcasecmp(argv[2], "desc") != 0 && strcasecmp(argv[2], "asc") != 0) {
-			say(a, "usage: sort COLUMN [desc], not \"%s\"", argv[2]);
+			commands_say(a, "usage: sort COLUMN [desc], not \"%s\"", argv[2]);
 			return;
 		}
 		desc = strcasecmp(argv[2], "desc") == 0;
@@ -112,7 +117,7 @@ static void run_sort(struct app *a, int argc, char **argv)
 		a->dirty = true;
 		return;
 	}
-	say(a, "no sortable column \"%s\" here: Tab lists them", argv[1]);
+	commands_say(a, "no sortable column \"%s\" here: Tab lists them", argv[1]);
 }
 
 static void run_filter(struct app *a, int argc, char **argv)
@@ -134,12 +139,12 @@ static void run_scale(struct app *a, const char *name, const char *count)
 {
 	uint64_t n;
 	if (replicas_parse(count, &n) != 0) {
-		say(a, "scale: \"%s\" is not a number of replicas (0 to %d)", count, REPLICAS_MAX);
+		commands_say(a, "scale: \"%s\" is not a number of replicas (0 to %d)", count, REPLICAS_MAX);
 		return;
 	}
 	const struct job *j = find_job(a, name);
 	if (j)
-		app_scale_job(a, j->id, n);   /* triage says what the role allows */
+		triage_scale(a, j->id, n);   /* triage says what the role allows */
 }
 
 void commands_run(struct app *a, const char *line)
@@ -156,7 +161,7 @@ void commands_run(struct app *a, const char *line)
 	bool ambiguous;
 	const struct keybinding *k = cmdline_find(command_keys, argv[0], &ambiguous);
 	if (!k) {
-		say(a, ambiguous ? "\"%s\" is the start of more than one command: Tab lists them"
+		commands_say(a, ambiguous ? "\"%s\" is the start of more than one command: Tab lists them"
 		                 : "no command \"%s\": :help lists them", argv[0]);
 		goto out;
 	}
@@ -164,14 +169,14 @@ void commands_run(struct app *a, const char *line)
 	switch (k->op) {
 	case CMD_SERVICES:
 		if (arity(a, k, argc, 0, 0))
-			app_show_services(a);
+			screen_pop_all(a);
 		break;
 	case CMD_TASKS:
 	case CMD_LOGS:
 	case CMD_RM:
 		if (arity(a, k, argc, 1, 1) && (j = find_job(a, argv[1])))
-			(k->op == CMD_TASKS ? app_open_tasks : k->op == CMD_LOGS ? app_open_logs
-			                                                       : app_remove_job)(a, j->id);
+			(k->op == CMD_TASKS ? tasks_screen_open : k->op == CMD_LOGS ? logs_screen_open
+			                                                          : triage_remove)(a, j->id);
 		break;
 	case CMD_SCALE:
 		if (arity(a, k, argc, 2, 2))
@@ -182,7 +187,7 @@ void commands_run(struct app *a, const char *line)
 		if (!arity(a, k, argc, 0, 1) || (argc == 2 && !(nd = find_node(a, argv[1]))))
 			break;
 		char *name = nd ? xstrdup(nd->hostname ? nd->hostname : nd->id) : NULL;
-		app_open_nodes(a);
+		nodes_screen_open(a);
 		if (name)
 			app_set_filter(a, name);
 		free(name);
@@ -190,14 +195,14 @@ void commands_run(struct app *a, const char *line)
 	}
 	case CMD_SUBMIT:
 		if (arity(a, k, argc, 0, 0))
-			app_open_submit(a);
+			submit_screen_open(a);
 		break;
 	case CMD_LOGIN:
 		/* Anything after it could be a password typed in the wrong place: refuse it. */
 		if (argc > 1)
 			app_say(a, STATUS_WARN, "login takes no arguments: the login dialog asks for the registry, user and password");
 		else
-			app_open_login(a, NULL);
+			login_dialog_open(a, NULL);
 		break;
 	case CMD_FILTER:
 		run_filter(a, argc, argv);

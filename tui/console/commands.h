@@ -1,14 +1,15 @@
-/* The console's commands, typed at the ':' prompt (tui/prompt.h): the command table, the
+/* The console's commands, typed at the ':' prompt (prompt.h): the command table, the
  * dispatcher, and what Tab completes.
  *
  * The table is a command table as widgets/cmdline.h describes (a key table whose action is
  * the command's name and whose keyname is its usage), so the help screen lists it as its
  * "Commands" section and every command names the key that does the same. A NAME argument is a
  * job (service) name, its full ID or a unique ID prefix, looked up in the jobs list the screen
- * shows (tui/cmd_admin.h job_find); a NODE is a node's host name or ID. Commands call the same
- * entry points as the keys (tui/app.h). Whatever goes wrong is said on the status line. */
-#ifndef GB_TUI_COMMANDS_H
-#define GB_TUI_COMMANDS_H
+ * shows (api/core/jobs.h job_find); a NODE is a node's host name or ID. Commands call the
+ * same entry points as the keys: the screens' openers (screen.h), the triage's actions, the
+ * login dialog, app_do. Whatever goes wrong is said on the status line. */
+#ifndef GB_TUI_CONSOLE_COMMANDS_H
+#define GB_TUI_CONSOLE_COMMANDS_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-/* The login dialog: see screen_login.h. */
+/* The login dialog: see login.h. */
 #include "tui/console/login.h"
 
 #include <ctype.h>
@@ -32,7 +32,7 @@ enum login_state {
 
 enum { F_REGISTRY, F_USER, F_PASSWORD, F_COUNT };
 
-struct login_screen {
+struct login_dialog {
 	struct app *app;
 	struct rect area;
 	enum login_state state;
@@ -56,10 +56,10 @@ const struct keybinding login_keys[] = {
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-static void set_message(struct login_screen *s, bool error, const char *fmt, ...)
+static void set_message(struct login_dialog *s, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void set_message(struct login_screen *s, bool error, const char *fmt, ...)
+static void set_message(struct login_dialog *s, bool error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -73,13 +73,13 @@ static void set_message(struct login_screen *s, bool error, const char *fmt, ...
 	s->app->dirty = true;
 }
 
-static void wipe_password(struct login_screen *s)
+static void wipe_password(struct login_dialog *s)
 {
 	secmem_wipe(s->password, s->pw_len);
 	s->pw_len = 0;
 }
 
-static void focus_field(struct login_screen *s, int f)
+static void focus_field(struct login_dialog *s, int f)
 {
 	s->focus = (f + F_COUNT) % F_COUNT;
 	field_set_focus(s->registry, s->focus == F_REGISTRY);
@@ -90,7 +90,7 @@ static void focus_field(struct login_screen *s, int f)
 
 static void on_status(void *ud, struct keyring_result *r)
 {
-	struct login_screen *s = ud;
+	struct login_dialog *s = ud;
 	s->status_req = NULL;
 	free(s->keyring_line);
 	s->keyring_line = r->state == KEYRING_OK
@@ -101,7 +101,7 @@ static void on_status(void *ud, struct keyring_result *r)
 
 static void on_store(void *ud, struct keyring_result *r)
 {
-	struct login_screen *s = ud;
+	struct login_dialog *s = ud;
 	s->store_req = NULL;
 	if (r->state == KEYRING_OK) {
 		/* The keyring has them now: a session copy would only go stale. */
@@ -123,7 +123,7 @@ static void on_store(void *ud, struct keyring_result *r)
 
 static void on_check(void *ud, struct cred_check_result *r)
 {
-	struct login_screen *s = ud;
+	struct login_dialog *s = ud;
 	s->check = NULL;
 	if (!r->ok) {
 		set_message(s, true, "Login to %s failed: %s. Nothing was stored.", s->cred->server, r->error);
@@ -144,7 +144,7 @@ static void on_check(void *ud, struct cred_check_result *r)
 	s->store_req = keyring_store(s->app->keyring, s->cred, on_store, s);
 }
 
-static void start_check(struct login_screen *s)
+static void start_check(struct login_dialog *s)
 {
 	const char *reg = field_text(s->registry), *user = field_text(s->user);
 	char *key = creds_server_key(reg);
@@ -181,9 +181,9 @@ static void start_check(struct login_screen *s)
 
 /* ---- life ---- */
 
-struct login_screen *login_screen_new(struct app *a, const char *registry)
+struct login_dialog *login_dialog_new(struct app *a, const char *registry)
 {
-	struct login_screen *s = xcalloc(1, sizeof *s);
+	struct login_dialog *s = xcalloc(1, sizeof *s);
 	s->app = a;
 	s->registry = field_new(&a->theme, 256);
 	s->user = field_new(&a->theme, 256);
@@ -196,9 +196,9 @@ struct login_screen *login_screen_new(struct app *a, const char *registry)
 	return s;
 }
 
-void login_screen_free(struct login_screen **ps)
+void login_dialog_free(struct login_dialog **ps)
 {
-	struct login_screen *s = *ps;
+	struct login_dialog *s = *ps;
 	if (!s)
 		return;
 	if (s->status_req)
@@ -216,15 +216,15 @@ void login_screen_free(struct login_screen **ps)
 	*ps = NULL;
 }
 
-void app_open_login(struct app *a, const char *registry)
+void login_dialog_open(struct app *a, const char *registry)
 {
-	login_screen_free(&a->login);
-	a->login = login_screen_new(a, registry);
-	login_screen_place(a->login, (struct rect){0, 0, LINES, COLS});
+	login_dialog_free(&a->login);
+	a->login = login_dialog_new(a, registry);
+	login_dialog_place(a->login, (struct rect){0, 0, LINES, COLS});
 	a->dirty = true;
 }
 
-void login_screen_place(struct login_screen *s, struct rect area)
+void login_dialog_place(struct login_dialog *s, struct rect area)
 {
 	s->area = area;
 }
@@ -236,7 +236,7 @@ static bool is_enter(wint_t ch, bool is_code)
 	return (!is_code && (ch == '\r' || ch == '\n')) || (is_code && ch == KEY_ENTER);
 }
 
-static void password_key(struct login_screen *s, wint_t ch, bool is_code)
+static void password_key(struct login_dialog *s, wint_t ch, bool is_code)
 {
 	if ((is_code && ch == KEY_BACKSPACE) || (!is_code && (ch == 127 || ch == 8))) {
 		while (s->pw_len > 0 && ((unsigned char)s->password[s->pw_len - 1] & 0xC0) == 0x80)
@@ -259,7 +259,7 @@ static void password_key(struct login_screen *s, wint_t ch, bool is_code)
 	}
 }
 
-int login_screen_input(struct login_screen *s, wint_t ch, bool is_code)
+int login_dialog_input(struct login_dialog *s, wint_t ch, bool is_code)
 {
 	bool esc = !is_code && ch == 27;
 	s->app->dirty = true;
@@ -330,7 +330,7 @@ static void wrap_clean(struct wrap *w, const char *text, int width, bool ascii)
 }
 
 /* One labelled input line: the label, then the text underlined, the cursor reversed. */
-static void draw_input(struct login_screen *s, int y, int x, int w, int which, attr_t body)
+static void draw_input(struct login_dialog *s, int y, int x, int w, int which, attr_t body)
 {
 	static const char *const labels[] = {"Registry", "User", "Password"};
 	const struct theme *th = &s->app->theme;
@@ -374,7 +374,7 @@ static void draw_input(struct login_screen *s, int y, int x, int w, int which, a
 	}
 }
 
-void login_screen_draw(struct login_screen *s)
+void login_dialog_draw(struct login_dialog *s)
 {
 	const struct theme *th = &s->app->theme;
 	struct rect a = s->area;

@@ -1,11 +1,6 @@
-/* The log pager ('l' on a job): a job's logs streamed into a bounded ring (api/logring.h)
- * and shown by a view that draws only the rows on the screen (widgets/logview.h).
- *
- * The stream (api/logstream.h) runs on the engine's multi handle like every other transfer;
- * lines go into the ring from inside engine_poll() and the screen is repainted at most every
- * PAINT_MS while they pour in, so keys are answered however chatty the job is. What a
- * researcher may see is decided by logs_authorize() with the console's role and policy; the
- * screen says so plainly when the policy restricts it. docs/console.md, docs/logs.md. */
+/* The log pager: see logs.h. */
+#include "tui/console/logs.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +11,7 @@
 #include "api/core/roles.h"
 #include "api/base/xalloc.h"
 #include "tui/console/app.h"
+#include "tui/console/tasks.h"
 #include "tui/console/triage.h"
 #include "widgets/field.h"
 #include "widgets/logview.h"
@@ -24,35 +20,32 @@
 
 #define PAINT_MS 50   /* at most 20 repaints a second while lines arrive */
 
-enum logs_op { LO_FOLLOW = 1, LO_WRAP, LO_TIME, LO_SEARCH, LO_NEXT, LO_PREV, LO_BACK };
+enum logs_op { LO_FOLLOW = OP_SCREEN, LO_WRAP, LO_TIME, LO_SEARCH, LO_NEXT, LO_PREV, LO_BACK };
 
-const struct keybinding logs_keys[] = {
-	{'f', "f", "Follow", "Follow new lines at the bottom, or stop following", 0, LO_FOLLOW},
-	{'w', "w", "Wrap", "Wrap long lines, or cut them at the edge (Left/Right scroll)", 0, LO_WRAP},
-	{'t', "t", "Time", "Show or hide the engine's time of each line", 0, LO_TIME},
-	{'/', "/", "Search", "Search the lines kept; Enter finds, Esc cancels", 0, LO_SEARCH},
+/* The bar shows the KB_BAR entries in this order (Quit early: a narrow bar drops entries from
+ * the end); KB_NOHELP entries are the global and the log view's keys. */
+static const struct keybinding logs_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR | KB_NOHELP, OP_QUIT},
+	{27, "Esc", "Back", "Back to the previous screen (closes the search prompt first)", KB_BAR, LO_BACK},
+	{'/', "/", "Search", "Search the lines kept; Enter finds, Esc cancels", KB_BAR, LO_SEARCH},
+	{'f', "f", "Follow", "Follow new lines at the bottom, or stop following", KB_BAR, LO_FOLLOW},
+	{'w', "w", "Wrap", "Wrap long lines, or cut them at the edge (Left/Right scroll)", KB_BAR, LO_WRAP},
+	{'t', "t", "Time", "Show or hide the engine's time of each line", KB_BAR, LO_TIME},
+	{'G', "End", "End", NULL, KB_BAR | KB_NOHELP, 0},
 	{'n', "n/N", NULL, "Next or previous match", 0, LO_NEXT},
 	{'N', NULL, NULL, NULL, 0, LO_PREV},
-	{27, "Esc", "Back", "Back to the previous screen (closes the search prompt first)", 0, LO_BACK},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-const struct keybinding logs_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	/* Quit early: the key bar drops entries from the end when narrow. */
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
-	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
-	{'/', "/", "Search", NULL, KB_BAR, 0},
-	{'f', "f", "Follow", NULL, KB_BAR, 0},
-	{'w', "w", "Wrap", NULL, KB_BAR, 0},
-	{'t', "t", "Time", NULL, KB_BAR, 0},
-	{'G', "End", "End", NULL, KB_BAR, 0},
-	{0, NULL, NULL, NULL, 0, 0},
+static const struct help_section logs_help[] = {
+	{"Logs of a job", logs_keys},
+	{"Scrolling", logview_keys},
+	{NULL, NULL},
 };
 
 struct logs_screen {
 	struct app *app;
-	enum screen_id back;          /* where Esc goes */
 	char *service_id;
 	char *name;                   /* sanitised */
 	struct rect area;
@@ -82,19 +75,19 @@ struct logs_screen {
 
 /* --- the view's source: the ring --- */
 
-static uint64_t src_first(void *ctx)
+static uint64_t logs_src_first(void *ctx)
 {
 	struct logs_screen *s = ctx;
 	return logring_first_seq(s->ring);
 }
 
-static uint64_t src_end(void *ctx)
+static uint64_t logs_src_end(void *ctx)
 {
 	struct logs_screen *s = ctx;
 	return logring_next_seq(s->ring);
 }
 
-static void src_line(void *ctx, uint64_t seq, struct logview_line *out)
+static void logs_src_line(void *ctx, uint64_t seq, struct logview_line *out)
 {
 	struct logs_screen *s = ctx;
 	const struct logring_line *l = logring_get(s->ring, (size_t)(seq - logring_first_seq(s->ring)));
@@ -119,10 +112,10 @@ static void src_line(void *ctx, uint64_t seq, struct logview_line *out)
 	}
 }
 
-static const struct logview_source source = {
-	.first = src_first,
-	.end = src_end,
-	.line = src_line,
+static const struct logview_source logs_source = {
+	.first = logs_src_first,
+	.end = logs_src_end,
+	.line = logs_src_line,
 };
 
 /* --- the stream --- */
@@ -157,7 +150,7 @@ static void on_end(void *ud, const struct logs_end *end)
 	s->fresh = true;
 }
 
-static const struct service *find_service(struct app *a, const char *id)
+static const struct service *logs_find_service(struct app *a, const char *id)
 {
 	const struct service_list *l = cluster_services(a->cluster);
 	for (size_t i = 0; i < l->n; i++)
@@ -166,7 +159,7 @@ static const struct service *find_service(struct app *a, const char *id)
 	return NULL;
 }
 
-static const struct job *find_job(struct app *a, const char *id)
+static const struct job *logs_find_job(struct app *a, const char *id)
 {
 	for (size_t i = 0; i < a->jobs.n; i++)
 		if (a->jobs.v[i].id && strcmp(a->jobs.v[i].id, id) == 0)
@@ -175,18 +168,18 @@ static const struct job *find_job(struct app *a, const char *id)
 }
 
 /* Once the console knows who uses it: authorise, then open the stream. */
-static void start(struct logs_screen *s)
+static void logs_start(struct logs_screen *s)
 {
 	struct app *a = s->app;
 	if (s->started || !triage_role_known(a->triage))
 		return;
-	const struct service *svc = find_service(a, s->service_id);
+	const struct service *svc = logs_find_service(a, s->service_id);
 	s->started = true;
 	if (!svc) {
 		set_text(&s->refused, "the job is gone: it was removed before its logs could be read");
 		return;
 	}
-	const struct job *j = find_job(a, s->service_id);
+	const struct job *j = logs_find_job(a, s->service_id);
 	bool done = j && (j->state == JOB_COMPLETE || j->state == JOB_STOPPED);
 	/* Timestamps always: t then shows or hides them without asking the engine again. */
 	struct logs_request req = {.tail = -1, .follow = !done, .timestamps = true};
@@ -210,35 +203,9 @@ static void start(struct logs_screen *s)
 
 /* --- the screen --- */
 
-void app_open_logs(struct app *a, const char *service_id)
+static void logs_free(void *data)
 {
-	if (!service_id || !*service_id)
-		return;
-	const struct service *svc = find_service(a, service_id);
-	if (!svc) {
-		app_say(a, STATUS_WARN, "that job is gone");
-		return;
-	}
-	logs_screen_free(&a->logs);
-	struct logs_screen *s = xcalloc(1, sizeof *s);
-	s->app = a;
-	s->back = a->screen == SCREEN_LOGS ? SCREEN_SERVICES : a->screen;
-	s->service_id = xstrdup(service_id);
-	s->name = sanitize_str(svc->name ? svc->name : service_id, 0);
-	s->ring = logring_new(0, 0);
-	s->view = logview_new(&source, s, &a->theme);
-	a->logs = s;
-	a->screen = SCREEN_LOGS;
-	keybar_set_keys(a->keybar, logs_bar);
-	app_layout(a);
-	start(s);
-}
-
-void logs_screen_free(struct logs_screen **ps)
-{
-	struct logs_screen *s = *ps;
-	if (!s)
-		return;
+	struct logs_screen *s = data;
 	logs_stream_free(&s->stream);
 	logview_free(&s->view);
 	logring_free(&s->ring);
@@ -250,25 +217,33 @@ void logs_screen_free(struct logs_screen **ps)
 	free(s->query);
 	free(s->message);
 	free(s);
-	*ps = NULL;
 }
 
-enum screen_id logs_screen_back(const struct logs_screen *s)
+static const struct keybinding *logs_keys_now(const void *data)
 {
-	return s->back;
+	(void)data;
+	return logs_keys;
 }
 
-void logs_screen_place(struct logs_screen *s, struct rect area)
+static struct widget *logs_widget(void *data)
 {
+	struct logs_screen *s = data;
+	return logview_widget(s->view);
+}
+
+static void logs_place(void *data, struct rect area)
+{
+	struct logs_screen *s = data;
 	s->area = area;
 	/* Line 0: what is shown; then the lines; the last line: prompt, messages, the policy. */
 	widget_place(logview_widget(s->view), stdscr,
 	             (struct rect){area.y + 1, area.x, area.h > 2 ? area.h - 2 : 0, area.w});
 }
 
-void logs_screen_tick(struct logs_screen *s)
+static void logs_tick(void *data)
 {
-	start(s);   /* the role may just have become known */
+	struct logs_screen *s = data;
+	logs_start(s);   /* the role may just have become known */
 	int64_t now = mono_ms();
 	if (s->fresh && now >= s->next_paint) {
 		s->fresh = false;
@@ -278,8 +253,9 @@ void logs_screen_tick(struct logs_screen *s)
 	}
 }
 
-int logs_screen_wait_ms(const struct logs_screen *s)
+static int logs_wait_ms(const void *data)
 {
+	const struct logs_screen *s = data;
 	if (!s->fresh)
 		return -1;
 	int64_t ms = s->next_paint - mono_ms();
@@ -334,8 +310,9 @@ static void footer(struct logs_screen *s, int y)
 	widget_put(stdscr, y, r.x, r.w, line, theme_attr(th, role), true, th->ascii);
 }
 
-void logs_screen_draw(struct logs_screen *s)
+static void logs_draw(void *data)
 {
+	struct logs_screen *s = data;
 	const struct theme *th = &s->app->theme;
 	struct rect r = s->area;
 	if (r.h < 3)
@@ -364,7 +341,7 @@ void logs_screen_draw(struct logs_screen *s)
 
 /* --- keys --- */
 
-static void set_message(struct logs_screen *s, char *msg)
+static void logs_set_message(struct logs_screen *s, char *msg)
 {
 	free(s->message);
 	s->message = msg;
@@ -386,14 +363,14 @@ static void search(struct logs_screen *s, bool forward, bool from_here)
 	logview_set_highlight(s->view, s->query);
 	if (i < 0) {
 		char *q = sanitize_str(s->query, 0);
-		set_message(s, xasprintf("not found in the %zu lines kept: %s", logring_count(s->ring), q));
+		logs_set_message(s, xasprintf("not found in the %zu lines kept: %s", logring_count(s->ring), q));
 		free(q);
 		return;
 	}
 	logview_goto(s->view, first + (uint64_t)i);
 }
 
-static int prompt_input(struct logs_screen *s, wint_t ch, bool is_code)
+static int logs_prompt_input(struct logs_screen *s, wint_t ch, bool is_code)
 {
 	if (!is_code && ch == 27) {
 		field_free(&s->prompt);
@@ -412,49 +389,115 @@ static int prompt_input(struct logs_screen *s, wint_t ch, bool is_code)
 	return WR_HANDLED | WR_REDRAW;   /* the prompt takes every key */
 }
 
-int logs_screen_input(struct logs_screen *s, wint_t ch, bool is_code)
+/* The search prompt, while open, takes every key. A message lasts until the next key, which
+ * still does what it does (the loop repaints after every key). */
+static int logs_input(void *data, wint_t ch, bool is_code)
 {
+	struct logs_screen *s = data;
 	if (s->prompt)
-		return prompt_input(s, ch, is_code);
-	/* A message lasts until the next key, which still does what it does (the loop repaints
-	 * after every key). */
-	set_message(s, NULL);
-	if (!is_code && ch > 0x7f)
-		return WR_IGNORED;
-	int key = (int)ch;
-	if (is_code != (key >= KEY_MIN))
-		return WR_IGNORED;
-	const struct keybinding *k = keytable_find(logs_keys, key);
-	if (!k)
-		return logview_handle_key(s->view, key);
-	switch (k->op) {
-	case LO_FOLLOW:
-		if (s->ended || s->refused)
-			set_message(s, xstrdup("the stream has ended: no new lines will come"));
-		else
-			logview_set_follow(s->view, !logview_following(s->view));
-		break;
-	case LO_WRAP:
-		logview_set_wrap(s->view, !logview_wrapping(s->view));
-		break;
-	case LO_TIME:
-		s->timestamps = !s->timestamps;
-		logview_invalidate(s->view);
-		break;
-	case LO_SEARCH:
-		s->prompt = field_new(&s->app->theme, 256);
-		field_set_focus(s->prompt, true);
-		break;
-	case LO_NEXT:
-	case LO_PREV:
-		if (!s->query)
-			set_message(s, xstrdup("no search yet: / starts one"));
-		else
-			search(s, k->op == LO_NEXT, false);
-		break;
-	case LO_BACK:
-		app_back(s->app);   /* frees s */
-		return WR_HANDLED | WR_REDRAW;
-	}
+		return logs_prompt_input(s, ch, is_code);
+	logs_set_message(s, NULL);
+	return WR_IGNORED;
+}
+
+static int logs_follow(void *data, int op)
+{
+	struct logs_screen *s = data;
+	(void)op;
+	if (s->ended || s->refused)
+		logs_set_message(s, xstrdup("the stream has ended: no new lines will come"));
+	else
+		logview_set_follow(s->view, !logview_following(s->view));
 	return WR_HANDLED | WR_REDRAW;
+}
+
+static int logs_wrap(void *data, int op)
+{
+	struct logs_screen *s = data;
+	(void)op;
+	logview_set_wrap(s->view, !logview_wrapping(s->view));
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int logs_time(void *data, int op)
+{
+	struct logs_screen *s = data;
+	(void)op;
+	s->timestamps = !s->timestamps;
+	logview_invalidate(s->view);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int logs_search_open(void *data, int op)
+{
+	struct logs_screen *s = data;
+	(void)op;
+	s->prompt = field_new(&s->app->theme, 256);
+	field_set_focus(s->prompt, true);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int logs_search_again(void *data, int op)
+{
+	struct logs_screen *s = data;
+	if (!s->query)
+		logs_set_message(s, xstrdup("no search yet: / starts one"));
+	else
+		search(s, op == LO_NEXT, false);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int logs_back(void *data, int op)
+{
+	struct logs_screen *s = data;
+	(void)op;
+	screen_pop(s->app);   /* frees s */
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static const struct screen_fn logs_fns[] = {
+	{LO_FOLLOW, logs_follow, 0},
+	{LO_WRAP, logs_wrap, 0},
+	{LO_TIME, logs_time, 0},
+	{LO_SEARCH, logs_search_open, 0},
+	{LO_NEXT, logs_search_again, 0},
+	{LO_PREV, logs_search_again, 0},
+	{LO_BACK, logs_back, 0},
+	{0, NULL, 0},
+};
+
+const struct screen_ops logs_screen_ops = {
+	.name = "logs",
+	.keys = logs_keys_now,
+	.help = logs_help,
+	.fns = logs_fns,
+	.place = logs_place,
+	.draw = logs_draw,
+	.input = logs_input,
+	.tick = logs_tick,
+	.wait_ms = logs_wait_ms,
+	.widget = logs_widget,
+	.free = logs_free,
+};
+
+void logs_screen_open(struct app *a, const char *service_id)
+{
+	if (!service_id || !*service_id)
+		return;
+	const struct service *svc = logs_find_service(a, service_id);
+	if (!svc) {
+		app_say(a, STATUS_WARN, "that job is gone");
+		return;
+	}
+	struct logs_screen *s = xcalloc(1, sizeof *s);
+	s->app = a;
+	s->service_id = xstrdup(service_id);
+	s->name = sanitize_str(svc->name ? svc->name : service_id, 0);
+	s->ring = logring_new(0, 0);
+	s->view = logview_new(&logs_source, s, &a->theme);
+	/* Esc goes back to the tasks of a job when they were in front, else to the jobs. */
+	if (screen_top(a)->ops != &tasks_screen_ops)
+		screen_pop_all(a);
+	screen_push(a, &logs_screen_ops, s);
+	logs_start(s);
 }

@@ -1,7 +1,6 @@
-/* The nodes view (N on the jobs, ':nodes'), for admins: each node's role, availability, state,
- * class, CPU and memory reserved against its capacity (as the scheduler counts them, the same
- * figures as `glovebox nodes`) and its running tasks; and pausing, activating and draining
- * the selected node through api/actions.h, on record in the audit log. */
+/* The nodes view: see nodes.h. */
+#include "tui/console/nodes.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,7 @@
 enum { C_HOST, C_ROLE, C_AVAIL, C_STATE, C_CLASS, C_CPU, C_MEM, C_TASKS, N_COLS };
 
 /* At 80 columns everything fits; narrower, class goes first, then role, tasks, the bars. */
-static const struct table_column columns[N_COLS] = {
+static const struct table_column nodes_columns[N_COLS] = {
 	[C_HOST]  = {"HOSTNAME", 8, 32, 2, 9, TABLE_LEFT, true},
 	[C_ROLE]  = {"ROLE", 7, 7, 0, 2, TABLE_LEFT, true},
 	[C_AVAIL] = {"AVAIL", 6, 6, 0, 8, TABLE_LEFT, true},
@@ -31,27 +30,26 @@ static const struct table_column columns[N_COLS] = {
 	[C_TASKS] = {"TASKS", 5, 5, 0, 3, TABLE_RIGHT, true},
 };
 
-/* The screen's own action codes, beyond enum app_op. */
-enum { OP_NODE_PAUSE = 200, OP_NODE_ACTIVATE, OP_NODE_DRAIN };
+enum { OP_NODE_PAUSE = OP_SCREEN, OP_NODE_ACTIVATE, OP_NODE_DRAIN };
 
-const struct keybinding nodes_keys[] = {
-	{'p', "p", "Pause", "Pause the selected node: its running jobs keep running, the swarm places no new tasks on it", 0, OP_NODE_PAUSE},
-	{'a', "a", "Activate", "Activate the selected node: the swarm places new tasks on it again", 0, OP_NODE_ACTIVATE},
-	{'D', "D", "Drain", "Drain the selected node, after a confirmation: the swarm stops every task running on it and moves the jobs to other nodes where they fit", 0, OP_NODE_DRAIN},
-	{27, "Esc", "Back", "Back to the jobs", 0, OP_BACK},
+/* The bar shows the KB_BAR entries in this order (Quit early: a narrow bar drops entries from
+ * the end); KB_NOHELP entries are the global keys'. Esc is the global back (it clears the
+ * filter first): listed here, left to the global keys. */
+static const struct keybinding nodes_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR | KB_NOHELP, OP_QUIT},
+	{27, "Esc", "Back", "Back to the jobs", KB_BAR, OP_BACK},
+	{'p', "p", "Pause", "Pause the selected node: its running jobs keep running, the swarm places no new tasks on it", KB_BAR, OP_NODE_PAUSE},
+	{'a', "a", "Activate", "Activate the selected node: the swarm places new tasks on it again", KB_BAR, OP_NODE_ACTIVATE},
+	{'D', "D", "Drain", "Drain the selected node, after a confirmation: the swarm stops every task running on it and moves the jobs to other nodes where they fit", KB_BAR, OP_NODE_DRAIN},
+	{'/', "/", "Filter", NULL, KB_BAR | KB_NOHELP, OP_FILTER},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-const struct keybinding nodes_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	/* Quit early: the key bar drops entries from the end when narrow. */
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
-	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
-	{'p', "p", "Pause", NULL, KB_BAR, OP_NODE_PAUSE},
-	{'a', "a", "Activate", NULL, KB_BAR, OP_NODE_ACTIVATE},
-	{'D', "D", "Drain", NULL, KB_BAR, OP_NODE_DRAIN},
-	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
-	{0, NULL, NULL, NULL, 0, 0},
+static const struct help_section nodes_help[] = {
+	{"Nodes", nodes_keys},
+	{"Moving and sorting", table_keys},
+	{NULL, NULL},
 };
 
 struct nodes_screen {
@@ -66,7 +64,7 @@ struct nodes_screen {
 	struct dialog *confirm;        /* the drain confirmation while open */
 	char *confirm_id;              /* the node it asks about */
 
-	/* One action at a time; it goes on when the view is closed (app.c keeps the screen). */
+	/* One action at a time; it goes on when the view is closed (the stack keeps the screen). */
 	struct action *action;
 	enum audit_action act;
 	char *act_host;
@@ -85,9 +83,9 @@ static const char *str_or(const char *s, const char *dflt)
 	return s && *s ? s : dflt;
 }
 
-static size_t src_count(void *ctx) { return ((struct nodes_screen *)ctx)->n; }
+static size_t nodes_src_count(void *ctx) { return ((struct nodes_screen *)ctx)->n; }
 
-static const char *src_id(void *ctx, size_t row)
+static const char *nodes_src_id(void *ctx, size_t row)
 {
 	const struct node *n = row_node(ctx, row);
 	return n && n->id ? n->id : "";
@@ -125,7 +123,7 @@ static void usage_meter(const struct node_usage *u, int col, struct meter *m, ch
 	m->text = text;
 }
 
-static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+static void nodes_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct nodes_screen *s = ctx;
 	const struct node *n = row_node(s, row);
@@ -160,7 +158,7 @@ static bool is(const char *s, const char *what)
 	return s && strcmp(s, what) == 0;
 }
 
-static enum theme_role src_role(void *ctx, size_t row, int col)
+static enum theme_role nodes_src_role(void *ctx, size_t row, int col)
 {
 	const struct node *n = row_node(ctx, row);
 	(void)col;
@@ -173,7 +171,7 @@ static enum theme_role src_role(void *ctx, size_t row, int col)
 	return THEME_NORMAL;
 }
 
-static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
+static bool nodes_src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
                      bool selected)
 {
 	struct nodes_screen *s = ctx;
@@ -186,64 +184,64 @@ static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, 
 	return true;
 }
 
-static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
-static int cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
+static int nodes_cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+static int nodes_cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
 
 static double share(double part, double whole)
 {
 	return whole > 0 ? part / whole : 0;
 }
 
-static int src_compare(void *ctx, size_t a, size_t b, int col)
+static int nodes_src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	struct nodes_screen *s = ctx;
 	const struct node *x = s->rows[a], *y = s->rows[b];
 	const struct node_usage *p = &s->usage[a], *q = &s->usage[b];
 	switch (col) {
-	case C_HOST:  return cmp_str(x->hostname, y->hostname);
-	case C_ROLE:  return cmp_str(x->role, y->role);
-	case C_AVAIL: return cmp_str(x->availability, y->availability);
-	case C_STATE: return cmp_str(x->state, y->state);
-	case C_CLASS: return cmp_str(p->class_name, q->class_name);
-	case C_CPU:   return cmp_dbl(share(p->cpu_reserved, p->cpu_capacity), share(q->cpu_reserved, q->cpu_capacity));
-	case C_MEM:   return cmp_dbl(share((double)p->mem_reserved, (double)p->mem_capacity),
+	case C_HOST:  return nodes_cmp_str(x->hostname, y->hostname);
+	case C_ROLE:  return nodes_cmp_str(x->role, y->role);
+	case C_AVAIL: return nodes_cmp_str(x->availability, y->availability);
+	case C_STATE: return nodes_cmp_str(x->state, y->state);
+	case C_CLASS: return nodes_cmp_str(p->class_name, q->class_name);
+	case C_CPU:   return nodes_cmp_dbl(share(p->cpu_reserved, p->cpu_capacity), share(q->cpu_reserved, q->cpu_capacity));
+	case C_MEM:   return nodes_cmp_dbl(share((double)p->mem_reserved, (double)p->mem_capacity),
 	                             share((double)q->mem_reserved, (double)q->mem_capacity));
 	case C_TASKS: return (p->tasks_running > q->tasks_running) - (p->tasks_running < q->tasks_running);
 	}
 	return 0;
 }
 
-static const struct table_source source = {
-	.row_count = src_count,
-	.row_id = src_id,
-	.render_cell = src_cell,
-	.cell_role = src_role,
-	.draw_cell = src_draw,
-	.compare = src_compare,
+static const struct table_source nodes_source = {
+	.row_count = nodes_src_count,
+	.row_id = nodes_src_id,
+	.render_cell = nodes_src_cell,
+	.cell_role = nodes_src_role,
+	.draw_cell = nodes_src_draw,
+	.compare = nodes_src_compare,
 };
 
 static int by_hostname(const void *a, const void *b)
 {
 	const struct node *x = *(const struct node *const *)a, *y = *(const struct node *const *)b;
-	int c = cmp_str(x->hostname, y->hostname);
-	return c ? c : cmp_str(x->id, y->id);
+	int c = nodes_cmp_str(x->hostname, y->hostname);
+	return c ? c : nodes_cmp_str(x->id, y->id);
 }
 
-struct nodes_screen *nodes_screen_new(struct app *a)
+static void nodes_data_changed(void *data);
+
+static struct nodes_screen *nodes_new(struct app *a)
 {
 	struct nodes_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
-	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	s->table = table_new(nodes_columns, N_COLS, &nodes_source, s, &a->theme);
 	table_set_empty_text(s->table, "no nodes yet: waiting for the engine");
-	nodes_screen_data_changed(s);
+	nodes_data_changed(s);
 	return s;
 }
 
-void nodes_screen_free(struct nodes_screen **ps)
+static void nodes_free(void *data)
 {
-	struct nodes_screen *s = *ps;
-	if (!s)
-		return;
+	struct nodes_screen *s = data;
 	action_free(&s->action);
 	dialog_free(&s->confirm);
 	free(s->confirm_id);
@@ -253,13 +251,29 @@ void nodes_screen_free(struct nodes_screen **ps)
 	free(s->rows);
 	free(s->usage);
 	free(s);
-	*ps = NULL;
 }
 
-struct table *nodes_screen_table(struct nodes_screen *s) { return s->table; }
-
-void nodes_screen_place(struct nodes_screen *s, struct rect area)
+static struct table *nodes_table(void *data)
 {
+	struct nodes_screen *s = data;
+	return s->table;
+}
+
+static struct widget *nodes_widget(void *data)
+{
+	struct nodes_screen *s = data;
+	return table_widget(s->table);
+}
+
+static const struct keybinding *nodes_keys_now(const void *data)
+{
+	(void)data;
+	return nodes_keys;
+}
+
+static void nodes_place(void *data, struct rect area)
+{
+	struct nodes_screen *s = data;
 	s->area = area;
 	/* Line 0: title and counts; then the table; the last two lines: the selected node. */
 	widget_place(table_widget(s->table), stdscr,
@@ -268,8 +282,9 @@ void nodes_screen_place(struct nodes_screen *s, struct rect area)
 		widget_place(dialog_widget(s->confirm), stdscr, area);
 }
 
-void nodes_screen_data_changed(struct nodes_screen *s)
+static void nodes_data_changed(void *data)
 {
+	struct nodes_screen *s = data;
 	const struct cluster *cl = s->app->cluster;
 	const struct node_list *l = cluster_nodes(cl);
 	s->n = l->n;
@@ -289,7 +304,7 @@ void nodes_screen_data_changed(struct nodes_screen *s)
 static void rows_sync(struct nodes_screen *s)
 {
 	if (s->generation != cluster_generation(s->app->cluster))
-		nodes_screen_data_changed(s);
+		nodes_data_changed(s);
 }
 
 static const struct node *selected(struct nodes_screen *s, size_t *row)
@@ -330,8 +345,9 @@ static void detail_text(struct nodes_screen *s, char *who, char *use, size_t sz)
 	free(addr);
 }
 
-void nodes_screen_draw(struct nodes_screen *s)
+static void nodes_draw(void *data)
 {
+	struct nodes_screen *s = data;
 	const struct theme *th = &s->app->theme;
 	struct rect r = s->area;
 	size_t ready = 0, paused = 0, drained = 0;
@@ -361,7 +377,7 @@ static const char *verb_ing(enum audit_action act)
 	return act == AUDIT_PAUSE_NODE ? "pausing" : act == AUDIT_ACTIVATE_NODE ? "activating" : "draining";
 }
 
-static void on_progress(void *ud, const char *step)
+static void nodes_on_progress(void *ud, const char *step)
 {
 	struct nodes_screen *s = ud;
 	char *clean = sanitize_str(step, 0);
@@ -371,7 +387,7 @@ static void on_progress(void *ud, const char *step)
 	free(clean);
 }
 
-static void on_done(void *ud, const struct action_result *r)
+static void nodes_on_done(void *ud, const struct action_result *r)
 {
 	static const char *const said[] = {
 		[AUDIT_PAUSE_NODE] = "paused: its running jobs keep running; the swarm places no new tasks on it",
@@ -390,7 +406,7 @@ static void on_done(void *ud, const struct action_result *r)
 	free(why);
 }
 
-static void start(struct nodes_screen *s, const struct node *n, enum audit_action act)
+static void nodes_start(struct nodes_screen *s, const struct node *n, enum audit_action act)
 {
 	const struct actor *who = app_actor(s->app);
 	const char *host = str_or(n->hostname, n->id);
@@ -405,19 +421,15 @@ static void start(struct nodes_screen *s, const struct node *n, enum audit_actio
 	char *msg = xasprintf("%s node %s...", verb_ing(act), s->act_host);
 	app_notice(s->app, msg);
 	free(msg);
-	s->action = action_node_availability(s->app->session->engine, &rec, NULL, on_progress, on_done, s);
+	s->action = action_node_availability(s->app->session->engine, &rec, NULL, nodes_on_progress, nodes_on_done, s);
 	audit_clear(&rec);
 	s->app->dirty = true;
 }
 
-/* Whether the actor may act on nodes now; says why not on the status line. */
-static bool may_act(struct nodes_screen *s)
+/* Whether a node action may start now (the checks of the keys' table passed); says why not
+ * on the status line. */
+static bool nodes_may_act(struct nodes_screen *s)
 {
-	const struct actor *who = app_actor(s->app);
-	if (actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {
-		app_say(s->app, STATUS_WARN, "only admins may pause, activate or drain nodes");
-		return false;
-	}
 	if (s->action) {
 		char *msg = xasprintf("still %s node %s: one action at a time", verb_ing(s->act), s->act_host);
 		app_say(s->app, STATUS_WARN, msg);
@@ -467,19 +479,19 @@ static void confirm_key(struct nodes_screen *s, int key)
 		app_notice(s->app, "drain cancelled: the node was not changed");
 	else if (!n)
 		app_say(s->app, STATUS_WARN, "that node is gone from the swarm");
-	else if (may_act(s))
-		start(s, n, AUDIT_DRAIN_NODE);
+	else if (screen_allowed(s->app, &nodes_screen_ops, s, NEEDS_ADMIN) && nodes_may_act(s))
+		nodes_start(s, n, AUDIT_DRAIN_NODE);
 }
 
-static void availability_key(struct nodes_screen *s, enum audit_action act)
+/* p, a and D, once a node is selected and the user is an admin (nodes_fns). */
+static int nodes_availability(void *data, int op)
 {
+	struct nodes_screen *s = data;
+	enum audit_action act = op == OP_NODE_PAUSE ? AUDIT_PAUSE_NODE
+	                      : op == OP_NODE_ACTIVATE ? AUDIT_ACTIVATE_NODE : AUDIT_DRAIN_NODE;
 	const struct node *n = selected(s, NULL);
-	if (!n) {
-		app_say(s->app, STATUS_WARN, "no node selected");
-		return;
-	}
-	if (!may_act(s))
-		return;
+	if (!nodes_may_act(s))
+		return WR_HANDLED | WR_REDRAW;
 	const char *want = node_availability_for(act);
 	if (is(n->availability, want)) {
 		char *host = sanitize_str(str_or(n->hostname, n->id), 0);
@@ -487,40 +499,47 @@ static void availability_key(struct nodes_screen *s, enum audit_action act)
 		app_say(s->app, STATUS_WARN, msg);
 		free(msg);
 		free(host);
-		return;
+		return WR_HANDLED | WR_REDRAW;
 	}
 	if (act == AUDIT_DRAIN_NODE)
 		ask_drain(s, n);
 	else
-		start(s, n, act);
-}
-
-int nodes_screen_key(struct nodes_screen *s, int key)
-{
-	rows_sync(s);
-	if (s->confirm) {   /* modal: it takes every key */
-		if (key == KEY_RESIZE)
-			return WR_IGNORED;
-		confirm_key(s, key);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	const struct keybinding *k = keytable_find(nodes_keys, key);
-	if (!k)
-		return WR_IGNORED;
-	switch (k->op) {
-	case OP_NODE_PAUSE:    availability_key(s, AUDIT_PAUSE_NODE); break;
-	case OP_NODE_ACTIVATE: availability_key(s, AUDIT_ACTIVATE_NODE); break;
-	case OP_NODE_DRAIN:    availability_key(s, AUDIT_DRAIN_NODE); break;
-	default:               return WR_IGNORED;   /* Esc: the app goes back */
-	}
+		nodes_start(s, n, act);
 	return WR_HANDLED | WR_REDRAW;
 }
 
-bool nodes_screen_modal(const struct nodes_screen *s) { return s->confirm != NULL; }
-bool nodes_screen_busy(const struct nodes_screen *s) { return s->action != NULL; }
+static const struct screen_fn nodes_fns[] = {
+	{OP_NODE_PAUSE, nodes_availability, NEEDS_NODE | NEEDS_ADMIN},
+	{OP_NODE_ACTIVATE, nodes_availability, NEEDS_NODE | NEEDS_ADMIN},
+	{OP_NODE_DRAIN, nodes_availability, NEEDS_NODE | NEEDS_ADMIN},
+	{0, NULL, 0},
+};
 
-void nodes_screen_tick(struct nodes_screen *s)
+/* The rows first (a poll may have replaced the cluster's data since the last rebuild); the
+ * drain confirmation, while open, takes every key. */
+static int nodes_input(void *data, wint_t ch, bool is_code)
 {
+	struct nodes_screen *s = data;
+	rows_sync(s);
+	if (!s->confirm)
+		return WR_IGNORED;
+	if (!is_code && ch > 0xff)
+		return WR_HANDLED;   /* no dialog key: dropped, as everywhere */
+	if (is_code && ch == KEY_RESIZE)
+		return WR_IGNORED;
+	confirm_key(s, (int)ch);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static bool nodes_busy(const void *data)
+{
+	const struct nodes_screen *s = data;
+	return s->action != NULL;
+}
+
+static void nodes_tick(void *data)
+{
+	struct nodes_screen *s = data;
 	if (!s->action)
 		return;
 	if (!s->act_done) {
@@ -534,16 +553,35 @@ void nodes_screen_tick(struct nodes_screen *s)
 	s->app->dirty = true;
 }
 
-int nodes_screen_wait_ms(const struct nodes_screen *s)
+static int nodes_wait_ms(const void *data)
 {
+	const struct nodes_screen *s = data;
 	if (s->action && s->act_done)
 		return 0;
 	return s->action ? action_wait_ms(s->action, mono_ns()) : -1;
 }
 
+const struct screen_ops nodes_screen_ops = {
+	.name = "nodes",
+	.keys = nodes_keys_now,
+	.help = nodes_help,
+	.fns = nodes_fns,
+	.admin_only = "only admins may pause, activate or drain nodes",
+	.place = nodes_place,
+	.draw = nodes_draw,
+	.input = nodes_input,
+	.data_changed = nodes_data_changed,
+	.tick = nodes_tick,
+	.wait_ms = nodes_wait_ms,
+	.table = nodes_table,
+	.widget = nodes_widget,
+	.busy = nodes_busy,
+	.free = nodes_free,
+};
+
 /* --- the entry point --- */
 
-void app_open_nodes(struct app *a)
+void nodes_screen_open(struct app *a)
 {
 	const struct actor *who = app_actor(a);
 	if (!triage_role_known(a->triage) && actor_may(who, ACT_NODE, NULL) == PERMIT_DENY) {
@@ -559,12 +597,13 @@ void app_open_nodes(struct app *a)
 		free(user);
 		return;
 	}
-	if (!a->nodes)
-		a->nodes = nodes_screen_new(a);
+	/* The view shown or kept is shown again, with its action and its selection. */
+	struct nodes_screen *s = screen_take(a, &nodes_screen_ops);
+	if (s)
+		nodes_data_changed(s);
 	else
-		nodes_screen_data_changed(a->nodes);
-	a->screen = SCREEN_NODES;
-	keybar_set_keys(a->keybar, nodes_bar);
-	app_layout(a);
+		s = nodes_new(a);
+	screen_pop_all(a);
+	screen_push(a, &nodes_screen_ops, s);
 	app_request_refresh(a);
 }

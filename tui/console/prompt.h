@@ -3,7 +3,7 @@
  * Editing is the text field's (widgets/field.h), emacs style: Ctrl-A, Ctrl-E, Ctrl-B, Ctrl-F,
  * Ctrl-D, Ctrl-K, Ctrl-U, Ctrl-W, Alt-B, Alt-F, Alt-D, Backspace, Delete, Left, Right, Home,
  * End. Up/Ctrl-P and Down/Ctrl-N walk the history; Tab completes (commands, job names, node
- * names, column titles: tui/commands.h), and lists the candidates on the status line when
+ * names, column titles: commands.h), and lists the candidates on the status line when
  * more than one fits; Enter runs the line; Esc, or Ctrl-G, or Backspace on an empty line,
  * closes the prompt.
  *

@@ -1,4 +1,6 @@
-/* The services screen: every job with its state and live CPU and memory bars. */
+/* The jobs list: see services.h. */
+#include "tui/console/services.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,10 @@
 #include "api/core/jobtext.h"
 #include "api/base/xalloc.h"
 #include "tui/console/app.h"
+#include "tui/console/logs.h"
+#include "tui/console/nodes.h"
+#include "tui/console/submit.h"
+#include "tui/console/tasks.h"
 #include "tui/console/triage.h"
 #include "widgets/meter.h"
 #include "api/base/sanitize.h"
@@ -16,7 +22,7 @@ enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, 
 
 /* At 80 columns everything but the expiry fits (an expired job says so in its state);
  * narrower, class goes first, then image, age, owner. */
-static const struct table_column columns[N_COLS] = {
+static const struct table_column services_columns[N_COLS] = {
 	[C_NAME]  = {"NAME", 10, 28, 2, 9, TABLE_LEFT, true},
 	[C_OWNER] = {"OWNER", 6, 16, 1, 4, TABLE_LEFT, true},
 	[C_CLASS] = {"CLASS", 7, 10, 0, 1, TABLE_LEFT, true},
@@ -29,38 +35,35 @@ static const struct table_column columns[N_COLS] = {
 	[C_EXPIRES] = {"EXPIRES", 7, 8, 0, 0, TABLE_RIGHT, true},
 };
 
-/* Actions of the keys below (struct keybinding.op), next to enum app_op's. */
-enum { OP_REMOVE = 200, OP_PAUSE, OP_ATTENTION };
+enum { OP_OPEN = OP_SCREEN, OP_LOGS, OP_NEW, OP_REMOVE, OP_PAUSE, OP_ATTENTION, OP_NODES };
 
-const struct keybinding services_keys[] = {
-	{'\r', "Enter", "Tasks", "Show the tasks of the selected job: states, errors, exit codes, OOM kills", 0, OP_OPEN},
+/* The bar shows the KB_BAR entries in this order (Quit early: a narrow bar drops entries from
+ * the end); the help lists the others' keynames, but those flagged KB_NOHELP, whose keys the
+ * global and the table keys handle and document. */
+static const struct keybinding services_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR | KB_NOHELP, OP_QUIT},
+	{'\r', "Enter", "Tasks", "Show the tasks of the selected job: states, errors, exit codes, OOM kills", KB_BAR, OP_OPEN},
 	{KEY_ENTER, NULL, NULL, NULL, 0, OP_OPEN},
 	{'\n', NULL, NULL, NULL, 0, OP_OPEN},
-	{'l', "l", "Logs", "The logs of the selected job: follow, search, wrap, timestamps", 0, OP_LOGS},
-	{'n', "n", "New", "Submit a new job: image, class, datasets, resources; the data-use terms when they need accepting", 0, OP_NEW},
+	{'/', "/", "Filter", NULL, KB_BAR | KB_NOHELP, OP_FILTER},
+	{'>', "<>", "Sort", NULL, KB_BAR | KB_NOHELP, 0},
+	{'n', "n", "New", "Submit a new job: image, class, datasets, resources; the data-use terms when they need accepting", KB_BAR, OP_NEW},
+	{'l', "l", "Logs", "The logs of the selected job: follow, search, wrap, timestamps", KB_BAR, OP_LOGS},
 	{'x', "x", "Remove", "Remove the selected job after you confirm: its tasks stop, its network goes; "
-	 "removing another user's job (admins) needs a reason, kept in the audit log", 0, OP_REMOVE},
+	 "removing another user's job (admins) needs a reason, kept in the audit log", KB_BAR, OP_REMOVE},
 	{'p', "p", "Pause", "Pause the selected job (scale it to 0: the job and its network stay), or resume "
 	 "a paused one (back to 1); on record in the audit log", 0, OP_PAUSE},
 	{'!', "!", "Attention", "Attention first, or back: OOM kills, restart loops, long waits, expired and "
-	 "failed jobs at the top, with why in the STATE column", 0, OP_ATTENTION},
-	{'N', "N", "Nodes", "The nodes (admins): reservations against capacity, tasks; pause, activate, drain", 0, OP_NODES},
+	 "failed jobs at the top, with why in the STATE column", KB_BAR, OP_ATTENTION},
+	{'N', "N", "Nodes", "The nodes (admins): reservations against capacity, tasks; pause, activate, drain", KB_BAR, OP_NODES},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-const struct keybinding services_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	/* Quit early: the key bar drops entries from the end when narrow. */
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
-	{'\r', "Enter", "Tasks", NULL, KB_BAR, OP_OPEN},
-	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
-	{'>', "<>", "Sort", NULL, KB_BAR, 0},
-	{'n', "n", "New", NULL, KB_BAR, OP_NEW},
-	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
-	{'x', "x", "Remove", NULL, KB_BAR, OP_REMOVE},
-	{'!', "!", "Attention", NULL, KB_BAR, OP_ATTENTION},
-	{'N', "N", "Nodes", NULL, KB_BAR, OP_NODES},
-	{0, NULL, NULL, NULL, 0, 0},
+static const struct help_section services_help[] = {
+	{"Jobs", services_keys},
+	{"Moving and sorting", table_keys},
+	{NULL, NULL},
 };
 
 struct services_screen {
@@ -95,13 +98,13 @@ static const struct attention *att_at(struct services_screen *s, size_t row)
 	return i < s->n_att ? &s->att[i] : NULL;
 }
 
-static size_t src_count(void *ctx)
+static size_t services_src_count(void *ctx)
 {
 	struct services_screen *s = ctx;
 	return s->app->jobs.n;
 }
 
-static const char *src_id(void *ctx, size_t row)
+static const char *services_src_id(void *ctx, size_t row)
 {
 	const struct job *j = job_at(ctx, row);
 	return j && j->id ? j->id : "";
@@ -155,7 +158,7 @@ static void state_text(struct services_screen *s, size_t row, const struct job *
 	free(reason);
 }
 
-static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+static void services_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct services_screen *s = ctx;
 	const struct job *j = job_at(s, row);
@@ -208,7 +211,7 @@ static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 	free(t);
 }
 
-static enum theme_role src_role(void *ctx, size_t row, int col)
+static enum theme_role services_src_role(void *ctx, size_t row, int col)
 {
 	const struct job *j = job_at(ctx, row);
 	(void)col;
@@ -224,7 +227,7 @@ static enum theme_role src_role(void *ctx, size_t row, int col)
 	}
 }
 
-static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
+static bool services_src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, int width,
                      bool selected)
 {
 	struct services_screen *s = ctx;
@@ -241,9 +244,9 @@ static bool src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, int x, 
 	return true;
 }
 
-static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
-static int cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
-static int cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
+static int services_cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+static int services_cmp_dbl(double a, double b) { return a < b ? -1 : a > b; }
+static int services_cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : ""); }
 
 static int state_order(enum job_state s)
 {
@@ -259,38 +262,38 @@ static int64_t expiry_key(const struct job *j)
 	return job_expires_at(j, &at) ? at : INT64_MAX;   /* no expiry: last */
 }
 
-static int src_compare(void *ctx, size_t a, size_t b, int col)
+static int services_src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	const struct job *x = job_at(ctx, a), *y = job_at(ctx, b);
 	switch (col) {
-	case C_NAME:  return cmp_str(x->name, y->name);
-	case C_OWNER: return cmp_str(x->owner, y->owner);
-	case C_CLASS: return cmp_str(x->class_name, y->class_name);
-	case C_IMAGE: return cmp_str(x->image, y->image);
-	case C_REPL:  return cmp_u64(x->running, y->running);
+	case C_NAME:  return services_cmp_str(x->name, y->name);
+	case C_OWNER: return services_cmp_str(x->owner, y->owner);
+	case C_CLASS: return services_cmp_str(x->class_name, y->class_name);
+	case C_IMAGE: return services_cmp_str(x->image, y->image);
+	case C_REPL:  return services_cmp_u64(x->running, y->running);
 	case C_STATE: return state_order(x->state) - state_order(y->state);
-	case C_CPU:   return cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
-	case C_MEM:   return cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
-	case C_AGE:   return -cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
+	case C_CPU:   return services_cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
+	case C_MEM:   return services_cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
+	case C_AGE:   return -services_cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
 	case C_EXPIRES: return (expiry_key(x) > expiry_key(y)) - (expiry_key(x) < expiry_key(y));
 	}
 	return 0;
 }
 
-static const struct table_source source = {
-	.row_count = src_count,
-	.row_id = src_id,
-	.render_cell = src_cell,
-	.cell_role = src_role,
-	.draw_cell = src_draw,
-	.compare = src_compare,
+static const struct table_source services_source = {
+	.row_count = services_src_count,
+	.row_id = services_src_id,
+	.render_cell = services_src_cell,
+	.cell_role = services_src_role,
+	.draw_cell = services_src_draw,
+	.compare = services_src_compare,
 };
 
-struct services_screen *services_screen_new(struct app *a)
+static struct services_screen *services_new(struct app *a)
 {
 	struct services_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
-	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	s->table = table_new(services_columns, N_COLS, &services_source, s, &a->theme);
 	table_sort_by(s->table, C_NAME, false);
 	table_set_empty_text(s->table, "no jobs yet");
 	return s;
@@ -303,28 +306,44 @@ static void att_clear(struct services_screen *s)
 	s->n_att = 0;
 }
 
-void services_screen_free(struct services_screen **ps)
+static void services_free(void *data)
 {
-	if (!*ps)
-		return;
-	att_clear(*ps);
-	free((*ps)->att);
-	free((*ps)->order);
-	table_free(&(*ps)->table);
-	free(*ps);
-	*ps = NULL;
+	struct services_screen *s = data;
+	att_clear(s);
+	free(s->att);
+	free(s->order);
+	table_free(&s->table);
+	free(s);
 }
 
-struct table *services_screen_table(struct services_screen *s) { return s->table; }
+static struct table *services_table(void *data)
+{
+	struct services_screen *s = data;
+	return s->table;
+}
 
-const struct job *services_screen_selected(struct services_screen *s)
+static struct widget *services_widget(void *data)
+{
+	struct services_screen *s = data;
+	return table_widget(s->table);
+}
+
+static const struct keybinding *services_keys_now(const void *data)
+{
+	(void)data;
+	return services_keys;
+}
+
+/* The selected job, or NULL. */
+static const struct job *services_selected(struct services_screen *s)
 {
 	size_t row;
 	return table_selected_row(s->table, &row) ? job_at(s, row) : NULL;
 }
 
-void services_screen_place(struct services_screen *s, struct rect area)
+static void services_place(void *data, struct rect area)
 {
+	struct services_screen *s = data;
 	s->area = area;
 	/* Line 0: title; then the table; the last line: the selected job's full reason. */
 	widget_place(table_widget(s->table), stdscr,
@@ -348,8 +367,9 @@ static void assess(struct services_screen *s)
 	s->n_att = a->jobs.n;
 }
 
-void services_screen_data_changed(struct services_screen *s)
+static void services_data_changed(void *data)
 {
+	struct services_screen *s = data;
 	assess(s);
 	table_refresh(s->table);
 }
@@ -368,8 +388,9 @@ static void attention_toggle(struct services_screen *s)
 	                                : "attention order off");
 }
 
-void services_screen_draw(struct services_screen *s)
+static void services_draw(void *data)
 {
+	struct services_screen *s = data;
 	struct app *a = s->app;
 	struct rect r = s->area;
 	const struct theme *th = &a->theme;
@@ -398,44 +419,92 @@ void services_screen_draw(struct services_screen *s)
 	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 }
 
-int services_screen_key(struct services_screen *s, int key)
+/* --- the keys' functions --- */
+
+static int services_open_tasks(void *data, int op)
 {
-	const struct keybinding *k = keytable_find(services_keys, key);
-	if (k && k->op == OP_OPEN) {
-		const struct job *j = services_screen_selected(s);
-		if (j)
-			app_open_tasks(s->app, j->id);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	if (k && k->op == OP_NEW) {
-		app_open_submit(s->app);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	if (k && k->op == OP_LOGS) {
-		const struct job *j = services_screen_selected(s);
-		if (j)
-			app_open_logs(s->app, j->id);
-		else
-			app_say(s->app, STATUS_WARN, "no job selected");
-		return WR_HANDLED | WR_REDRAW;
-	}
-	if (k && k->op == OP_ATTENTION) {
-		attention_toggle(s);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	if (k && (k->op == OP_REMOVE || k->op == OP_PAUSE)) {
-		const struct job *j = services_screen_selected(s);
-		if (!j)
-			app_say(s->app, STATUS_WARN, "no job selected");
-		else if (k->op == OP_REMOVE)
-			app_remove_job(s->app, j->id);
-		else
-			app_scale_job(s->app, j->id, j->service && j->service->replicas == 0 ? 1 : 0);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	if (k && k->op == OP_NODES) {
-		app_open_nodes(s->app);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	return WR_IGNORED;
+	struct services_screen *s = data;
+	const struct job *j = services_selected(s);
+	(void)op;
+	if (j)   /* Enter on an empty list does nothing, and says nothing */
+		tasks_screen_open(s->app, j->id);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int services_open_logs(void *data, int op)
+{
+	struct services_screen *s = data;
+	(void)op;
+	logs_screen_open(s->app, services_selected(s)->id);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int services_open_submit(void *data, int op)
+{
+	struct services_screen *s = data;
+	(void)op;
+	submit_screen_open(s->app);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int services_open_nodes(void *data, int op)
+{
+	struct services_screen *s = data;
+	(void)op;
+	nodes_screen_open(s->app);   /* it says itself who may see it */
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int services_attention(void *data, int op)
+{
+	(void)op;
+	attention_toggle(data);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int services_remove(void *data, int op)
+{
+	struct services_screen *s = data;
+	(void)op;
+	triage_remove(s->app, services_selected(s)->id);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+/* Pause a job, or resume a paused one. */
+static int services_pause(void *data, int op)
+{
+	struct services_screen *s = data;
+	const struct job *j = services_selected(s);
+	(void)op;
+	triage_scale(s->app, j->id, j->service && j->service->replicas == 0 ? 1 : 0);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static const struct screen_fn services_fns[] = {
+	{OP_OPEN, services_open_tasks, 0},
+	{OP_LOGS, services_open_logs, NEEDS_JOB},
+	{OP_NEW, services_open_submit, 0},
+	{OP_REMOVE, services_remove, NEEDS_JOB},
+	{OP_PAUSE, services_pause, NEEDS_JOB},
+	{OP_ATTENTION, services_attention, 0},
+	{OP_NODES, services_open_nodes, 0},
+	{0, NULL, 0},
+};
+
+const struct screen_ops services_screen_ops = {
+	.name = "jobs",
+	.keys = services_keys_now,
+	.help = services_help,
+	.fns = services_fns,
+	.place = services_place,
+	.draw = services_draw,
+	.data_changed = services_data_changed,
+	.table = services_table,
+	.widget = services_widget,
+	.free = services_free,
+};
+
+void services_screen_open(struct app *a)
+{
+	screen_push(a, &services_screen_ops, services_new(a));
 }

@@ -1,5 +1,6 @@
-/* The tasks of one job: where each ran, its state, why it failed, restarts against the limit,
- * and OOM kills read from the container state (not guessed from exit code 137). */
+/* The tasks of one job: see tasks.h. */
+#include "tui/console/tasks.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +8,13 @@
 #include "api/core/jobtext.h"
 #include "api/base/xalloc.h"
 #include "tui/console/app.h"
+#include "tui/console/logs.h"
 #include "tui/console/triage.h"
 #include "api/base/sanitize.h"
 
 enum { C_SLOT, C_NODE, C_DESIRED, C_STATE, C_EXIT, C_ERROR, C_ID, N_COLS };
 
-static const struct table_column columns[N_COLS] = {
+static const struct table_column tasks_columns[N_COLS] = {
 	[C_SLOT]    = {"SLOT", 4, 6, 0, 8, TABLE_RIGHT, true},
 	[C_NODE]    = {"NODE", 6, 20, 1, 3, TABLE_LEFT, true},
 	[C_DESIRED] = {"DESIRED", 7, 8, 0, 4, TABLE_LEFT, true},
@@ -22,21 +24,25 @@ static const struct table_column columns[N_COLS] = {
 	[C_ID]      = {"TASK", 12, 12, 0, 1, TABLE_LEFT, false},
 };
 
-const struct keybinding tasks_keys[] = {
-	{27, "Esc", "Back", "Back to the jobs", 0, OP_BACK},
-	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", 0, OP_LOGS},
+enum { OP_LOGS = OP_SCREEN };
+
+/* The bar shows the KB_BAR entries in this order (Quit early: a narrow bar drops entries from
+ * the end); KB_NOHELP entries are the global and the table keys'. Esc is the global back (it
+ * clears the filter first): listed here, left to the global keys. */
+static const struct keybinding tasks_keys[] = {
+	{KEY_F(1), "F1", "Help", NULL, KB_BAR | KB_NOHELP, OP_HELP},
+	{KEY_F(10), "F10", "Quit", NULL, KB_BAR | KB_NOHELP, OP_QUIT},
+	{27, "Esc", "Back", "Back to the jobs", KB_BAR, OP_BACK},
+	{'/', "/", "Filter", NULL, KB_BAR | KB_NOHELP, OP_FILTER},
+	{'>', "<>", "Sort", NULL, KB_BAR | KB_NOHELP, 0},
+	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", KB_BAR, OP_LOGS},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-const struct keybinding tasks_bar[] = {
-	{KEY_F(1), "F1", "Help", NULL, KB_BAR, OP_HELP},
-	/* Quit early: the key bar drops entries from the end when narrow. */
-	{KEY_F(10), "F10", "Quit", NULL, KB_BAR, OP_QUIT},
-	{27, "Esc", "Back", NULL, KB_BAR, OP_BACK},
-	{'/', "/", "Filter", NULL, KB_BAR, OP_FILTER},
-	{'>', "<>", "Sort", NULL, KB_BAR, 0},
-	{'l', "l", "Logs", NULL, KB_BAR, OP_LOGS},
-	{0, NULL, NULL, NULL, 0, 0},
+static const struct help_section tasks_help[] = {
+	{"Tasks of a job", tasks_keys},
+	{"Moving and sorting", table_keys},
+	{NULL, NULL},
 };
 
 struct tasks_screen {
@@ -48,7 +54,7 @@ struct tasks_screen {
 	struct rect area;
 };
 
-static const struct service *find_service(struct tasks_screen *s)
+static const struct service *tasks_find_service(struct tasks_screen *s)
 {
 	const struct service_list *l = cluster_services(s->app->cluster);
 	for (size_t i = 0; i < l->n; i++)
@@ -62,9 +68,9 @@ static const struct task *row_task(struct tasks_screen *s, size_t row)
 	return row < s->n ? s->rows[row] : NULL;
 }
 
-static size_t src_count(void *ctx) { return ((struct tasks_screen *)ctx)->n; }
+static size_t tasks_src_count(void *ctx) { return ((struct tasks_screen *)ctx)->n; }
 
-static const char *src_id(void *ctx, size_t row)
+static const char *tasks_src_id(void *ctx, size_t row)
 {
 	const struct task *t = row_task(ctx, row);
 	return t && t->id ? t->id : "";
@@ -74,7 +80,7 @@ static const char *src_id(void *ctx, size_t row)
 static char *task_error(struct tasks_screen *s, const struct task *t)
 {
 	bool oom = false;
-	const struct service *svc = find_service(s);
+	const struct service *svc = tasks_find_service(s);
 	if (cluster_container_oom(s->app->cluster, t->container_id, &oom) && oom) {
 		if (svc && svc->limit_memory > 0) {
 			char b[32];
@@ -86,7 +92,7 @@ static char *task_error(struct tasks_screen *s, const struct task *t)
 	return xstrdup(t->err ? t->err : "");
 }
 
-static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
+static void tasks_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct tasks_screen *s = ctx;
 	const struct task *t = row_task(s, row);
@@ -135,7 +141,7 @@ static void src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 	free(txt);
 }
 
-static enum theme_role src_role(void *ctx, size_t row, int col)
+static enum theme_role tasks_src_role(void *ctx, size_t row, int col)
 {
 	const struct task *t = row_task(ctx, row);
 	const char *st = t && t->state ? t->state : "";
@@ -149,7 +155,7 @@ static enum theme_role src_role(void *ctx, size_t row, int col)
 	return THEME_NORMAL;
 }
 
-static int src_compare(void *ctx, size_t a, size_t b, int col)
+static int tasks_src_compare(void *ctx, size_t a, size_t b, int col)
 {
 	const struct task *x = row_task(ctx, a), *y = row_task(ctx, b);
 	switch (col) {
@@ -162,12 +168,12 @@ static int src_compare(void *ctx, size_t a, size_t b, int col)
 	return 0;
 }
 
-static const struct table_source source = {
-	.row_count = src_count,
-	.row_id = src_id,
-	.render_cell = src_cell,
-	.cell_role = src_role,
-	.compare = src_compare,
+static const struct table_source tasks_source = {
+	.row_count = tasks_src_count,
+	.row_id = tasks_src_id,
+	.render_cell = tasks_src_cell,
+	.cell_role = tasks_src_role,
+	.compare = tasks_src_compare,
 };
 
 static int newest_first(const void *a, const void *b)
@@ -178,32 +184,46 @@ static int newest_first(const void *a, const void *b)
 	return 0;
 }
 
-struct tasks_screen *tasks_screen_new(struct app *a, const char *service_id)
+static struct tasks_screen *tasks_new(struct app *a, const char *service_id)
 {
 	struct tasks_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
 	s->service_id = xstrdup(service_id);
-	s->table = table_new(columns, N_COLS, &source, s, &a->theme);
+	s->table = table_new(tasks_columns, N_COLS, &tasks_source, s, &a->theme);
 	table_set_empty_text(s->table, "no tasks: the swarm has not scheduled this job yet");
 	return s;
 }
 
-void tasks_screen_free(struct tasks_screen **ps)
+static void tasks_free(void *data)
 {
-	struct tasks_screen *s = *ps;
-	if (!s)
-		return;
+	struct tasks_screen *s = data;
 	table_free(&s->table);
 	free(s->rows);
 	free(s->service_id);
 	free(s);
-	*ps = NULL;
 }
 
-struct table *tasks_screen_table(struct tasks_screen *s) { return s->table; }
-
-void tasks_screen_place(struct tasks_screen *s, struct rect area)
+static struct table *tasks_table(void *data)
 {
+	struct tasks_screen *s = data;
+	return s->table;
+}
+
+static struct widget *tasks_widget(void *data)
+{
+	struct tasks_screen *s = data;
+	return table_widget(s->table);
+}
+
+static const struct keybinding *tasks_keys_now(const void *data)
+{
+	(void)data;
+	return tasks_keys;
+}
+
+static void tasks_place(void *data, struct rect area)
+{
+	struct tasks_screen *s = data;
 	s->area = area;
 	/* Two lines of summary above the table; below it what glovebox saw fail this session,
 	 * then the selected task's error. */
@@ -211,8 +231,9 @@ void tasks_screen_place(struct tasks_screen *s, struct rect area)
 	             (struct rect){area.y + 2, area.x, area.h - 4, area.w});
 }
 
-void tasks_screen_data_changed(struct tasks_screen *s)
+static void tasks_data_changed(void *data)
 {
+	struct tasks_screen *s = data;
 	const struct task_list *l = cluster_tasks(s->app->cluster);
 	s->n = 0;
 	s->rows = xreallocarray(s->rows, l->n + 1, sizeof *s->rows);
@@ -246,12 +267,13 @@ static void restarts_text(struct tasks_screen *s, const struct service *svc, cha
 		snprintf(buf, sz, "restarts %u, no limit (%s)", restarts, cond);
 }
 
-void tasks_screen_draw(struct tasks_screen *s)
+static void tasks_draw(void *data)
 {
+	struct tasks_screen *s = data;
 	struct app *a = s->app;
 	const struct theme *th = &a->theme;
 	struct rect r = s->area;
-	const struct service *svc = find_service(s);
+	const struct service *svc = tasks_find_service(s);
 	char line[1024];
 	if (svc) {
 		char *name = sanitize_str(svc->name, 0), *image = sanitize_str(svc->image, 0);
@@ -289,12 +311,36 @@ void tasks_screen_draw(struct tasks_screen *s)
 	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 }
 
-int tasks_screen_key(struct tasks_screen *s, int key)
+static int tasks_open_logs(void *data, int op)
 {
-	const struct keybinding *k = keytable_find(tasks_keys, key);
-	if (k && k->op == OP_LOGS) {
-		app_open_logs(s->app, s->service_id);
-		return WR_HANDLED | WR_REDRAW;
-	}
-	return WR_IGNORED;
+	struct tasks_screen *s = data;
+	(void)op;
+	logs_screen_open(s->app, s->service_id);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static const struct screen_fn tasks_fns[] = {
+	{OP_LOGS, tasks_open_logs, 0},
+	{0, NULL, 0},
+};
+
+const struct screen_ops tasks_screen_ops = {
+	.name = "tasks",
+	.keys = tasks_keys_now,
+	.help = tasks_help,
+	.fns = tasks_fns,
+	.place = tasks_place,
+	.draw = tasks_draw,
+	.data_changed = tasks_data_changed,
+	.table = tasks_table,
+	.widget = tasks_widget,
+	.free = tasks_free,
+};
+
+void tasks_screen_open(struct app *a, const char *service_id)
+{
+	struct tasks_screen *s = tasks_new(a, service_id);
+	screen_pop_all(a);
+	screen_push(a, &tasks_screen_ops, s);
+	tasks_data_changed(s);
 }

@@ -204,7 +204,7 @@ static void notice(struct triage *t, enum status_level level, const char *before
 	free(raw);
 }
 
-static void on_progress(void *ud, const char *step)
+static void triage_on_progress(void *ud, const char *step)
 {
 	struct triage *t = ud;
 	char *before = xasprintf("%s ", verb(t->action_act, t->action_replicas, false));
@@ -214,7 +214,7 @@ static void on_progress(void *ud, const char *step)
 	free(after);
 }
 
-static void on_done(void *ud, const struct action_result *r)
+static void triage_on_done(void *ud, const struct action_result *r)
 {
 	struct triage *t = ud;
 	char *before, *after;
@@ -247,8 +247,8 @@ static void action_start(struct triage *t, enum audit_action act, const char *id
 	notice(t, STATUS_INFO, act == AUDIT_RM ? "removing " : "scaling ", name, "...");
 	struct engine *e = t->app->session->engine;
 	/* done may run before these return (a record refused): triage_tick frees the action. */
-	t->action = act == AUDIT_RM ? action_remove_job(e, &rec, NULL, on_progress, on_done, t)
-	                            : action_scale_job(e, &rec, replicas, NULL, on_progress, on_done, t);
+	t->action = act == AUDIT_RM ? action_remove_job(e, &rec, NULL, triage_on_progress, triage_on_done, t)
+	                            : action_scale_job(e, &rec, replicas, NULL, triage_on_progress, triage_on_done, t);
 	audit_clear(&rec);
 }
 
@@ -272,13 +272,16 @@ bool triage_busy(const struct triage *t)
 	return t->action && !action_finished(t->action);
 }
 
-/* The job with that id among those the actor sees, or NULL after saying why. */
+/* The job with that id among those the actor sees, or NULL after saying why. The callers took
+ * the id from the jobs list (a selected row, which screen.h's NEEDS_JOB checked; a command's
+ * NAME), so this only guards against one the list does not have: "no job selected" is said
+ * where the selection is checked, once. */
 static const struct job *job_for(struct app *a, const char *service_id)
 {
 	for (size_t i = 0; service_id && i < a->jobs.n; i++)
 		if (a->jobs.v[i].id && strcmp(a->jobs.v[i].id, service_id) == 0)
 			return &a->jobs.v[i];
-	app_say(a, STATUS_WARN, "no job selected");
+	app_say(a, STATUS_WARN, "that job is gone");
 	return NULL;
 }
 
@@ -358,7 +361,7 @@ static void box_open(struct triage *t, const struct job *j, enum audit_action ac
 	t->app->dirty = true;
 }
 
-void app_remove_job(struct app *a, const char *service_id)
+void triage_remove(struct app *a, const char *service_id)
 {
 	const struct job *j = job_for(a, service_id);
 	enum permit p;
@@ -367,7 +370,7 @@ void app_remove_job(struct app *a, const char *service_id)
 	box_open(a->triage, j, AUDIT_RM, 0, p == PERMIT_WITH_REASON);
 }
 
-void app_scale_job(struct app *a, const char *service_id, uint64_t replicas)
+void triage_scale(struct app *a, const char *service_id, uint64_t replicas)
 {
 	const struct job *j = job_for(a, service_id);
 	enum permit p;

@@ -1,24 +1,24 @@
 /* Triage in the console: who uses it, what it remembers of each job's failures, and the
  * actions on a job (remove, pause and resume) with their confirmation box.
  *
- * Role. Worked out once, as the commands do (tui/cmd_admin.h who_establish, who_apply_policy):
- * root is an admin at once; anyone else needs the admin_group of the policy that governs,
- * read without blocking once the engine has answered (policy_fetch, tui/cli.h: a named file
- * only when it is trusted, else the swarm's). Until then, and without a policy, the account
- * is a researcher; the jobs are rebuilt when the role changes.
+ * Role. Worked out once, as the commands do (api/core/roles.h who_apply_policy): root is an
+ * admin at once; anyone else needs the admin_group of the policy that governs, read without
+ * blocking once the engine has answered (api/swarm/policy_fetch.h: a named file only when it
+ * is trusted, else the swarm's). Until then, and without a policy, the account is a
+ * researcher; the jobs are rebuilt when the role changes.
  *
  * Restart history. Every rebuild of the jobs feeds the cluster's tasks into a
- * restart_history (api/attention.h), so the tasks screen can show failures and OOM kills
- * beyond the few tasks the swarm keeps.
+ * restart_history (api/core/attention.h), so the tasks screen can show failures and OOM
+ * kills beyond the few tasks the swarm keeps.
  *
- * Actions. app_remove_job and app_scale_job (declared in tui/app.h) check actor_may; a removal
- * opens a modal box that asks for confirmation, with a reason field when the job is not the
- * actor's own (an admin's action on another user's job, or on a service not made by glovebox);
- * scaling asks only for that reason. The action (api/actions.h: audit record first, then the
+ * Actions. triage_remove and triage_scale check actor_may; a removal opens a modal box that
+ * asks for confirmation, with a reason field when the job is not the actor's own (an admin's
+ * action on another user's job, or on a service not made by glovebox); scaling asks only for
+ * that reason. The action (api/swarm/actions.h: audit record first, then the
  * change) runs from the event loop: triage_tick() after engine_poll, triage_wait_ms() in the
  * loop's timeout. Progress and the outcome go to the status line. One action at a time. */
-#ifndef GB_TUI_TRIAGE_H
-#define GB_TUI_TRIAGE_H
+#ifndef GB_TUI_CONSOLE_TRIAGE_H
+#define GB_TUI_CONSOLE_TRIAGE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,6 +56,13 @@ void triage_tick(struct triage *t);
 int triage_wait_ms(const struct triage *t);
 /* Whether an action is in flight. */
 bool triage_busy(const struct triage *t);
+
+/* The actions on a job, for its keys (x, p) and the commands (:rm, :scale): checked against
+ * the role (a refusal is said on the status line), then the confirmation box or the action.
+ * service_id is a job of a->jobs, found there by the caller ("that job is gone" when it is no
+ * longer there). */
+void triage_remove(struct app *a, const char *service_id);   /* asks first */
+void triage_scale(struct app *a, const char *service_id, uint64_t replicas);
 
 /* The confirmation box: while open it takes every key. */
 bool triage_box_open(const struct triage *t);
