@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/base/chars.h"
 #include "api/engine/model.h"
 #include "api/base/xalloc.h"
 
@@ -366,7 +367,7 @@ static void check_lifetime(const struct policy *p, const struct job_request *r,
 
 static bool name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+	return char_is_lower_alnum(c) || c == '-';
 }
 
 /* [a-z0-9][a-z0-9-]{0,47}, and not ending in '-': swarmkit wants a service name to be a DNS

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/base/chars.h"
+#include "api/base/err.h"
 #include "api/base/trust.h"
 #include "api/base/xalloc.h"
 
@@ -80,20 +82,6 @@ static void jp_pop(struct jpath *p, size_t n)
 	p->s[n] = '\0';
 }
 
-static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		abort();        /* only a bad format string gets here */
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 /* *err = "<path>.<key>: <message>" (parts left out when NULL or empty). Returns -1 so callers
  * can return fail(...). err may be NULL when the caller only wants the verdict. */
 static int fail(char **err, const struct jpath *jp, const char *key, const char *fmt, ...)
@@ -104,15 +92,15 @@ static int fail(char **err, const struct jpath *jp, const char *key, const char 
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	const char *base = jp ? jp->s : "";
 	if (*base && key)
-		*err = xasprintf("%s.%s: %s", base, key, msg);
+		err_set(err, "%s.%s: %s", base, key, msg);
 	else if (*base || key)
-		*err = xasprintf("%s: %s", *base ? base : key, msg);
+		err_set(err, "%s: %s", *base ? base : key, msg);
 	else
-		*err = xstrdup(msg);
+		err_set(err, "%s", msg);
 	free(msg);
 	return -1;
 }
@@ -178,17 +166,12 @@ static char *escape_ctl(const char *s)
 	return out;
 }
 
-/* ---- small predicates (ASCII only: the locale must not change what a name is) ---- */
-
-static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-static bool is_lower_alnum(int c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
-static bool is_alnum(int c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-static bool is_ctl(int c) { return (c >= 0 && c < 0x20) || c == 0x7f; }
+/* ---- small predicates (chars.h: ASCII only, the locale must not change what a name is) ---- */
 
 static bool has_ctl(const char *s)
 {
 	for (; *s; s++)
-		if (is_ctl((unsigned char)*s))
+		if (char_is_ctl((unsigned char)*s))
 			return true;
 	return false;
 }
@@ -205,10 +188,10 @@ static bool blank(const char *s)
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > NAME_MAX_LEN || !is_lower_alnum((unsigned char)s[0]))
+	if (n == 0 || n > NAME_MAX_LEN || !char_is_lower_alnum((unsigned char)s[0]))
 		return false;
 	for (size_t i = 1; i < n; i++)
-		if (!is_lower_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+		if (!char_is_lower_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
 			return false;
 	return true;
 }
@@ -220,7 +203,7 @@ static bool valid_group(const char *s)
 	if (n == 0 || n > GROUP_MAX_LEN)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (is_ctl((unsigned char)s[i]) || strchr(" :,/", s[i]))
+		if (char_is_ctl((unsigned char)s[i]) || strchr(" :,/", s[i]))
 			return false;
 	return true;
 }
@@ -237,15 +220,15 @@ static bool valid_registry(const char *s)
 		if (!end || end == p || !memchr(p, ':', (size_t)(end - p)))
 			return false;
 		for (; p < end; p++)
-			if (!is_digit(*p) && !strchr("abcdefABCDEF:.", *p))
+			if (!char_is_digit(*p) && !strchr("abcdefABCDEF:.", *p))
 				return false;
 		p++;
 	} else {
 		for (;;) {
 			const char *label = p;
-			if (!is_alnum((unsigned char)*p))
+			if (!char_is_alnum((unsigned char)*p))
 				return false;
-			while (is_alnum((unsigned char)*p) || *p == '-')
+			while (char_is_alnum((unsigned char)*p) || *p == '-')
 				p++;
 			if (p[-1] == '-' || p - label > 63)
 				return false;
@@ -257,7 +240,7 @@ static bool valid_registry(const char *s)
 	if (*p == ':') {
 		long port = 0;
 		int digits = 0;
-		for (p++; is_digit(*p) && digits < 6; p++, digits++)
+		for (p++; char_is_digit(*p) && digits < 6; p++, digits++)
 			port = port * 10 + (*p - '0');
 		if (digits == 0 || port < 1 || port > 65535)
 			return false;
@@ -300,21 +283,21 @@ int parse_size(const char *s, int64_t *bytes, char **err)
 	const char *p = s ? s : "";
 	int64_t whole = 0, frac = 0, frac_den = 1, mult = 1;
 
-	if (p[0] == '-' && is_digit(p[1]))
+	if (p[0] == '-' && char_is_digit(p[1]))
 		return fail_value(err, NULL, NULL, p, "is not a size: sizes cannot be negative");
-	if (!is_digit(*p))
+	if (!char_is_digit(*p))
 		return fail_value(err, NULL, NULL, p, examples);
-	for (; is_digit(*p); p++) {
+	for (; char_is_digit(*p); p++) {
 		if (whole > (INT64_MAX - (*p - '0')) / 10)
 			return fail_value(err, NULL, NULL, s, "is too large");
 		whole = whole * 10 + (*p - '0');
 	}
 	bool has_frac = *p == '.';
 	if (has_frac) {
-		if (!is_digit(*++p))
+		if (!char_is_digit(*++p))
 			return fail_value(err, NULL, NULL, s, examples);
 		/* A millionth of the unit is finer than anyone means, and keeps frac * mult in range. */
-		for (; is_digit(*p); p++) {
+		for (; char_is_digit(*p); p++) {
 			if (frac_den < 1000000) {
 				frac = frac * 10 + (*p - '0');
 				frac_den *= 10;
@@ -357,15 +340,15 @@ int parse_duration(const char *s, int64_t *seconds, char **err)
 	int64_t total = 0;
 	int next_unit = 0;      /* units come largest first, each at most once */
 
-	if (p[0] == '-' && is_digit(p[1]))
+	if (p[0] == '-' && char_is_digit(p[1]))
 		return fail_value(err, NULL, NULL, p, "is not a duration: durations cannot be negative");
-	if (!is_digit(*p))
+	if (!char_is_digit(*p))
 		return fail_value(err, NULL, NULL, p, examples);
 	for (;;) {
 		int64_t n = 0;
-		if (!is_digit(*p))
+		if (!char_is_digit(*p))
 			return fail_value(err, NULL, NULL, s, examples);
-		for (; is_digit(*p); p++) {
+		for (; char_is_digit(*p); p++) {
 			if (n > (INT64_MAX - (*p - '0')) / 10)
 				return fail_value(err, NULL, NULL, s, "is too long");
 			n = n * 10 + (*p - '0');
@@ -386,7 +369,7 @@ int parse_duration(const char *s, int64_t *seconds, char **err)
 		if (*p == '\0')
 			break;
 		/* "1d 2h" as format_duration writes it reads back. */
-		if (*p == ' ' && is_digit(p[1]))
+		if (*p == ' ' && char_is_digit(p[1]))
 			p++;
 	}
 	*seconds = total;
@@ -524,7 +507,7 @@ static int check_keys(json_t *o, const struct jpath *jp, const char *const known
 			q += sprintf(q, "%s%s", i ? ", " : "", known[i]);
 		bool plain = *key != '\0';
 		for (const char *k = key; *k; k++)
-			plain &= is_alnum((unsigned char)*k) || strchr("._-", *k) != NULL;
+			plain &= char_is_alnum((unsigned char)*k) || strchr("._-", *k) != NULL;
 		char *shown = plain ? xstrdup(key) : quote(key);
 		fail(err, jp, shown, "unknown key; expected one of %s", list);
 		free(shown);

@@ -1,8 +1,6 @@
-#include <ctype.h>
 #include <glib.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +10,9 @@
 #include <time.h>
 
 #include "api/core/terms.h"
+#include "api/base/chars.h"
+#include "api/base/err.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
@@ -46,69 +47,25 @@ char *sha256_hex(const char *data, size_t len)
 
 /* ---- the record ---- */
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_err(char **err, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	*err = msg ? msg : xstrdup("consent record: out of memory");
-}
-
-static bool is_sha256_hex(const char *s)
-{
-	size_t i;
-	for (i = 0; s[i]; i++)
-		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
-			return false;
-	return i == 64;
-}
-
-static bool is_blank(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* What makes a record one, beyond the JSON types: both directions apply it, so glovebox never
  * stores a record it would refuse to read back. */
 static int consent_validate(const struct consent *c, char **err)
 {
-	if (!*c->user) {
-		set_err(err, "consent record: user is empty");
-		return -1;
-	}
-	if (!is_sha256_hex(c->terms_sha256)) {
-		set_err(err, "consent record: terms_sha256 must be 64 lowercase hex digits");
-		return -1;
-	}
+	if (!*c->user)
+		return err_set(err, "consent record: user is empty");
+	if (!str_is_sha256_hex(c->terms_sha256))
+		return err_set(err, "consent record: terms_sha256 must be 64 lowercase hex digits");
 	char *sha = sha256_hex(c->terms_text, strlen(c->terms_text));
 	bool same = strcmp(sha, c->terms_sha256) == 0;
 	free(sha);
-	if (!same) {
-		set_err(err, "consent record: terms_sha256 is not the SHA-256 of terms_text");
-		return -1;
-	}
-	if (is_blank(c->purpose)) {
-		set_err(err, "consent record: purpose is empty");
-		return -1;
-	}
-	if (strpbrk(c->purpose, "\r\n")) {
-		set_err(err, "consent record: purpose must be one line");
-		return -1;
-	}
-	if (c->time < 0 || c->time > RECORD_TIME_MAX) {
-		set_err(err, "consent record: time %" PRId64 " is outside 1970-9999", c->time);
-		return -1;
-	}
+	if (!same)
+		return err_set(err, "consent record: terms_sha256 is not the SHA-256 of terms_text");
+	if (str_blank(c->purpose))
+		return err_set(err, "consent record: purpose is empty");
+	if (strpbrk(c->purpose, "\r\n"))
+		return err_set(err, "consent record: purpose must be one line");
+	if (c->time < 0 || c->time > RECORD_TIME_MAX)
+		return err_set(err, "consent record: time %" PRId64 " is outside 1970-9999", c->time);
 	return 0;
 }
 
@@ -128,7 +85,7 @@ int record_time_parse(const char *s, int64_t *out)
 	if (strlen(s) != sizeof pattern - 1)
 		return -1;
 	for (size_t i = 0; pattern[i]; i++) {
-		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pattern[i])
+		if (pattern[i] == 'd' ? !char_is_digit(s[i]) : s[i] != pattern[i])
 			return -1;
 	}
 	struct tm tm = {0};
@@ -200,11 +157,11 @@ static const char *get_string(json_t *o, const char *key, char **err)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v) {
-		set_err(err, "consent record: \"%s\" is missing", key);
+		err_set(err, "consent record: \"%s\" is missing", key);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		set_err(err, "consent record: \"%s\" must be a string", key);
+		err_set(err, "consent record: \"%s\" must be a string", key);
 		return NULL;
 	}
 	return json_string_value(v);
@@ -217,12 +174,10 @@ int consent_from_json(const char *json, size_t len, struct consent *out, char **
 	int rc = -1;
 	/* A duplicated key would make the record say two things. */
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		set_err(err, "consent record: not valid JSON (line %d: %s)", jerr.line, jerr.text);
-		return -1;
-	}
+	if (!root)
+		return err_set(err, "consent record: not valid JSON (line %d: %s)", jerr.line, jerr.text);
 	if (!json_is_object(root)) {
-		set_err(err, "consent record: not a JSON object");
+		err_set(err, "consent record: not a JSON object");
 		goto out;
 	}
 
@@ -247,24 +202,24 @@ int consent_from_json(const char *json, size_t len, struct consent *out, char **
 	if (!when)
 		goto out;
 	if (record_time_parse(when, &c.time) != 0) {
-		set_err(err, "consent record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
+		err_set(err, "consent record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}
 
 	json_t *ds = json_object_get(root, "datasets");
 	if (!ds) {
-		set_err(err, "consent record: \"datasets\" is missing");
+		err_set(err, "consent record: \"datasets\" is missing");
 		goto out;
 	}
 	if (!json_is_array(ds)) {
-		set_err(err, "consent record: \"datasets\" must be an array of strings");
+		err_set(err, "consent record: \"datasets\" must be an array of strings");
 		goto out;
 	}
 	c.datasets = xcalloc(json_array_size(ds) + 1, sizeof *c.datasets);
 	for (size_t i = 0; i < json_array_size(ds); i++) {
 		json_t *v = json_array_get(ds, i);
 		if (!json_is_string(v)) {
-			set_err(err, "consent record: datasets[%zu] must be a string", i);
+			err_set(err, "consent record: datasets[%zu] must be a string", i);
 			goto out;
 		}
 		c.datasets[c.n_datasets++] = xstrdup(json_string_value(v));
@@ -299,13 +254,6 @@ void consent_clear(struct consent *c)
 
 /* ---- the swarm config ---- */
 
-/* ASCII only: isalnum() would let a Latin-1 locale pass bytes such as 0xE9. */
-static bool name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-	       || ch == '_' || ch == '.' || ch == '-';
-}
-
 char *consent_config_name(const struct consent *c)
 {
 	static const char prefix[] = "glovebox-consent-";
@@ -313,7 +261,7 @@ char *consent_config_name(const struct consent *c)
 	const char *sha = c->terms_sha256 ? c->terms_sha256 : "";
 	size_t k;
 	for (k = 0; k < 8 && sha[k]; k++)
-		sha8[k] = name_char(sha[k]) ? sha[k] : '-';
+		sha8[k] = char_is_name(sha[k]) ? sha[k] : '-';
 	sha8[k] = '\0';
 
 	/* The time and the hash tell one user's acceptances apart; only the user part gives way. */
@@ -328,7 +276,7 @@ char *consent_config_name(const struct consent *c)
 	char *name = xmalloc(sizeof prefix + ulen + (size_t)n);
 	char *p = stpcpy(name, prefix);
 	for (size_t i = 0; i < ulen; i++)
-		*p++ = name_char(user[i]) ? user[i] : '-';
+		*p++ = char_is_name(user[i]) ? user[i] : '-';
 	strcpy(p, suffix);
 	return name;
 }

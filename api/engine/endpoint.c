@@ -1,6 +1,5 @@
 #include "api/engine/endpoint.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "api/base/chars.h"
+#include "api/base/err.h"
 #include "api/base/xalloc.h"
 
 #define DEFAULT_SOCKET "/var/run/docker.sock"
@@ -70,7 +71,7 @@ static int fail(const struct parse *p, const char *fmt, ...)
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
 	char *v = shown(p->value);
-	*p->err = xasprintf("invalid %s \"%s\": %s", p->source, v, reason);
+	err_set(p->err, "invalid %s \"%s\": %s", p->source, v, reason);
 	free(v);
 	return -1;
 }
@@ -102,7 +103,7 @@ static int parse_port(const char *s, size_t n, int *port)
 		return -1;
 	long v = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
+		if (!char_is_digit(s[i]))
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
@@ -112,14 +113,9 @@ static int parse_port(const char *s, size_t n, int *port)
 	return 0;
 }
 
-static bool host_char_ok(char c)
-{
-	return isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_';
-}
-
 static bool ipv6_char_ok(char c)
 {
-	return isxdigit((unsigned char)c) || c == ':' || c == '.';
+	return char_is_hex(c) || c == ':' || c == '.';
 }
 
 enum scheme { SCHEME_TCP, SCHEME_HTTP, SCHEME_HTTPS };
@@ -174,7 +170,7 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 			plen = alen - hlen - 1;
 		}
 		for (size_t i = 0; i < hlen; i++)
-			if (!host_char_ok(host[i]))
+			if (!char_is_name(host[i]))
 				return fail(p, "the host name may hold only letters, digits, '-', '.' and '_'");
 	}
 
@@ -282,10 +278,10 @@ static int parse_value(const struct parse *p, bool tls_env, struct endpoint *out
 
 static char *trimmed(const char *s)
 {
-	while (isspace((unsigned char)*s))
+	while (char_is_space((unsigned char)*s))
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
+	while (n > 0 && char_is_space((unsigned char)s[n - 1]))
 		n--;
 	return xstrndup(s, n);
 }

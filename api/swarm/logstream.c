@@ -3,12 +3,15 @@
 #include <glib.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "api/base/chars.h"
 #include "api/engine/decode.h"
+#include "api/base/err.h"
 #include "api/base/xalloc.h"
 
 /* "2026-11-22T08:11:44.123456789+01:00" is 35 bytes; anything longer is not a timestamp. */
@@ -217,21 +220,23 @@ static void flush_ts(struct logstream *ls, struct line_buf *lb)
 	}
 }
 
-static int fail(struct logstream *ls, char **err, char *msg)
+static int fail(struct logstream *ls, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct logstream *ls, char **err, const char *fmt, ...)
 {
 	ls->failed = true;
-	if (err)
-		*err = msg;
-	else
-		free(msg);
+	va_list ap;
+	va_start(ap, fmt);
+	err_vset(err, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
 int logstream_feed(struct logstream *ls, const char *data, size_t len, char **err)
 {
 	if (ls->failed || ls->finished)
-		return fail(ls, err, xstrdup(ls->finished ? "the log stream has ended"
-		                                          : "the log stream failed earlier"));
+		return fail(ls, err, "%s", ls->finished ? "the log stream has ended"
+		                                        : "the log stream failed earlier");
 	if (!ls->o.multiplexed) {
 		process(ls, LOG_STDOUT, data, len);
 		return 0;
@@ -250,16 +255,16 @@ int logstream_feed(struct logstream *ls, const char *data, size_t len, char **er
 			const unsigned char *h = ls->hdr;
 			ls->hdr_len = 0;
 			if (h[0] > 3 || h[1] || h[2] || h[3])
-				return fail(ls, err, xasprintf(
+				return fail(ls, err,
 					"the log stream is not multiplexed as expected (a frame header starts "
 					"with %02x %02x %02x %02x): did the job's TTY setting change? Try again",
-					h[0], h[1], h[2], h[3]));
+					h[0], h[1], h[2], h[3]);
 			uint32_t size = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
 			if (size > LOGSTREAM_FRAME_MAX)
-				return fail(ls, err, xasprintf(
+				return fail(ls, err,
 					"the log stream is corrupt: a frame of %" PRIu32 " bytes, where the engine "
 					"sends at most a few KiB (glovebox accepts up to %" PRIu32 ")",
-					size, LOGSTREAM_FRAME_MAX));
+					size, LOGSTREAM_FRAME_MAX);
 			if (size == 0)
 				continue;
 			ls->cur = h[0] == 3 ? LOG_ENGINE : h[0] == 2 ? LOG_STDERR : LOG_STDOUT;
@@ -290,8 +295,8 @@ int logstream_feed(struct logstream *ls, const char *data, size_t len, char **er
 int logstream_finish(struct logstream *ls, char **err)
 {
 	if (ls->failed || ls->finished)
-		return fail(ls, err, xstrdup(ls->finished ? "the log stream has ended"
-		                                          : "the log stream failed earlier"));
+		return fail(ls, err, "%s", ls->finished ? "the log stream has ended"
+		                                        : "the log stream failed earlier");
 	ls->finished = true;
 	bool truncated = ls->o.multiplexed && (ls->in_payload || ls->hdr_len > 0);
 	for (int s = 0; s < 3; s++) {
@@ -334,8 +339,7 @@ char *logs_path(const char *service_id, const struct logs_request *req)
 	GString *p = g_string_new("/services/");
 	for (const char *c = service_id; *c; c++) {
 		unsigned char u = (unsigned char)*c;
-		if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-		    u == '-' || u == '_' || u == '.')
+		if (char_is_name(u))
 			g_string_append_c(p, (char)u);
 		else
 			g_string_append_printf(p, "%%%02X", u);
