@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 int cmdline_split(const char *line, int *argc, char ***argv, char **err)
@@ -71,7 +72,7 @@ const struct keybinding *cmdline_find(const struct keybinding *cmds, const char 
 	if (many) {
 		/* An exact name later in the table still wins. */
 		for (const struct keybinding *k = cmds; k->key; k++)
-			if (k->action && strcmp(k->action, name) == 0)
+			if (str_eq(k->action, name))
 				return k;
 		if (ambiguous)
 			*ambiguous = true;
@@ -117,11 +118,6 @@ int cmdline_word_at(const char *line, size_t cursor, size_t *start)
 	return index;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void completion_find(struct completion *c, const char *const *cands, size_t n,
                      const char *prefix)
 {
@@ -131,7 +127,7 @@ void completion_find(struct completion *c, const char *const *cands, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (cands[i] && strncmp(cands[i], prefix, plen) == 0)
 			c->v[c->n++] = xstrdup(cands[i]);
-	qsort(c->v, c->n, sizeof *c->v, cmp_str);
+	qsort(c->v, c->n, sizeof *c->v, str_cmp_ptr);
 	size_t out = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (out > 0 && strcmp(c->v[out - 1], c->v[i]) == 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -197,7 +198,7 @@ static void remember_selection(struct table *t)
 	if (t->nview == 0)
 		return;
 	const char *id = t->src->row_id(t->ctx, t->view[t->sel]);
-	if (t->sel_id && strcmp(t->sel_id, id) == 0)
+	if (str_eq(t->sel_id, id))
 		return;
 	free(t->sel_id);
 	t->sel_id = xstrdup(id);

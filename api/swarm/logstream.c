@@ -12,6 +12,7 @@
 #include "api/base/chars.h"
 #include "api/engine/decode.h"
 #include "api/base/err.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 /* "2026-11-22T08:11:44.123456789+01:00" is 35 bytes; anything longer is not a timestamp. */
@@ -556,7 +557,7 @@ static void resolve_end(struct resolve *rs)
 	if (rs->error)
 		goto out;
 	for (size_t i = 0; !found && i < rs->by_name.n; i++)
-		if (rs->by_name.v[i].name && strcmp(rs->by_name.v[i].name, rs->want) == 0 &&
+		if (str_eq(rs->by_name.v[i].name, rs->want) &&
 		    (!rs->actor || actor_sees_service(rs->actor, &rs->by_name.v[i])))
 			found = &rs->by_name.v[i];
 	for (size_t i = 0; !found && i < rs->by_id.n; i++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/engine/decode.h"
+#include "api/base/str.h"
 #include "api/core/terms.h"
 #include "api/base/xalloc.h"
 
@@ -72,7 +73,7 @@ const struct swarm_config *configs_newest(const struct config_list *l)
 const struct swarm_config *configs_named(const struct config_list *l, const char *name)
 {
 	for (size_t i = 0; name && i < l->n; i++)
-		if (l->v[i].name && strcmp(l->v[i].name, name) == 0)
+		if (str_eq(l->v[i].name, name))
 			return &l->v[i];
 	return NULL;
 }

@@ -13,6 +13,7 @@
 #include "api/core/attention.h"
 #include "api/swarm/audit.h"
 #include "api/swarm/cluster.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/admin.h"
 #include "api/base/sanitize.h"
@@ -329,7 +330,7 @@ static int job_act_open(struct session *cli, struct job_act *ja, const char *nam
 	                              : actor_may(&ja->w.actor, act, ja->j->owner);
 	if (ja->permit != PERMIT_DENY)
 		return 0;
-	bool own = ja->j->owner && strcmp(ja->j->owner, ja->w.me.user) == 0;
+	bool own = str_eq(ja->j->owner, ja->w.me.user);
 	if (act == ACT_SCALE && replicas > 1 && own) {
 		err_print("researchers scale their own jobs to 0 or 1 only (pause and resume): each "
 		          "replica reserves the job's CPUs and memory again; ask an admin for more");
@@ -640,7 +641,7 @@ static int reaped_cmp(const void *a, const void *b)
 	const struct reaped *x = a, *y = b;
 	if (x->expires_at != y->expires_at)
 		return x->expires_at < y->expires_at ? -1 : 1;
-	return strcmp(x->job->name ? x->job->name : "", y->job->name ? y->job->name : "");
+	return str_cmp(x->job->name, y->job->name);
 }
 
 int cmd_reap(struct session *cli, int argc, char **argv)
