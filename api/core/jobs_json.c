@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/core/jobs.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 static json_t *str_or_null(const char *s)
@@ -42,11 +42,8 @@ static json_t *iso8601(int64_t ns)
 {
 	if (ns <= 0)
 		return json_null();
-	time_t t = (time_t)(ns / 1000000000LL);
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char buf[TIME_ISO8601_SIZE];
+	time_iso8601(ns / 1000000000LL, buf);
 	return json_string(buf);
 }
 

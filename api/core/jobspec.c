@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/base/chars.h"
 #include "api/engine/model.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 #define NAME_MAX_LEN 48
@@ -582,10 +582,8 @@ static json_t *bind_mount(struct builder *b, const char *source, const char *tar
 static json_t *labels(struct builder *b, const struct job_plan *plan, const struct job_meta *meta)
 {
 	json_t *l = json_object();
-	char expires[32];
-	struct tm tm;
-	time_t t = (time_t)(meta->now + plan->lifetime);
-	if (!gmtime_r(&t, &tm) || !strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	char expires[TIME_ISO8601_SIZE];
+	if (time_iso8601(meta->now + plan->lifetime, expires) != 0)
 		b->failed = true;
 	char *ds = join(plan->n_datasets, string_at, plan->datasets, ",");
 

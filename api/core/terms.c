@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/core/terms.h"
 #include "api/base/chars.h"
 #include "api/base/err.h"
 #include "api/base/str.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
@@ -64,47 +64,8 @@ static int consent_validate(const struct consent *c, char **err)
 		return err_set(err, "consent record: purpose is empty");
 	if (strpbrk(c->purpose, "\r\n"))
 		return err_set(err, "consent record: purpose must be one line");
-	if (c->time < 0 || c->time > RECORD_TIME_MAX)
+	if (c->time < 0 || c->time > TIME_ISO8601_MAX)
 		return err_set(err, "consent record: time %" PRId64 " is outside 1970-9999", c->time);
-	return 0;
-}
-
-void record_time_format(int64_t t, char buf[static 21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Exactly "YYYY-MM-DDTHH:MM:SSZ"; formatting the result again must give the same text, which
- * rejects dates such as February 30 and leap seconds that timegm() would quietly normalise. */
-int record_time_parse(const char *s, int64_t *out)
-{
-	static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (strlen(s) != sizeof pattern - 1)
-		return -1;
-	for (size_t i = 0; pattern[i]; i++) {
-		if (pattern[i] == 'd' ? !char_is_digit(s[i]) : s[i] != pattern[i])
-			return -1;
-	}
-	struct tm tm = {0};
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	if (tm.tm_year < 70)
-		return -1;
-	int64_t t = (int64_t)timegm(&tm);
-	if (t < 0 || t > RECORD_TIME_MAX)
-		return -1;
-	char again[21];
-	record_time_format(t, again);
-	if (strcmp(again, s) != 0)
-		return -1;
-	*out = t;
 	return 0;
 }
 
@@ -124,8 +85,8 @@ char *consent_to_json(const struct consent *c)
 		return NULL;
 
 	char *out = NULL;
-	char when[21];
-	record_time_format(c->time, when);
+	char when[TIME_ISO8601_SIZE];
+	time_iso8601(c->time, when);
 	json_t *o = json_object();
 	json_t *ds = json_array();
 	bool ok = o && ds;
@@ -201,7 +162,7 @@ int consent_from_json(const char *json, size_t len, struct consent *out, char **
 	const char *when = get_string(root, "time", err);
 	if (!when)
 		goto out;
-	if (record_time_parse(when, &c.time) != 0) {
+	if (time_iso8601_parse(when, &c.time) != 0) {
 		err_set(err, "consent record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}

@@ -57,11 +57,4 @@ void consent_find(const struct config_list *l, const char *user, const char *sha
  * changes and "..." between hunks). New string; "" when the texts are equal. */
 char *terms_diff(const char *old_text, const char *new_text, int context);
 
-/* Times in records (acceptances, audit): "YYYY-MM-DDTHH:MM:SSZ", UTC, 1970 to 9999. Parsing
- * takes exactly that form and only a date that formats back to the same text (no February 30,
- * no leap seconds that timegm() would normalise). */
-#define RECORD_TIME_MAX INT64_C(253402300799)   /* 9999-12-31T23:59:59Z */
-void record_time_format(int64_t t, char buf[static 21]);
-int record_time_parse(const char *s, int64_t *out);
-
 #endif

@@ -14,6 +14,7 @@
 #include "api/base/err.h"
 #include "api/base/str.h"
 #include "api/core/terms.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
@@ -108,7 +109,7 @@ static int audit_validate(const struct audit_record *r, char **err)
 			return -1;
 		}
 	}
-	if (r->time < 0 || r->time > RECORD_TIME_MAX)
+	if (r->time < 0 || r->time > TIME_ISO8601_MAX)
 		return err_set(err, "audit record: time %" PRId64 " is outside 1970-9999", r->time);
 	return 0;
 }
@@ -121,8 +122,8 @@ static json_t *str_or_null(const char *s)
 /* NULL when a value is not UTF-8 (json_string() refuses it). */
 static json_t *record_object(const struct audit_record *r)
 {
-	char when[21];
-	record_time_format(r->time, when);
+	char when[TIME_ISO8601_SIZE];
+	time_iso8601(r->time, when);
 	json_t *o = json_object();
 	const struct { const char *key; json_t *v; } kv[] = {
 		{ "who", json_string(r->who) },
@@ -202,7 +203,7 @@ int audit_from_json(const char *json, size_t len, struct audit_record *out, char
 		err_set(err, "audit record: unknown action \"%.40s\"", action);
 		goto out;
 	}
-	if (record_time_parse(when, &r.time) != 0) {
+	if (time_iso8601_parse(when, &r.time) != 0) {
 		err_set(err, "audit record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}

@@ -13,6 +13,7 @@
 #include "api/engine/decode.h"
 #include "api/base/err.h"
 #include "api/base/str.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 /* "2026-11-22T08:11:44.123456789+01:00" is 35 bytes; anything longer is not a timestamp. */
@@ -322,15 +323,9 @@ void log_cut_marker(char *buf, size_t sz, uint64_t cut, bool ascii)
 
 void log_format_time(char *buf, size_t sz, int64_t ts_ns)
 {
-	if (ts_ns < 0)
-		ts_ns = 0;
-	time_t secs = (time_t)(ts_ns / 1000000000);
-	long nanos = (long)(ts_ns % 1000000000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	char date[32];
-	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, sz, "%s.%09ldZ", date, nanos);
+	char t[TIME_ISO8601_NS_SIZE];
+	time_iso8601_ns(ts_ns < 0 ? 0 : ts_ns, 9, t);
+	snprintf(buf, sz, "%s", t);
 }
 
 /* ---- What to ask for, and who may ---- */

@@ -14,6 +14,7 @@
 #include "api/swarm/audit.h"
 #include "api/swarm/cluster.h"
 #include "api/base/str.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/admin.h"
 #include "api/base/sanitize.h"
@@ -142,14 +143,6 @@ void json_print(json_t *j)
 		abort();   /* only on out-of-memory */
 	puts(text);
 	free(text);
-}
-
-static void iso_time(int64_t t, char buf[static 21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* json_string() refuses text that is not UTF-8: show such values with U+FFFD instead. */
@@ -701,8 +694,8 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 	unsigned failed = 0;
 	for (size_t i = 0; i < n && !dry; i++) {
 		const struct job *j = list[i].job;
-		char when[21];
-		iso_time(list[i].expires_at, when);
+		char when[TIME_ISO8601_SIZE];
+		time_iso8601(list[i].expires_at, when);
 		char *reason = xasprintf("past its lifetime: glovebox.expires-at %s", when);
 		struct audit_record rec;
 		audit_record_init(&rec, w.me.user, AUDIT_REAP, j->name, j->id, j->owner, reason);
@@ -723,8 +716,8 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++) {
 			const struct reaped *r = &list[i];
-			char when[21];
-			iso_time(r->expires_at, when);
+			char when[TIME_ISO8601_SIZE];
+			time_iso8601(r->expires_at, when);
 			json_t *o = json_object();
 			json_object_set_new(o, "name", jstr(r->job->name));
 			json_object_set_new(o, "id", jstr(r->job->id));
@@ -736,8 +729,8 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 			json_object_set_new(o, "audit", jstr(r->o.audit));
 			json_array_append_new(arr, o);
 		}
-		char now_s[21];
-		iso_time(now, now_s);
+		char now_s[TIME_ISO8601_SIZE];
+		time_iso8601(now, now_s);
 		json_print(json_pack("{s:b, s:s, s:o}", "dry_run", dry, "now", now_s, "jobs", arr));
 	} else {
 		for (size_t i = 0; i < n; i++) {
@@ -847,8 +840,8 @@ int cmd_audit(struct session *cli, int argc, char **argv)
 	int flags = san_flags();
 	for (size_t i = 0; i < aw.log.n; i++) {
 		const struct audit_record *r = &aw.log.v[i].rec;
-		char when[21];
-		iso_time(r->time, when);
+		char when[TIME_ISO8601_SIZE];
+		time_iso8601(r->time, when);
 		char **row = cells + i * A_COLS;
 		row[A_TIME] = xstrdup(when);
 		row[A_WHO] = sanitize_str(r->who, flags);
