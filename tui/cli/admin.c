@@ -13,6 +13,7 @@
 #include "api/core/attention.h"
 #include "api/swarm/audit.h"
 #include "api/swarm/cluster.h"
+#include "api/engine/jsonout.h"
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
@@ -143,20 +144,6 @@ void json_print(json_t *j)
 		abort();   /* only on out-of-memory */
 	puts(text);
 	free(text);
-}
-
-/* json_string() refuses text that is not UTF-8: show such values with U+FFFD instead. */
-static json_t *jstr(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	char *fixed = sanitize_str(s, SAN_KEEP_TAB | SAN_KEEP_NEWLINE);
-	j = json_string(fixed);
-	free(fixed);
-	return j ? j : json_null();
 }
 
 /* A line from the terminal, without its newline; NULL at end of input. */
@@ -719,14 +706,14 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 			char when[TIME_ISO8601_SIZE];
 			time_iso8601(r->expires_at, when);
 			json_t *o = json_object();
-			json_object_set_new(o, "name", jstr(r->job->name));
-			json_object_set_new(o, "id", jstr(r->job->id));
-			json_object_set_new(o, "owner", jstr(r->job->owner));
+			json_object_set_new(o, "name", jsonout_text(r->job->name));
+			json_object_set_new(o, "id", jsonout_text(r->job->id));
+			json_object_set_new(o, "owner", jsonout_text(r->job->owner));
 			json_object_set_new(o, "expires_at", json_string(when));
 			json_object_set_new(o, "removed", dry || !r->tried ? json_null() : json_boolean(r->o.ok));
-			json_object_set_new(o, "error", jstr(r->o.ok ? NULL : r->o.error));
-			json_object_set_new(o, "warning", jstr(r->o.warning));
-			json_object_set_new(o, "audit", jstr(r->o.audit));
+			json_object_set_new(o, "error", jsonout_text(r->o.ok ? NULL : r->o.error));
+			json_object_set_new(o, "warning", jsonout_text(r->o.warning));
+			json_object_set_new(o, "audit", jsonout_text(r->o.audit));
 			json_array_append_new(arr, o);
 		}
 		char now_s[TIME_ISO8601_SIZE];
