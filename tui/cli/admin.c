@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "api/swarm/audit.h"
 #include "api/swarm/cluster.h"
 #include "api/engine/jsonout.h"
+#include "tui/cli/out.h"
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
@@ -21,18 +21,6 @@
 #include "api/base/sanitize.h"
 
 /* ---- shared ---- */
-
-static int san_flags(void)
-{
-	return locale_is_utf8() ? 0 : SAN_ASCII;
-}
-
-void put_sanitised(FILE *f, const char *prefix, const char *s)
-{
-	char *clean = sanitize_str(s, san_flags());
-	fprintf(f, "%s%s\n", prefix, clean);
-	free(clean);
-}
 
 /* err_print() for text that came from the engine or a user. */
 static void error_sanitised(const char *prefix, const char *s)
@@ -87,63 +75,6 @@ int cli_cluster(struct session *cli, bool inspect, struct cluster **out)
 	}
 	*out = cl;
 	return 0;
-}
-
-void table_print(const char *const *headers, const size_t *max_width, size_t ncols,
-                 char *const *cells, size_t nrows, bool tty)
-{
-	bool ascii = san_flags() & SAN_ASCII;
-	size_t *width = xcalloc(ncols, sizeof *width);
-	for (size_t c = 0; c < ncols; c++)
-		width[c] = strlen(headers[c]);
-	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < ncols; c++) {
-			size_t w = text_width(cells[r * ncols + c]);
-			if (max_width && max_width[c] && w > max_width[c])
-				w = max_width[c];
-			if (w > width[c])
-				width[c] = w;
-		}
-	size_t last_cols = 0;
-	if (tty) {
-		struct winsize ws;
-		size_t used = 0;
-		for (size_t c = 0; c + 1 < ncols; c++)
-			used += width[c] + 2;
-		size_t cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
-		last_cols = cols > used + 8 ? cols - used : 8;
-	}
-	size_t bufsz = 256;
-	char *buf = xmalloc(bufsz);
-	for (size_t r = 0; r <= nrows; r++) {
-		for (size_t c = 0; c < ncols; c++) {
-			const char *s = r == 0 ? headers[c] : cells[(r - 1) * ncols + c];
-			bool last = c + 1 == ncols;
-			size_t w = last ? (last_cols ? last_cols : text_width(s)) : width[c];
-			if (bufsz < w * 4 + 8) {
-				bufsz = w * 4 + 8;
-				buf = xrealloc(buf, bufsz);
-			}
-			text_fit(buf, bufsz, s, w, !last, ascii);
-			fputs(buf, stdout);
-			if (!last)
-				fputs("  ", stdout);
-		}
-		fputc('\n', stdout);
-	}
-	free(buf);
-	free(width);
-}
-
-void json_print(json_t *j)
-{
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | (isatty(STDOUT_FILENO) ? JSON_ENSURE_ASCII : 0);
-	char *text = json_dumps(j, flags);
-	json_decref(j);
-	if (!text)
-		abort();   /* only on out-of-memory */
-	puts(text);
-	free(text);
 }
 
 /* A line from the terminal, without its newline; NULL at end of input. */
@@ -399,7 +330,7 @@ int cmd_rm(struct session *cli, int argc, char **argv)
 		char *prompt = xasprintf("Remove job %s (owner %s, %llu running)? Its tasks are stopped%s. [y/N] ",
 		                         j->name, j->owner ? j->owner : "none: not made by glovebox",
 		                         (unsigned long long)j->running, j->managed ? " and its network removed" : "");
-		char *clean = sanitize_str(prompt, san_flags());
+		char *clean = sanitize_str(prompt, 0);
 		bool ok = confirmed(clean);
 		free(clean);
 		free(prompt);
@@ -824,19 +755,18 @@ int cmd_audit(struct session *cli, int argc, char **argv)
 	static const char *const headers[A_COLS] = {"TIME", "WHO", "ACTION", "TARGET", "OWNER", "DETAIL", "REASON"};
 	static const size_t max_width[A_COLS] = {20, 16, 13, 32, 16, 32, 0};
 	char **cells = xcalloc(aw.log.n * A_COLS + 1, sizeof *cells);
-	int flags = san_flags();
 	for (size_t i = 0; i < aw.log.n; i++) {
 		const struct audit_record *r = &aw.log.v[i].rec;
 		char when[TIME_ISO8601_SIZE];
 		time_iso8601(r->time, when);
 		char **row = cells + i * A_COLS;
 		row[A_TIME] = xstrdup(when);
-		row[A_WHO] = sanitize_str(r->who, flags);
+		row[A_WHO] = sanitize_str(r->who, 0);
 		row[A_ACTION] = xstrdup(audit_action_name(r->action));
-		row[A_TARGET] = sanitize_str(r->target, flags);
-		row[A_OWNER] = sanitize_str(r->owner ? r->owner : "-", flags);
-		row[A_DETAIL] = sanitize_str(r->detail ? r->detail : "-", flags);
-		row[A_REASON] = sanitize_str(r->reason ? r->reason : "-", flags);
+		row[A_TARGET] = sanitize_str(r->target, 0);
+		row[A_OWNER] = sanitize_str(r->owner ? r->owner : "-", 0);
+		row[A_DETAIL] = sanitize_str(r->detail ? r->detail : "-", 0);
+		row[A_REASON] = sanitize_str(r->reason ? r->reason : "-", 0);
 	}
 	table_print(headers, max_width, A_COLS, cells, aw.log.n, isatty(STDOUT_FILENO));
 	for (size_t i = 0; i < aw.log.n * A_COLS; i++)

@@ -98,7 +98,7 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags)
 		return rc;
 	struct policy_fetch *f = policy_fetch_start(cli->engine, named, root, NULL, NULL);
 	if (policy_fetch_named_refused(f) && (flags & CLI_POLICY_INSIST)) {
-		char *clean = sanitize_str(policy_fetch_notice(f), locale_is_utf8() ? 0 : SAN_ASCII);
+		char *clean = sanitize_str(policy_fetch_notice(f), 0);
 		err_print("%s; leave out --policy and GLOVEBOX_POLICY to work under the platform's policy", clean);
 		free(clean);
 		policy_fetch_free(&f);
@@ -108,7 +108,7 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags)
 		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
 			break;   /* the lists finished with an error (engine_poll) */
 	if (policy_fetch_notice(f)) {
-		char *clean = sanitize_str(policy_fetch_notice(f), locale_is_utf8() ? 0 : SAN_ASCII);
+		char *clean = sanitize_str(policy_fetch_notice(f), 0);
 		err_print("%s", clean);
 		free(clean);
 	}
@@ -118,7 +118,7 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags)
 	if (none && (flags & CLI_POLICY_OPTIONAL)) {
 		rc = 1;
 	} else if (rc != 0) {
-		char *clean = sanitize_str(err, locale_is_utf8() ? 0 : SAN_ASCII);
+		char *clean = sanitize_str(err, 0);
 		err_print("%s", clean);
 		free(clean);
 	}

@@ -41,7 +41,7 @@ static const char submit_usage[] =
 /* Print text from the engine or the policy to a terminal safely. */
 static void put_clean(FILE *f, const char *prefix, const char *text)
 {
-	char *clean = sanitize_str(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | (locale_is_utf8() ? 0 : SAN_ASCII));
+	char *clean = sanitize_str(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
 	fprintf(f, "%s%s\n", prefix, clean);
 	free(clean);
 }
