@@ -335,8 +335,6 @@ static void field_draw_cb(struct widget *w)
 	struct field *f = (struct field *)w;
 	const struct theme *th = f->th;
 	int width = w->area.w;
-	if (w->area.h <= 0 || width <= 0)
-		return;
 	size_t sz = (size_t)width * 8 + 16;
 	char *buf = xmalloc(sz);
 	int cc;
@@ -383,8 +381,7 @@ static const struct widget_ops field_ops = {
 
 struct field *field_new(const struct theme *th, size_t max_bytes)
 {
-	struct field *f = xcalloc(1, sizeof *f);
-	f->w.ops = &field_ops;
+	struct field *f = widget_new(sizeof *f, &field_ops);
 	f->th = th;
 	f->max = max_bytes ? max_bytes : DEFAULT_MAX;
 	f->text = xcalloc(f->max + 1, 1);
@@ -393,10 +390,8 @@ struct field *field_new(const struct theme *th, size_t max_bytes)
 
 void field_free(struct field **f)
 {
-	if (!f || !*f)
-		return;
-	field_free_cb(&(*f)->w);
-	*f = NULL;
+	if (f)
+		*f = widget_release(*f);
 }
 
 struct widget *field_widget(struct field *f)

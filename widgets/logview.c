@@ -408,8 +408,7 @@ static void logview_draw_cb(struct widget *w)
 	struct rect a = w->area;
 	for (int y = 0; y < a.h; y++)
 		widget_fill(w->win, a.y + y, a.x, a.w, theme_attr(v->th, THEME_NORMAL));
-	if (a.h > 0 && a.w > 0)
-		each_row(v, paint_one, v);
+	each_row(v, paint_one, v);
 }
 
 static int logview_key_cb(struct widget *w, int key)
@@ -438,8 +437,7 @@ static const struct widget_ops logview_ops = {
 
 struct logview *logview_new(const struct logview_source *src, void *ctx, const struct theme *th)
 {
-	struct logview *v = xcalloc(1, sizeof *v);
-	v->w.ops = &logview_ops;
+	struct logview *v = widget_new(sizeof *v, &logview_ops);
 	v->src = src;
 	v->ctx = ctx;
 	v->th = th;
@@ -452,10 +450,8 @@ struct logview *logview_new(const struct logview_source *src, void *ctx, const s
 
 void logview_free(struct logview **v)
 {
-	if (!v || !*v)
-		return;
-	logview_free_cb(&(*v)->w);
-	*v = NULL;
+	if (v)
+		*v = widget_release(*v);
 }
 
 struct widget *logview_widget(struct logview *v)

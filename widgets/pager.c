@@ -451,8 +451,6 @@ static void pager_draw_cb(struct widget *w)
 	struct pager *p = (struct pager *)w;
 	const struct theme *th = p->th;
 	struct rect a = w->area;
-	if (a.h <= 0 || a.w <= 0)
-		return;
 	clamp(p);
 	int rows = text_rows(p);
 	for (int r = 0; r < rows; r++) {
@@ -512,8 +510,7 @@ static const struct widget_ops pager_ops = {
 
 struct pager *pager_new(const struct theme *th)
 {
-	struct pager *p = xcalloc(1, sizeof *p);
-	p->w.ops = &pager_ops;
+	struct pager *p = widget_new(sizeof *p, &pager_ops);
 	p->th = th;
 	p->wrap = true;
 	p->stale = true;
@@ -522,10 +519,8 @@ struct pager *pager_new(const struct theme *th)
 
 void pager_free(struct pager **p)
 {
-	if (!p || !*p)
-		return;
-	pager_free_cb(&(*p)->w);
-	*p = NULL;
+	if (p)
+		*p = widget_release(*p);
 }
 
 struct widget *pager_widget(struct pager *p)

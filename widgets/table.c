@@ -539,8 +539,6 @@ static void table_draw_cb(struct widget *w)
 {
 	struct table *t = (struct table *)w;
 	struct rect a = w->area;
-	if (a.h <= 0 || a.w <= 0)
-		return;
 	const int *widths = layout_for(t, a.w);
 	keep_visible(t);
 	size_t sz = (size_t)a.w * 8 + CELL_MAX;
@@ -599,8 +597,7 @@ static const struct widget_ops table_ops = {
 struct table *table_new(const struct table_column *cols, size_t ncols,
                         const struct table_source *src, void *ctx, const struct theme *th)
 {
-	struct table *t = xcalloc(1, sizeof *t);
-	t->w.ops = &table_ops;
+	struct table *t = widget_new(sizeof *t, &table_ops);
 	t->cols = cols;
 	t->ncols = ncols;
 	t->src = src;
@@ -614,10 +611,8 @@ struct table *table_new(const struct table_column *cols, size_t ncols,
 
 void table_free(struct table **t)
 {
-	if (!t || !*t)
-		return;
-	table_free_cb(&(*t)->w);
-	*t = NULL;
+	if (t)
+		*t = widget_release(*t);
 }
 
 struct widget *table_widget(struct table *t)
