@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -247,21 +248,6 @@ int field_handle_key(struct field *f, int key)
 	return field_input(f, (wint_t)key, key >= KEY_MIN);
 }
 
-/* Columns of text[from, to). */
-static int columns(const char *text, size_t from, size_t to)
-{
-	int cols = 0;
-	for (size_t i = from; i < to;) {
-		int cw;
-		size_t n = text_next_char(text + i, &cw);
-		if (n == 0)
-			break;
-		i += n;
-		cols += cw;
-	}
-	return cols;
-}
-
 static size_t put_blanks(char *buf, size_t sz, size_t o, int n)
 {
 	for (int i = 0; i < n && o + 1 < sz; i++)
@@ -283,7 +269,7 @@ size_t field_render(struct field *f, int width, char *buf, size_t sz, int *curso
 		text_fit(buf, sz, f->placeholder ? f->placeholder : "", (size_t)width, true, f->th->ascii);
 		return strlen(buf);
 	}
-	int cur_col = columns(f->text, 0, f->cur), total = columns(f->text, 0, f->len);
+	int cur_col = text_cols(f->text, f->cur), total = text_cols(f->text, f->len);
 	int cur_w = 1;
 	if (f->cur < f->len) {
 		text_next_char(f->text + f->cur, &cur_w);

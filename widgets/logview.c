@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -366,17 +367,6 @@ void logview_render_rows(struct logview *v, struct wrap *out)
 }
 
 /* Columns of the first n bytes of sanitised text s. */
-static int cols_of(const char *s, size_t n)
-{
-	int cols = 0;
-	for (const char *c = s; c < s + n && *c;) {
-		int cw;
-		c += text_next_char(c, &cw);
-		cols += cw;
-	}
-	return cols;
-}
-
 static void paint_one(void *ud, int y, const struct rline *r, size_t row)
 {
 	struct logview *v = ud;
@@ -393,7 +383,7 @@ static void paint_one(void *ud, int y, const struct rline *r, size_t row)
 	size_t qn = strlen(v->query);
 	for (const char *m = text_find_ci(s, n, v->query); m;
 	     m = text_find_ci(m + qn, n - (size_t)(m + qn - s), v->query)) {
-		int x = x0 + cols_of(s, (size_t)(m - s));
+		int x = x0 + text_cols(s, (size_t)(m - s));
 		if (x >= a.w)
 			break;
 		char *hit = xstrndup(m, qn);

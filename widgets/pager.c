@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "widgets/field.h"
 #include "api/base/sanitize.h"
@@ -430,12 +431,7 @@ static void draw_matches(struct pager *p, int y, const struct dline *dl, size_t 
 	size_t pos = 0;
 	const char *m;
 	while (pos < seglen && (m = text_find_ci(seg + pos, seglen - pos, p->query))) {
-		int col = 0;
-		for (const char *c = seg; c < m;) {
-			int cw;
-			c += text_next_char(c, &cw);
-			col += cw;
-		}
+		int col = text_cols(seg, (size_t)(m - seg));
 		if (x0 + col >= width)
 			break;
 		char *t = xstrndup(m, qn);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/base/str.h"
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -390,27 +391,8 @@ int table_handle_key(struct table *t, int key)
 
 struct span { int x, w; size_t off, len; };
 
-struct out { char *buf; size_t sz, len; };
-
-static void out_put(struct out *o, const char *s, size_t n)
-{
-	if (o->sz == 0)
-		return;
-	if (n > o->sz - 1 - o->len)
-		n = o->sz - 1 - o->len;
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
-
-static void out_spaces(struct out *o, int n)
-{
-	while (n-- > 0)
-		out_put(o, " ", 1);
-}
-
 /* Cut text to w columns and align it; the cell is exactly w columns wide. */
-static void out_cell(struct out *o, const char *text, int w, enum table_align align, bool ascii)
+static void out_cell(struct textbuf *o, const char *text, int w, enum table_align align, bool ascii)
 {
 	if (o->sz == 0)
 		return;
@@ -424,13 +406,13 @@ static void out_cell(struct out *o, const char *text, int w, enum table_align al
 		memset(o->buf + start, ' ', (size_t)before);
 		o->len += (size_t)before;
 	}
-	out_spaces(o, pad - before);
+	textbuf_spaces(o, pad - before);
 }
 
 static size_t render_line(const struct table *t, const int *widths, int width, size_t row,
                           bool header, char *buf, size_t sz, struct span *spans)
 {
-	struct out o = { buf, sz, 0 };
+	struct textbuf o = { buf, sz, 0 };
 	char cell[CELL_MAX];
 	int x = 0;
 	bool ascii = t->th->ascii;
@@ -441,7 +423,7 @@ static size_t render_line(const struct table *t, const int *widths, int width, s
 		if (w <= 0)
 			continue;
 		if (x > 0) {
-			out_spaces(&o, GAP);
+			textbuf_spaces(&o, GAP);
 			x += GAP;
 		}
 		if (spans)
@@ -466,7 +448,7 @@ static size_t render_line(const struct table *t, const int *widths, int width, s
 			spans[c].len = o.len - spans[c].off;
 		x += w;
 	}
-	out_spaces(&o, width - x);
+	textbuf_spaces(&o, width - x);
 	return o.len;
 }
 
