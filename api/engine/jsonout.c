@@ -1,9 +1,11 @@
 #include "api/engine/jsonout.h"
 
+#include <glib.h>
 #include <stdlib.h>
 
 #include "api/base/sanitize.h"
 #include "api/base/timefmt.h"
+#include "api/base/xalloc.h"
 
 json_t *jsonout_text(const char *s)
 {
@@ -24,4 +26,15 @@ json_t *jsonout_time(int64_t ns)
 	if (ns <= 0 || time_iso8601(ns / 1000000000, buf) != 0)
 		return json_null();
 	return json_string(buf);
+}
+
+char *jsonout_query(json_t *filters)
+{
+	char *text = filters ? json_dumps(filters, JSON_COMPACT) : NULL;
+	json_decref(filters);
+	char *esc = g_uri_escape_string(text ? text : "{}", NULL, FALSE);
+	char *out = xstrdup(esc);
+	g_free(esc);
+	free(text);
+	return out;
 }

@@ -1,12 +1,12 @@
 #include "api/swarm/actions.h"
 
-#include <glib.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
 #include "api/base/xalloc.h"
 
 #define BACKOFF_MAX_MS 2000
@@ -186,14 +186,7 @@ static char *label_filter(const struct audit_record *rec)
 		json_object_set_new(labels, owner, json_true());
 		free(owner);
 	}
-	json_t *f = json_pack("{s:o}", "label", labels);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text ? text : "{}", NULL, FALSE);
-	char *out = xstrdup(esc);
-	g_free(esc);
-	free(text);
-	return out;
+	return jsonout_query(json_pack("{s:o}", "label", labels));
 }
 
 /* Networks from GET /networks whose labels name exactly this job (the filter already asked

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "api/base/chars.h"
-#include "api/engine/decode.h"
 #include "api/base/err.h"
+#include "api/swarm/store.h"
 #include "api/base/str.h"
 #include "api/core/terms.h"
 #include "api/base/timefmt.h"
@@ -416,26 +416,15 @@ struct audit_query {
 	void *ud;
 };
 
-static void on_configs(void *ud, const struct engine_reply *r)
+static void on_configs(void *ud, const struct config_list *l, const char *error, bool unreachable)
 {
 	struct audit_query *q = ud;
 	struct audit_log log = {0};
-	struct config_list l = {0};
-	char *err = NULL;
 	q->req = NULL;
-	if (r->error) {
-		q->fn(q->ud, &log, r->error, r->unreachable);
-	} else if (decode_configs(r->body, r->len, &l, &err) != 0) {
-		char *msg = xasprintf("the engine's list of configs cannot be read: %s", err);
-		q->fn(q->ud, &log, msg, false);
-		free(msg);
-	} else {
-		audit_log_from_configs(&l, &log);
-		q->fn(q->ud, &log, NULL, false);
-	}
+	if (!error)
+		audit_log_from_configs(l, &log);
+	q->fn(q->ud, &log, error, unreachable);
 	audit_log_clear(&log);
-	config_list_clear(&l);
-	free(err);
 }
 
 struct audit_query *audit_query_start(struct engine *e, audit_list_fn fn, void *ud)
@@ -444,9 +433,7 @@ struct audit_query *audit_query_start(struct engine *e, audit_list_fn fn, void *
 	q->engine = e;
 	q->fn = fn;
 	q->ud = ud;
-	/* {"label":{"glovebox.audit=1":true}}, URL-encoded */
-	q->req = engine_request(e, "GET", "/configs?filters=%7B%22label%22%3A%7B%22glovebox.audit%3D1%22%3Atrue%7D%7D",
-	                        NULL, "listing the audit records", on_configs, q);
+	q->req = configs_list_for(e, "listing the audit records", "glovebox.audit=1", NULL, on_configs, q);
 	return q;
 }
 
@@ -456,7 +443,7 @@ void audit_query_free(struct audit_query **pq)
 	if (!q)
 		return;
 	if (q->req)
-		engine_cancel(q->engine, q->req);
+		configs_list_cancel(q->engine, q->req);
 	free(q);
 	*pq = NULL;
 }

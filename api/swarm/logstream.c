@@ -12,6 +12,7 @@
 #include "api/base/chars.h"
 #include "api/engine/decode.h"
 #include "api/base/err.h"
+#include "api/engine/jsonout.h"
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
@@ -464,13 +465,10 @@ static char *removal_watch_path(const char *service_id)
 	                      "event", "remove", 1, "service", service_id, 1);
 	if (!f)
 		return NULL;
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
+	char *q = jsonout_query(f);
 	/* Replay the last minute, in case the job went between finding it and now. */
-	char *path = xasprintf("/events?since=%lld&filters=%s", (long long)time(NULL) - 60, esc);
-	g_free(esc);
-	free(text);
+	char *path = xasprintf("/events?since=%lld&filters=%s", (long long)time(NULL) - 60, q);
+	free(q);
 	return path;
 }
 
@@ -605,14 +603,10 @@ static char *services_filter_path(const char *key, const char *value)
 {
 	/* A value that is not UTF-8 names no service; the caller compares with the original. */
 	gchar *valid = g_utf8_make_valid(value, -1);
-	json_t *f = json_pack("{s:{s:b}}", key, valid, 1);
+	char *f = jsonout_query(json_pack("{s:{s:b}}", key, valid, 1));
 	g_free(valid);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
-	char *path = xasprintf("/services?filters=%s", esc);
-	g_free(esc);
-	free(text);
+	char *path = xasprintf("/services?filters=%s", f);
+	free(f);
 	return path;
 }
 

@@ -19,6 +19,10 @@ typedef void (*configs_fn)(void *ud, const struct config_list *l, const char *er
  * must match. label2 may be NULL. */
 struct engine_req *configs_list(struct engine *e, const char *label1, const char *label2,
                                 configs_fn fn, void *ud);
+/* The same, with what naming the request in errors ("listing the audit records");
+ * configs_list says "listing swarm configs". */
+struct engine_req *configs_list_for(struct engine *e, const char *what, const char *label1,
+                                    const char *label2, configs_fn fn, void *ud);
 
 /* Stop a configs_list request before it answered; fn is not called. */
 void configs_list_cancel(struct engine *e, struct engine_req *r);

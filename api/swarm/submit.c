@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
 #include "api/base/secmem.h"
 #include "api/base/xalloc.h"
 
@@ -78,14 +79,7 @@ static void progress(struct submit *s, const char *what)
 
 static char *json_filter(const char *key, const char *value)
 {
-	json_t *f = json_pack("{s:{s:b}}", key, value, 1);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
-	free(text);
-	char *out = xstrdup(esc);
-	g_free(esc);
-	return out;
+	return jsonout_query(json_pack("{s:{s:b}}", key, value, 1));
 }
 
 static bool label_is(json_t *labels, const char *key, const char *want)
