@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api/engine/decode.h"
+#include "api/base/err.h"
 #include "api/engine/jsonout.h"
 #include "api/base/xalloc.h"
 
@@ -50,53 +51,54 @@ struct action {
 
 /* ---- pure parts ---- */
 
-static json_t *load_object(const char *json, size_t len, const char *what, char **err)
+/* The Spec of an engine object's description, borrowed from *root (the whole description,
+ * which the caller decrefs whatever happens), and its Version.Index. */
+static json_t *spec_load(const char *json, size_t len, const char *what, json_t **root,
+                         uint64_t *version, char **err)
 {
 	json_error_t jerr;
-	json_t *root = json_loadb(json, len, 0, &jerr);
-	if (!json_is_object(root)) {
-		*err = xasprintf("the engine's description of the %s cannot be read", what);
-		json_decref(root);
+	*root = json_loadb(json, len, 0, &jerr);
+	if (!json_is_object(*root)) {
+		err_set(err, "the engine's description of the %s cannot be read", what);
 		return NULL;
 	}
-	return root;
-}
-
-/* Version.Index and the Spec object (borrowed from root). */
-static json_t *spec_and_version(json_t *root, const char *what, uint64_t *version, char **err)
-{
-	json_t *idx = json_object_get(json_object_get(root, "Version"), "Index");
-	json_t *spec = json_object_get(root, "Spec");
+	json_t *idx = json_object_get(json_object_get(*root, "Version"), "Index");
+	json_t *spec = json_object_get(*root, "Spec");
 	if (!json_is_integer(idx) || json_integer_value(idx) < 0 || !json_is_object(spec)) {
-		*err = xasprintf("the engine's description of the %s has no Version.Index or Spec", what);
+		err_set(err, "the engine's description of the %s has no Version.Index or Spec", what);
 		return NULL;
 	}
 	*version = (uint64_t)json_integer_value(idx);
 	return spec;
 }
 
+/* The edited spec as the body of the update. */
+static char *spec_dump(const json_t *spec, const char *what, char **err)
+{
+	char *out = json_dumps(spec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!out)
+		err_set(err, "the %s's spec cannot be written back", what);
+	return out;
+}
+
 char *service_spec_scaled(const char *service_json, size_t len, uint64_t replicas,
                           uint64_t *version, uint64_t *old_replicas, char **err)
 {
-	json_t *root = load_object(service_json, len, "service", err);
-	if (!root)
-		return NULL;
+	json_t *root;
 	char *out = NULL;
-	json_t *spec = spec_and_version(root, "service", version, err);
+	json_t *spec = spec_load(service_json, len, "service", &root, version, err);
 	if (!spec)
 		goto out;
 	json_t *rep = json_object_get(json_object_get(spec, "Mode"), "Replicated");
 	if (!json_is_object(rep)) {
-		*err = xstrdup("only replicated services can be scaled; this one is global or a one-off job");
+		err_set(err, "only replicated services can be scaled; this one is global or a one-off job");
 		goto out;
 	}
 	json_t *cur = json_object_get(rep, "Replicas");
 	/* Replicas left out means one, as the engine reads it. */
 	*old_replicas = json_is_integer(cur) && json_integer_value(cur) >= 0 ? (uint64_t)json_integer_value(cur) : 1;
 	json_object_set_new(rep, "Replicas", json_integer((json_int_t)replicas));
-	out = json_dumps(spec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!out)
-		*err = xstrdup("the service's spec cannot be written back");
+	out = spec_dump(spec, "service", err);
 out:
 	json_decref(root);
 	return out;
@@ -105,19 +107,15 @@ out:
 char *node_spec_with_availability(const char *node_json, size_t len, const char *availability,
                                   uint64_t *version, char **old_availability, char **err)
 {
-	json_t *root = load_object(node_json, len, "node", err);
-	if (!root)
-		return NULL;
+	json_t *root;
 	char *out = NULL;
-	json_t *spec = spec_and_version(root, "node", version, err);
+	json_t *spec = spec_load(node_json, len, "node", &root, version, err);
 	if (!spec)
 		goto out;
 	json_t *cur = json_object_get(spec, "Availability");
 	*old_availability = xstrdup(json_is_string(cur) ? json_string_value(cur) : "active");
 	json_object_set_new(spec, "Availability", json_string(availability));
-	out = json_dumps(spec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!out)
-		*err = xstrdup("the node's spec cannot be written back");
+	out = spec_dump(spec, "node", err);
 out:
 	json_decref(root);
 	return out;
