@@ -145,6 +145,26 @@ static void name_taken(struct submit *s)
 	next(s);
 }
 
+/* The reply to the check of the job's name (networks false) or its network's name: true
+ * when the name is free but for, with networks, a leftover of this job in u->leftover;
+ * otherwise s failed or drew another name. */
+static bool name_free(struct submit *s, const struct engine_reply *r, bool networks,
+                      struct name_use *u)
+{
+	if (r->error) {
+		fail(s, JF_COUNT, xasprintf("the job's %s could not be checked: %s",
+		                            networks ? "network name" : "name", r->error));
+		return false;
+	}
+	name_use(r->body, r->len, networks ? s->plan->network : s->plan->name, s->plan, networks, u);
+	if (u->others) {
+		free(u->leftover);
+		name_taken(s);
+		return false;
+	}
+	return true;
+}
+
 /* Everything the creating steps send, built before the first of them: what cannot be built
  * (text that is not UTF-8, a dataset the policy lost, labels that do not parse) must fail
  * while nothing exists, not after the network or the acceptance record was made. The service
@@ -214,14 +234,7 @@ static void on_reply(void *ud, const struct engine_reply *r)
 	}
 	case S_CHECK_NAME: {
 		struct name_use u = {0};
-		if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the job's name could not be checked: %s", r->error));
-			break;
-		}
-		name_use(r->body, r->len, s->plan->name, s->plan, false, &u);
-		if (u.others) {
-			name_taken(s);
-		} else {
+		if (name_free(s, r, false, &u)) {
 			s->step = S_CHECK_NET;
 			next(s);
 		}
@@ -229,20 +242,12 @@ static void on_reply(void *ud, const struct engine_reply *r)
 	}
 	case S_CHECK_NET: {
 		struct name_use u = {0};
-		if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the job's network name could not be checked: %s", r->error));
-			break;
+		if (name_free(s, r, true, &u)) {
+			free(s->stale_network);
+			s->stale_network = u.leftover;
+			s->step = u.leftover ? S_REMOVE_NET : S_NETWORK;
+			next(s);
 		}
-		name_use(r->body, r->len, s->plan->network, s->plan, true, &u);
-		if (u.others) {
-			free(u.leftover);
-			name_taken(s);
-			break;
-		}
-		free(s->stale_network);
-		s->stale_network = u.leftover;
-		s->step = u.leftover ? S_REMOVE_NET : S_NETWORK;
-		next(s);
 		break;
 	}
 	case S_REMOVE_NET:
