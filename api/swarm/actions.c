@@ -158,6 +158,17 @@ static void fail(struct action *a, char *msg)
 	finish(a);
 }
 
+/* Whether the reply of the job's or the node's own request failed; then so does a. */
+static bool failed(struct action *a, const struct engine_reply *r)
+{
+	if (!r->error)
+		return false;
+	a->unreachable = r->unreachable;
+	a->not_found = r->status == 404;
+	fail(a, xstrdup(r->error));
+	return true;
+}
+
 static void progress(struct action *a, const char *what)
 {
 	if (a->progress)
@@ -256,12 +267,8 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		next(a);
 		return;
 	case S_READ: {
-		if (r->error) {
-			a->unreachable = r->unreachable;
-			a->not_found = r->status == 404;
-			fail(a, xstrdup(r->error));
+		if (failed(a, r))
 			return;
-		}
 		free(a->update_body);
 		char *old = NULL;
 		if (a->kind == K_SCALE) {
@@ -294,22 +301,14 @@ static void on_reply(void *ud, const struct engine_reply *r)
 			next(a);
 			return;
 		}
-		if (r->error) {
-			a->unreachable = r->unreachable;
-			a->not_found = r->status == 404;
-			fail(a, xstrdup(r->error));
+		if (failed(a, r))
 			return;
-		}
 		a->ok = true;
 		finish(a);
 		return;
 	case S_DELETE:
-		if (r->error) {
-			a->unreachable = r->unreachable;
-			a->not_found = r->status == 404;
-			fail(a, xstrdup(r->error));
+		if (failed(a, r))
 			return;
-		}
 		a->ok = true;
 		/* Services not made by glovebox have no network of glovebox's. */
 		a->step = a->rec.owner ? S_NETWORKS : S_DONE;

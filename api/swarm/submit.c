@@ -77,9 +77,13 @@ static void progress(struct submit *s, const char *what)
 		s->progress(s->ud, what);
 }
 
-static char *json_filter(const char *key, const char *value)
+/* "/<kind>?filters={"name":{"<name>":true}}": the services or networks of that name. */
+static char *named_path(const char *kind, const char *name)
 {
-	return jsonout_query(json_pack("{s:{s:b}}", key, value, 1));
+	char *f = jsonout_query(json_pack("{s:{s:b}}", "name", name, 1));
+	char *path = xasprintf("/%s?filters=%s", kind, f);
+	free(f);
+	return path;
 }
 
 static bool label_is(json_t *labels, const char *key, const char *want)
@@ -358,20 +362,14 @@ static void next(struct submit *s)
 		request(s, "GET", path, NULL, "resolving the image to a digest");
 		break;
 	}
-	case S_CHECK_NAME: {
-		char *f = json_filter("name", s->plan->name);
-		path = xasprintf("/services?filters=%s", f);
-		free(f);
+	case S_CHECK_NAME:
+		path = named_path("services", s->plan->name);
 		request(s, "GET", path, NULL, "checking the job name");
 		break;
-	}
-	case S_CHECK_NET: {
-		char *f = json_filter("name", s->plan->network);
-		path = xasprintf("/networks?filters=%s", f);
-		free(f);
+	case S_CHECK_NET:
+		path = named_path("networks", s->plan->network);
 		request(s, "GET", path, NULL, "checking for a leftover network");
 		break;
-	}
 	case S_REMOVE_NET:
 		path = xasprintf("/networks/%s", s->stale_network);
 		request(s, "DELETE", path, NULL, "removing a leftover network");
