@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/base/err.h"
 #include "api/base/xalloc.h"
 
 /* Decoding state. The first error sticks and every later getter does nothing, so an item
@@ -225,28 +226,30 @@ static json_t *parse(const char *json, size_t len, const char *what, bool array,
 	json_t *root = json_loadb(json ? json : "", json ? len : 0, JSON_ALLOW_NUL, &e);
 
 	if (!root) {
-		*err = xasprintf("%s: invalid JSON at line %d, column %d: %s", what, e.line, e.column,
-		                 e.text);
+		err_set(err, "%s: invalid JSON at line %d, column %d: %s", what, e.line, e.column, e.text);
 		return NULL;
 	}
 	if (array ? !json_is_array(root) : !json_is_object(root)) {
-		*err = xasprintf("%s: expected %s", what, array ? "an array" : "an object");
+		err_set(err, "%s: expected %s", what, array ? "an array" : "an object");
 		json_decref(root);
 		return NULL;
 	}
 	return root;
 }
 
-/* A place to put *err when the caller passed NULL. */
-static char **err_sink(char **err, char **local)
+/* 0, or -1 with the first error of the decoding passed on to *err (which may be NULL). */
+static int dec_end(struct dec *d, char **err)
 {
-	*local = NULL;
-	return err ? err : local;
+	if (!d->err)
+		return 0;
+	err_set(err, "%s", d->err);
+	free(d->err);
+	return -1;
 }
 
-/* The common shape of the three list decoders: a top-level array of objects, each decoded
- * by item into the next element of a zeroed array. On failure *v and *n still describe
- * what was filled in, so the typed caller can clear it with its own _clear. */
+/* The common shape of the list decoders: a top-level array of objects, each decoded by item
+ * into the next element of a zeroed array. On failure *v and *n still describe what was
+ * filled in, so the typed caller can clear it with its own _clear. */
 static int decode_list(const char *json, size_t len, const char *what, size_t size,
                        void (*item)(struct dec *, json_t *, void *), void **v, size_t *n,
                        char **err)
@@ -255,6 +258,8 @@ static int decode_list(const char *json, size_t len, const char *what, size_t si
 	struct dec d = { .err = NULL };
 	size_t i;
 
+	*v = NULL;
+	*n = 0;
 	if (!root)
 		return -1;
 	if (json_array_size(root))
@@ -270,11 +275,7 @@ static int decode_list(const char *json, size_t len, const char *what, size_t si
 			break;
 	}
 	json_decref(root);
-	if (d.err) {
-		*err = d.err;
-		return -1;
-	}
-	return 0;
+	return dec_end(&d, err);
 }
 
 static void service_item(struct dec *d, json_t *o, void *out)
@@ -367,62 +368,48 @@ static void node_item(struct dec *d, json_t *o, void *out)
 
 int decode_services(const char *json, size_t len, struct service_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "services", sizeof *out->v, service_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "services", sizeof *out->v, service_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		service_list_clear(out);
-	free(local);
 	return r;
 }
 
 int decode_tasks(const char *json, size_t len, struct task_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "tasks", sizeof *out->v, task_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "tasks", sizeof *out->v, task_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		task_list_clear(out);
-	free(local);
 	return r;
 }
 
 int decode_nodes(const char *json, size_t len, struct node_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "nodes", sizeof *out->v, node_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "nodes", sizeof *out->v, node_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		node_list_clear(out);
-	free(local);
 	return r;
 }
 
-/* Runs item on the single top-level object; 0, or -1 with *err. */
+/* Zeroes out (size bytes) and runs item on the single top-level object; 0, or -1 with *err. */
 static int decode_one(const char *json, size_t len, const char *what,
-                      void (*item)(struct dec *, json_t *, void *), void *out, char **err)
+                      void (*item)(struct dec *, json_t *, void *), void *out, size_t size,
+                      char **err)
 {
-	char *local, **e = err_sink(err, &local);
 	struct dec d = { .prefix = "", .err = NULL };
-	json_t *root = parse(json, len, what, false, e);
+	json_t *root = parse(json, len, what, false, err);
 
-	if (root) {
-		item(&d, root, out);
-		json_decref(root);
-		if (d.err)
-			*e = d.err;
-	}
-	free(local);
-	return root && !d.err ? 0 : -1;
+	memset(out, 0, size);
+	if (!root)
+		return -1;
+	item(&d, root, out);
+	json_decref(root);
+	return dec_end(&d, err);
 }
 
 static void stats_item(struct dec *d, json_t *o, void *out)
@@ -467,8 +454,7 @@ static void stats_item(struct dec *d, json_t *o, void *out)
 
 int decode_stats(const char *json, size_t len, struct stats_sample *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "stats", stats_item, out, err);
+	int r = decode_one(json, len, "stats", stats_item, out, sizeof *out, err);
 	if (r < 0)
 		stats_sample_clear(out);
 	return r;
@@ -499,8 +485,7 @@ static void event_item(struct dec *d, json_t *o, void *out)
 
 int decode_event(const char *json, size_t len, struct event *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "event", event_item, out, err);
+	int r = decode_one(json, len, "event", event_item, out, sizeof *out, err);
 	if (r < 0)
 		event_clear(out);
 	return r;
@@ -531,8 +516,7 @@ static void info_item(struct dec *d, json_t *o, void *out)
 
 int decode_info(const char *json, size_t len, struct engine_info *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "info", info_item, out, err);
+	int r = decode_one(json, len, "info", info_item, out, sizeof *out, err);
 	if (r < 0)
 		engine_info_clear(out);
 	return r;
@@ -551,8 +535,7 @@ static void container_item(struct dec *d, json_t *o, void *out)
 
 int decode_container_state(const char *json, size_t len, struct container_state *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "container", container_item, out, err);
+	int r = decode_one(json, len, "container", container_item, out, sizeof *out, err);
 	if (r < 0)
 		container_state_clear(out);
 	return r;
@@ -580,15 +563,11 @@ static void config_item(struct dec *d, json_t *o, void *out)
 
 int decode_configs(const char *json, size_t len, struct config_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "configs", sizeof *out->v, config_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "configs", sizeof *out->v, config_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		config_list_clear(out);
-	free(local);
 	return r;
 }
 
@@ -601,8 +580,7 @@ static void digest_item(struct dec *d, json_t *o, void *out)
 
 int decode_distribution_digest(const char *json, size_t len, char **digest, char **err)
 {
-	*digest = NULL;
-	int r = decode_one(json, len, "distribution", digest_item, digest, err);
+	int r = decode_one(json, len, "distribution", digest_item, digest, sizeof *digest, err);
 	if (r < 0) {
 		free(*digest);
 		*digest = NULL;
@@ -641,7 +619,7 @@ static void created_item(struct dec *d, json_t *o, void *out)
 int decode_created(const char *json, size_t len, char **id, char **warnings, char **err)
 {
 	struct created c = {0};
-	int r = decode_one(json, len, "created", created_item, &c, err);
+	int r = decode_one(json, len, "created", created_item, &c, sizeof c, err);
 	if (r < 0) {
 		free(c.id);
 		free(c.warnings);
