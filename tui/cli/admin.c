@@ -295,27 +295,17 @@ static const char rm_usage[] =
 
 int cmd_rm(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	const char *reason_arg = NULL;
-	bool yes = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:yh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason_arg = optarg; break;
-		case 'y': yes = true; break;
-		case 'h': fputs(rm_usage, stdout); return GB_EXIT_OK;
-		default: fputs(rm_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason_arg;
+	bool yes;
+	int rc = cli_reason_args(argc, argv, rm_usage, &reason_arg, &yes);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 1) {
 		err_print("rm takes one job name (glovebox rm --help)");
 		return GB_EXIT_USAGE;
 	}
 	struct job_act ja = {0};
-	int rc = job_act_open(cli, &ja, argv[optind], ACT_RM, 0, "remove other users' jobs");
+	rc = job_act_open(cli, &ja, argv[optind], ACT_RM, 0, "remove other users' jobs");
 	if (rc == 0)
 		rc = job_act_reason(&ja, reason_arg, "removing a job that is not yours");
 	if (rc != 0)
@@ -369,19 +359,10 @@ static const char scale_usage[] =
 
 int cmd_scale(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *reason_arg = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason_arg = optarg; break;
-		case 'h': fputs(scale_usage, stdout); return GB_EXIT_OK;
-		default: fputs(scale_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason_arg;
+	int rc = cli_reason_args(argc, argv, scale_usage, &reason_arg, NULL);
+	if (rc >= 0)
+		return rc;
 	uint64_t replicas;
 	if (argc - optind != 2 || replicas_parse(argv[optind + 1], &replicas) != 0) {
 		err_print("usage: glovebox scale NAME REPLICAS (0 pauses the job, 1 resumes it; admins up to %d)",
@@ -389,7 +370,7 @@ int cmd_scale(struct session *cli, int argc, char **argv)
 		return GB_EXIT_USAGE;
 	}
 	struct job_act ja = {0};
-	int rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, replicas, "scale other users' jobs");
+	rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, replicas, "scale other users' jobs");
 	if (rc != 0)
 		goto out;
 	const struct job *j = ja.j;
@@ -430,21 +411,11 @@ static const char node_usage_text[] =
 
 int cmd_node(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	const char *reason = NULL;
-	bool yes = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:yh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason = optarg; break;
-		case 'y': yes = true; break;
-		case 'h': fputs(node_usage_text, stdout); return GB_EXIT_OK;
-		default: fputs(node_usage_text, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason;
+	bool yes;
+	int rc = cli_reason_args(argc, argv, node_usage_text, &reason, &yes);
+	if (rc >= 0)
+		return rc;
 	enum audit_action act;
 	if (argc - optind != 2) {
 		fputs(node_usage_text, stderr);
@@ -471,7 +442,7 @@ int cmd_node(struct session *cli, int argc, char **argv)
 	struct cluster *cl = NULL;
 	struct outcome o = {0};
 	struct audit_record rec = {0};
-	int rc = prepare(cli, &w, &cl, false);
+	rc = prepare(cli, &w, &cl, false);
 	if (rc != 0)
 		goto out;
 	if (actor_may(&w.actor, ACT_NODE, NULL) == PERMIT_DENY) {

@@ -148,3 +148,28 @@ int cli_json_args(int argc, char **argv, const char *cmd, const char *usage, int
 	}
 	return -1;
 }
+
+int cli_reason_args(int argc, char **argv, const char *usage, const char **reason, bool *yes)
+{
+	static const struct option with_yes[] = {
+		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	static const struct option without[] = {
+		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	*reason = NULL;
+	if (yes)
+		*yes = false;
+	while ((c = getopt_long(argc, argv, yes ? "r:yh" : "r:h", yes ? with_yes : without, NULL)) != -1) {
+		switch (c) {
+		case 'r': *reason = optarg; break;
+		case 'y': *yes = true; break;
+		case 'h': fputs(usage, stdout); return GB_EXIT_OK;
+		default: fputs(usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	return -1;
+}

@@ -43,6 +43,11 @@ void cli_wait(struct session *cli, const bool *done, volatile int *interrupted);
 int cli_json_args(int argc, char **argv, const char *cmd, const char *usage, int nargs,
                   const char *args_said, bool *json);
 
+/* The options of a command whose action goes on record: --reason TEXT, --yes (only when yes
+ * is not NULL) and --help. Returns -1 to go on (the words from argv[optind]), else the exit
+ * code: --help printed usage, or a usage error. */
+int cli_reason_args(int argc, char **argv, const char *usage, const char **reason, bool *yes);
+
 int cmd_ls(struct session *cli, int argc, char **argv);
 int cmd_version(struct session *cli, int argc, char **argv);
 int cmd_submit(struct session *cli, int argc, char **argv);

@@ -486,19 +486,10 @@ static int may_publish(struct session *cli, const struct whoami *me)
 
 int cmd_policy(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *reason = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason = optarg; break;
-		case 'h': fputs(policy_usage, stdout); return GB_EXIT_OK;
-		default: fputs(policy_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason;
+	int rc = cli_reason_args(argc, argv, policy_usage, &reason, NULL);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 2 || (strcmp(argv[optind], "check") != 0 && strcmp(argv[optind], "publish") != 0) ||
 	    (reason && strcmp(argv[optind], "publish") != 0)) {
 		fputs(policy_usage, stderr);
@@ -524,7 +515,7 @@ int cmd_policy(struct session *cli, int argc, char **argv)
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
 	char *psha = NULL, *tname = NULL, *pname = NULL, *tbody = NULL, *pbody = NULL;
 	char *abody = NULL, *aname = NULL;
-	int rc = GB_EXIT_OK;
+	rc = GB_EXIT_OK;
 	if (strcmp(verb, "check") == 0) {
 		put_clean(stdout, "", path);
 		printf("  valid: %zu classes, %zu datasets, terms version %s (sha256 %s)\n", pol.n_classes,
