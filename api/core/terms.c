@@ -128,19 +128,29 @@ static const char *get_string(json_t *o, const char *key, char **err)
 	return json_string_value(v);
 }
 
+json_t *record_json_load(const char *json, size_t len, const char *what, char **err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		err_set(err, "%s: not valid JSON (line %d: %s)", what, jerr.line, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		err_set(err, "%s: not a JSON object", what);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
 int consent_from_json(const char *json, size_t len, struct consent *out, char **err)
 {
 	struct consent c = {0};
-	json_error_t jerr;
 	int rc = -1;
-	/* A duplicated key would make the record say two things. */
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = record_json_load(json, len, "consent record", err);
 	if (!root)
-		return err_set(err, "consent record: not valid JSON (line %d: %s)", jerr.line, jerr.text);
-	if (!json_is_object(root)) {
-		err_set(err, "consent record: not a JSON object");
-		goto out;
-	}
+		return -1;
 
 	const struct { const char *key; char **to; } fields[] = {
 		{ "user", &c.user },

@@ -10,10 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "api/engine/model.h"
 
 /* Lowercase hex SHA-256 of len bytes (GLib's GChecksum). New string. */
 char *sha256_hex(const char *data, size_t len);
+
+/* The JSON text of a record kept as a config (an acceptance, an audit record) as an object,
+ * refused when a key is duplicated (the record would say two things). New reference, or NULL
+ * with *err "<what>: not valid JSON (line N: ...)" or "<what>: not a JSON object". */
+json_t *record_json_load(const char *json, size_t len, const char *what, char **err);
 
 struct consent {
 	char *user;                 /* Unix account from the password database */

@@ -519,6 +519,17 @@ static void op_lookup(struct keyring_req *r, SecretService *svc)
 	free(username);
 }
 
+/* The end of a write: done, found telling whether an item was there, or the error e. */
+static void op_end(struct keyring_req *r, GError *e, const char *doing, bool found)
+{
+	if (e) {
+		fail_gerror(r, e, doing);
+		return;
+	}
+	r->state = KEYRING_OK;
+	r->found = found;
+}
+
 static void op_store(struct keyring_req *r)
 {
 	GError *e = NULL;
@@ -534,12 +545,7 @@ static void op_store(struct keyring_req *r)
 	                           NULL, &e, "label", "Docker Credentials", "server", r->server,
 	                           "username", r->in->username, "docker_cli", "1", NULL);
 	free(label);
-	if (e) {
-		fail_gerror(r, e, "storing the registry credentials");
-		return;
-	}
-	r->state = KEYRING_OK;
-	r->found = true;
+	op_end(r, e, "storing the registry credentials", true);
 }
 
 static void op_erase(struct keyring_req *r)
@@ -547,12 +553,7 @@ static void op_erase(struct keyring_req *r)
 	GError *e = NULL;
 	gboolean removed = secret_password_clear_sync(&docker_schema, NULL, &e, "server", r->server,
 	                                              "docker_cli", "1", NULL);
-	if (e) {
-		fail_gerror(r, e, "removing the registry credentials");
-		return;
-	}
-	r->state = KEYRING_OK;
-	r->found = removed;
+	op_end(r, e, "removing the registry credentials", removed);
 }
 
 static void run(struct keyring_req *r)

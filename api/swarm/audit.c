@@ -174,16 +174,11 @@ static int get_field(json_t *o, const char *key, bool optional, char **to, char 
 int audit_from_json(const char *json, size_t len, struct audit_record *out, char **err)
 {
 	struct audit_record r = {0};
-	json_error_t jerr;
 	int rc = -1;
 	char *action = NULL, *when = NULL;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = record_json_load(json, len, "audit record", err);
 	if (!root)
-		return err_set(err, "audit record: not valid JSON (line %d: %s)", jerr.line, jerr.text);
-	if (!json_is_object(root)) {
-		err_set(err, "audit record: not a JSON object");
-		goto out;
-	}
+		return -1;
 	const struct { const char *key; char **to; bool optional; } fields[] = {
 		{ "who", &r.who, false },
 		{ "action", &action, false },
