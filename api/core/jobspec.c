@@ -188,20 +188,6 @@ static void format_cpus(char *buf, size_t sz, int64_t nanos)
 		snprintf(buf, sz, "%lld CPU%s", (long long)whole, whole == 1 ? "" : "s");
 }
 
-/* Exact sizes only ("16GiB", else bytes): a rounded maximum could itself be over the limit. */
-static void format_size(char *buf, size_t sz, int64_t bytes)
-{
-	static const char *const units[] = { "TiB", "GiB", "MiB", "KiB" };
-	for (int i = 0; i < 4; i++) {
-		int64_t unit = 1LL << (10 * (4 - i));
-		if (bytes >= unit && bytes % unit == 0) {
-			snprintf(buf, sz, "%lld%s", (long long)(bytes / unit), units[i]);
-			return;
-		}
-	}
-	snprintf(buf, sz, "%lld bytes", (long long)bytes);
-}
-
 static void check_image(const struct policy *p, const struct job_request *r,
                         struct job_plan *plan, struct job_errors *e)
 {

@@ -398,7 +398,7 @@ void format_duration(char *buf, size_t sz, int64_t seconds)
 }
 
 /* "16GiB" when exact, else bytes: for messages, so they echo what the admin wrote. */
-static void format_size(char *buf, size_t sz, int64_t b)
+void format_size(char *buf, size_t sz, int64_t b)
 {
 	static const struct { const char *unit; int64_t mult; } u[] = {
 		{"TiB", (int64_t)1 << 40}, {"GiB", (int64_t)1 << 30}, {"MiB", (int64_t)1 << 20},

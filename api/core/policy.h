@@ -107,4 +107,8 @@ int parse_duration(const char *s, int64_t *seconds, char **err);
 /* "1d 2h", "3h 5m", "45s": for people. */
 void format_duration(char *buf, size_t sz, int64_t seconds);
 
+/* "2GiB", "512MiB": the largest binary unit that divides bytes exactly, else "N bytes". Exact
+ * sizes only: a rounded maximum could itself be over the limit. */
+void format_size(char *buf, size_t sz, int64_t bytes);
+
 #endif
