@@ -5,18 +5,13 @@
 #include "api/core/jobs.h"
 #include "api/engine/jsonout.h"
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 char *job_list_json(const struct job_list *l, bool pretty, bool ascii)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n; i++) {
 		const struct job *j = &l->v[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "id", str_or_null(j->id));
+		json_object_set_new(o, "id", jsonout_text(j->id));
 		json_object_set_new(o, "name", jsonout_text(j->name));
 		json_object_set_new(o, "image", jsonout_text(j->image));
 		json_object_set_new(o, "owner", jsonout_text(j->owner));
