@@ -97,7 +97,7 @@ bool cmdline_history_ok(const char *line, const struct keybinding *cmds)
 	return ok;
 }
 
-static bool blank(char c)
+static bool cmdline_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
@@ -108,11 +108,11 @@ int cmdline_word_at(const char *line, size_t cursor, size_t *start)
 	if (cursor > len)
 		cursor = len;
 	size_t s = cursor;
-	while (s > 0 && !blank(line[s - 1]))
+	while (s > 0 && !cmdline_blank(line[s - 1]))
 		s--;
 	int index = 0;
 	for (size_t i = 0; i < s; i++)
-		if (!blank(line[i]) && (i == 0 || blank(line[i - 1])))
+		if (!cmdline_blank(line[i]) && (i == 0 || cmdline_blank(line[i - 1])))
 			index++;
 	*start = s;
 	return index;

@@ -133,7 +133,7 @@ struct paint_ctx {
 	bool selected;
 };
 
-static attr_t attr_at(const void *vctx, int col)
+static attr_t meter_attr_at(const void *vctx, int col)
 {
 	const struct paint_ctx *p = vctx;
 	const struct meter_layout *l = p->l;
@@ -175,7 +175,7 @@ void meter_draw(WINDOW *win, int y, int x, int width, const struct meter *m,
 	struct meter_layout l;
 	meter_render(buf, sz, width, m, th->ascii, &l);
 	struct paint_ctx p = { &l, th, selected };
-	widget_put_styled(win, y, x, width, buf, attr_at, &p);
+	widget_put_styled(win, y, x, width, buf, meter_attr_at, &p);
 	if (buf != stackbuf)
 		free(buf);
 }

@@ -192,7 +192,7 @@ static int text_rows(const struct pager *p)
 	return rows > 0 ? rows : 0;
 }
 
-static size_t max_top(struct pager *p)
+static size_t pager_max_top(struct pager *p)
 {
 	relayout(p);
 	size_t rows = (size_t)text_rows(p);
@@ -202,7 +202,7 @@ static size_t max_top(struct pager *p)
 /* Keep the top in range and note when the last line is in view. */
 static void clamp(struct pager *p)
 {
-	size_t mt = max_top(p);
+	size_t mt = pager_max_top(p);
 	if (p->top > mt)
 		p->top = mt;
 	if (text_rows(p) > 0 && p->top + (size_t)text_rows(p) >= p->nd)
@@ -323,9 +323,9 @@ static void set_message(struct pager *p, char *msg)
 	p->message = msg;
 }
 
-static int scroll_to(struct pager *p, long top)
+static int pager_scroll_to(struct pager *p, long top)
 {
-	long mt = (long)max_top(p);
+	long mt = (long)pager_max_top(p);
 	top = top > mt ? mt : top;
 	top = top < 0 ? 0 : top;
 	bool moved = (size_t)top != p->top;
@@ -382,12 +382,12 @@ int pager_input(struct pager *p, wint_t ch, bool is_code)
 		return r ? WR_HANDLED | r : WR_IGNORED;
 	long page = text_rows(p) > 1 ? text_rows(p) - 1 : 1;
 	switch (k->op) {
-	case PG_UP:        return r | scroll_to(p, (long)p->top - 1);
-	case PG_DOWN:      return r | scroll_to(p, (long)p->top + 1);
-	case PG_PAGE_UP:   return r | scroll_to(p, (long)p->top - page);
-	case PG_PAGE_DOWN: return r | scroll_to(p, (long)p->top + page);
-	case PG_HOME:      return r | scroll_to(p, 0);
-	case PG_END:       return r | scroll_to(p, (long)max_top(p));
+	case PG_UP:        return r | pager_scroll_to(p, (long)p->top - 1);
+	case PG_DOWN:      return r | pager_scroll_to(p, (long)p->top + 1);
+	case PG_PAGE_UP:   return r | pager_scroll_to(p, (long)p->top - page);
+	case PG_PAGE_DOWN: return r | pager_scroll_to(p, (long)p->top + page);
+	case PG_HOME:      return r | pager_scroll_to(p, 0);
+	case PG_END:       return r | pager_scroll_to(p, (long)pager_max_top(p));
 	case PG_LEFT:
 	case PG_RIGHT:
 		if (p->wrap)

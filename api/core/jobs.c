@@ -134,7 +134,7 @@ static const struct cstate *task_cstate(const struct job_inputs *in, const struc
 }
 
 /* OOM is read from the container state, never guessed from exit code 137 alone. */
-static bool task_oom(const struct job_inputs *in, const struct task *t)
+static bool jobs_task_oom(const struct job_inputs *in, const struct task *t)
 {
 	const struct cstate *cs = task_cstate(in, t);
 	return cs && cs->oom_killed;
@@ -196,10 +196,10 @@ static void derive_one(const struct job_inputs *in, const struct service *s,
 		enum job_state ts = task_job_state(t->state);
 		if (ts == JOB_FAILED) {
 			j->failures++;
-			j->ooms += task_oom(in, t);
+			j->ooms += jobs_task_oom(in, t);
 			if (!last_failure)
 				last_failure = t;
-			if (task_oom(in, t))
+			if (jobs_task_oom(in, t))
 				ts = JOB_OOM;
 		}
 		/* Only the newest task of each slot is current; tasks are sorted newest first. */

@@ -71,7 +71,7 @@ static int consent_validate(const struct consent *c, char **err)
 
 /* json_string() is NULL for NULL or invalid UTF-8; json_object_set_new() then fails and the
  * caller sees it. */
-static bool put(json_t *o, const char *key, json_t *v)
+static bool terms_put(json_t *o, const char *key, json_t *v)
 {
 	return json_object_set_new(o, key, v) == 0;
 }
@@ -92,16 +92,16 @@ char *consent_to_json(const struct consent *c)
 	bool ok = o && ds;
 	for (size_t i = 0; ok && i < c->n_datasets; i++)
 		ok = c->datasets[i] && json_array_append_new(ds, json_string(c->datasets[i])) == 0;
-	ok = ok && put(o, "user", json_string(c->user))
-	     && put(o, "terms_version", json_string(c->terms_version))
-	     && put(o, "terms_sha256", json_string(c->terms_sha256))
-	     && put(o, "terms_text", json_string(c->terms_text))
-	     && put(o, "datasets", json_incref(ds))
-	     && put(o, "class", json_string(c->class_name))
-	     && put(o, "purpose", json_string(c->purpose))
-	     && put(o, "time", json_string(when))
-	     && put(o, "host", json_string(c->host))
-	     && put(o, "glovebox_version", json_string(c->glovebox_version));
+	ok = ok && terms_put(o, "user", json_string(c->user))
+	     && terms_put(o, "terms_version", json_string(c->terms_version))
+	     && terms_put(o, "terms_sha256", json_string(c->terms_sha256))
+	     && terms_put(o, "terms_text", json_string(c->terms_text))
+	     && terms_put(o, "datasets", json_incref(ds))
+	     && terms_put(o, "class", json_string(c->class_name))
+	     && terms_put(o, "purpose", json_string(c->purpose))
+	     && terms_put(o, "time", json_string(when))
+	     && terms_put(o, "host", json_string(c->host))
+	     && terms_put(o, "glovebox_version", json_string(c->glovebox_version));
 	if (ok)
 		out = json_dumps(o, JSON_INDENT(2));
 	json_decref(ds);
@@ -256,10 +256,10 @@ char *consent_config_labels(const struct consent *c)
 {
 	json_t *o = json_object();
 	char *out = NULL;
-	if (o && put(o, "glovebox.consent", json_string("1"))
-	    && put(o, "glovebox.user", json_string(c->user))
-	    && put(o, "glovebox.terms-sha256", json_string(c->terms_sha256))
-	    && put(o, "glovebox.terms-version", json_string(c->terms_version)))
+	if (o && terms_put(o, "glovebox.consent", json_string("1"))
+	    && terms_put(o, "glovebox.user", json_string(c->user))
+	    && terms_put(o, "glovebox.terms-sha256", json_string(c->terms_sha256))
+	    && terms_put(o, "glovebox.terms-version", json_string(c->terms_version)))
 		out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return out;

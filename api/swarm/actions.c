@@ -130,9 +130,9 @@ bool reply_out_of_sequence(long status, const char *body, const char *error)
 
 /* ---- the sequence ---- */
 
-static void next(struct action *a);
+static void actions_next(struct action *a);
 
-static void finish(struct action *a)
+static void actions_finish(struct action *a)
 {
 	a->step = S_DONE;
 	a->finished = true;
@@ -150,38 +150,39 @@ static void finish(struct action *a)
 		a->done(a->ud, &r);
 }
 
-static void fail(struct action *a, char *msg)
+static void actions_fail(struct action *a, char *msg)
 {
 	free(a->error);
 	a->error = msg;
 	a->ok = false;
-	finish(a);
+	actions_finish(a);
 }
 
 /* Whether the reply of the job's or the node's own request failed; then so does a. */
-static bool failed(struct action *a, const struct engine_reply *r)
+static bool actions_failed(struct action *a, const struct engine_reply *r)
 {
 	if (!r->error)
 		return false;
 	a->unreachable = r->unreachable;
 	a->not_found = r->status == 404;
-	fail(a, xstrdup(r->error));
+	actions_fail(a, xstrdup(r->error));
 	return true;
 }
 
-static void progress(struct action *a, const char *what)
+static void actions_progress(struct action *a, const char *what)
 {
 	if (a->progress)
 		a->progress(a->ud, what);
 }
 
-static void on_reply(void *ud, const struct engine_reply *r);
+static void actions_on_reply(void *ud, const struct engine_reply *r);
 
-static void request(struct action *a, const char *method, const char *path, const char *body,
-                    const char *what)
+static void actions_request(struct action *a, const char *method, const char *path,
+                            const char *body,
+                            const char *what)
 {
-	progress(a, what);
-	a->req = engine_request(a->engine, method, path, body, what, on_reply, a);
+	actions_progress(a, what);
+	a->req = engine_request(a->engine, method, path, body, what, actions_on_reply, a);
 }
 
 static char *label_filter(const struct audit_record *rec)
@@ -242,15 +243,15 @@ static void net_retry(struct action *a, const char *why)
 		a->warning = w;
 		a->net_i++;
 		a->backoff_ms = a->opts.backoff_ms;
-		next(a);
+		actions_next(a);
 		return;
 	}
-	progress(a, "waiting for the job's tasks to stop before removing its network");
+	actions_progress(a, "waiting for the job's tasks to stop before removing its network");
 	a->wake_at = now + a->backoff_ms * 1000000LL;
 	a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
 }
 
-static void on_reply(void *ud, const struct engine_reply *r)
+static void actions_on_reply(void *ud, const struct engine_reply *r)
 {
 	struct action *a = ud;
 	a->req = NULL;
@@ -260,14 +261,14 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		/* 409: this very record is stored already (its name is a hash of its content). */
 		if (r->error && r->status != 409) {
 			a->unreachable = r->unreachable;
-			fail(a, xasprintf("nothing was done: the audit record could not be stored: %s", r->error));
+			actions_fail(a, xasprintf("nothing was done: the audit record could not be stored: %s", r->error));
 			return;
 		}
 		a->step = a->kind == K_REMOVE ? S_DELETE : S_UPDATE;
-		next(a);
+		actions_next(a);
 		return;
 	case S_READ: {
-		if (failed(a, r))
+		if (actions_failed(a, r))
 			return;
 		free(a->update_body);
 		char *old = NULL;
@@ -285,12 +286,12 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		}
 		free(old);
 		if (!a->update_body) {
-			fail(a, err);
+			actions_fail(a, err);
 			return;
 		}
 		/* The record goes first, once: a retried update is the same action. */
 		a->step = a->write_audit && !a->audit_config ? S_AUDIT : S_UPDATE;
-		next(a);
+		actions_next(a);
 		return;
 	}
 	case S_UPDATE:
@@ -298,21 +299,21 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		    a->attempts < a->opts.update_attempts) {
 			/* Someone else changed it between our read and write: read again. */
 			a->step = S_READ;
-			next(a);
+			actions_next(a);
 			return;
 		}
-		if (failed(a, r))
+		if (actions_failed(a, r))
 			return;
 		a->ok = true;
-		finish(a);
+		actions_finish(a);
 		return;
 	case S_DELETE:
-		if (failed(a, r))
+		if (actions_failed(a, r))
 			return;
 		a->ok = true;
 		/* Services not made by glovebox have no network of glovebox's. */
 		a->step = a->rec.owner ? S_NETWORKS : S_DONE;
-		next(a);
+		actions_next(a);
 		return;
 	case S_NETWORKS:
 		if (r->error) {
@@ -324,7 +325,7 @@ static void on_reply(void *ud, const struct engine_reply *r)
 			a->backoff_ms = a->opts.backoff_ms;
 			a->step = S_NET_DELETE;
 		}
-		next(a);
+		actions_next(a);
 		return;
 	case S_NET_DELETE:
 		if (r->error && r->status != 404) {
@@ -333,14 +334,14 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		}
 		a->net_i++;
 		a->backoff_ms = a->opts.backoff_ms;
-		next(a);
+		actions_next(a);
 		return;
 	case S_DONE:
 		return;
 	}
 }
 
-static void next(struct action *a)
+static void actions_next(struct action *a)
 {
 	char *path = NULL;
 	switch (a->step) {
@@ -348,11 +349,11 @@ static void next(struct action *a)
 		char *name = NULL;
 		char *body = audit_config_body(&a->rec, &name);
 		if (!body) {
-			fail(a, xstrdup("nothing was done: the audit record is incomplete or not valid text"));
+			actions_fail(a, xstrdup("nothing was done: the audit record is incomplete or not valid text"));
 			return;
 		}
 		a->audit_config = name;
-		request(a, "POST", "/configs/create", body, "recording the action in the audit log");
+		actions_request(a, "POST", "/configs/create", body, "recording the action in the audit log");
 		free(body);
 		return;
 	}
@@ -360,38 +361,38 @@ static void next(struct action *a)
 		a->attempts++;
 		if (a->kind == K_SCALE) {
 			path = xasprintf("/services/%s", a->rec.target_id);
-			request(a, "GET", path, NULL, "reading the job's service");
+			actions_request(a, "GET", path, NULL, "reading the job's service");
 		} else {
 			path = xasprintf("/nodes/%s", a->rec.target_id);
-			request(a, "GET", path, NULL, "reading the node");
+			actions_request(a, "GET", path, NULL, "reading the node");
 		}
 		break;
 	case S_UPDATE:
 		path = xasprintf("/%s/%s/update?version=%llu", a->kind == K_SCALE ? "services" : "nodes",
 		                 a->rec.target_id, (unsigned long long)a->version);
-		request(a, "POST", path, a->update_body, a->kind == K_SCALE ? "scaling the job" : "updating the node");
+		actions_request(a, "POST", path, a->update_body, a->kind == K_SCALE ? "scaling the job" : "updating the node");
 		break;
 	case S_DELETE:
 		path = xasprintf("/services/%s", a->rec.target_id);
-		request(a, "DELETE", path, NULL, "removing the job's service");
+		actions_request(a, "DELETE", path, NULL, "removing the job's service");
 		break;
 	case S_NETWORKS: {
 		char *f = label_filter(&a->rec);
 		path = xasprintf("/networks?filters=%s", f);
 		free(f);
-		request(a, "GET", path, NULL, "looking for the job's network");
+		actions_request(a, "GET", path, NULL, "looking for the job's network");
 		break;
 	}
 	case S_NET_DELETE:
 		if (a->net_i >= a->n_nets) {
-			finish(a);
+			actions_finish(a);
 			return;
 		}
 		path = xasprintf("/networks/%s", a->nets[a->net_i]);
-		request(a, "DELETE", path, NULL, "removing the job's network");
+		actions_request(a, "DELETE", path, NULL, "removing the job's network");
 		break;
 	case S_DONE:
-		finish(a);
+		actions_finish(a);
 		return;
 	}
 	free(path);
@@ -430,7 +431,7 @@ struct action *action_remove_job(struct engine *e, const struct audit_record *re
 {
 	struct action *a = action_new(e, K_REMOVE, rec, opts, progress_fn, done, ud);
 	a->step = a->write_audit ? S_AUDIT : S_DELETE;
-	next(a);
+	actions_next(a);
 	return a;
 }
 
@@ -441,7 +442,7 @@ struct action *action_scale_job(struct engine *e, const struct audit_record *rec
 	struct action *a = action_new(e, K_SCALE, rec, opts, progress_fn, done, ud);
 	a->replicas = replicas;
 	a->step = S_READ;
-	next(a);
+	actions_next(a);
 	return a;
 }
 
@@ -462,12 +463,12 @@ struct action *action_node_availability(struct engine *e, const struct audit_rec
 	struct action *a = action_new(e, K_NODE, rec, opts, progress_fn, done, ud);
 	const char *avail = node_availability_for(rec->action);
 	if (!avail) {
-		fail(a, xstrdup("not a node action"));
+		actions_fail(a, xstrdup("not a node action"));
 		return a;
 	}
 	a->availability = xstrdup(avail);
 	a->step = S_READ;
-	next(a);
+	actions_next(a);
 	return a;
 }
 
@@ -481,7 +482,7 @@ void action_tick(struct action *a, int64_t now_mono_ns)
 	if (a->finished || a->req || a->wake_at == 0 || now_mono_ns < a->wake_at)
 		return;
 	a->wake_at = 0;
-	next(a);
+	actions_next(a);
 }
 
 bool action_finished(const struct action *a)

@@ -223,9 +223,9 @@ static void flush_ts(struct logstream *ls, struct line_buf *lb)
 	}
 }
 
-static int fail(struct logstream *ls, char **err, const char *fmt, ...)
+static int logstream_fail(struct logstream *ls, char **err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static int fail(struct logstream *ls, char **err, const char *fmt, ...)
+static int logstream_fail(struct logstream *ls, char **err, const char *fmt, ...)
 {
 	ls->failed = true;
 	va_list ap;
@@ -238,7 +238,7 @@ static int fail(struct logstream *ls, char **err, const char *fmt, ...)
 int logstream_feed(struct logstream *ls, const char *data, size_t len, char **err)
 {
 	if (ls->failed || ls->finished)
-		return fail(ls, err, "%s", ls->finished ? "the log stream has ended"
+		return logstream_fail(ls, err, "%s", ls->finished ? "the log stream has ended"
 		                                        : "the log stream failed earlier");
 	if (!ls->o.multiplexed) {
 		process(ls, LOG_STDOUT, data, len);
@@ -258,13 +258,13 @@ int logstream_feed(struct logstream *ls, const char *data, size_t len, char **er
 			const unsigned char *h = ls->hdr;
 			ls->hdr_len = 0;
 			if (h[0] > 3 || h[1] || h[2] || h[3])
-				return fail(ls, err,
+				return logstream_fail(ls, err,
 					"the log stream is not multiplexed as expected (a frame header starts "
 					"with %02x %02x %02x %02x): did the job's TTY setting change? Try again",
 					h[0], h[1], h[2], h[3]);
 			uint32_t size = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
 			if (size > LOGSTREAM_FRAME_MAX)
-				return fail(ls, err,
+				return logstream_fail(ls, err,
 					"the log stream is corrupt: a frame of %" PRIu32 " bytes, where the engine "
 					"sends at most a few KiB (glovebox accepts up to %" PRIu32 ")",
 					size, LOGSTREAM_FRAME_MAX);
@@ -298,7 +298,7 @@ int logstream_feed(struct logstream *ls, const char *data, size_t len, char **er
 int logstream_finish(struct logstream *ls, char **err)
 {
 	if (ls->failed || ls->finished)
-		return fail(ls, err, "%s", ls->finished ? "the log stream has ended"
+		return logstream_fail(ls, err, "%s", ls->finished ? "the log stream has ended"
 		                                        : "the log stream failed earlier");
 	ls->finished = true;
 	bool truncated = ls->o.multiplexed && (ls->in_payload || ls->hdr_len > 0);

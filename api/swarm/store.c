@@ -16,7 +16,7 @@ struct list_ctx {
 	void *ud;
 };
 
-static void on_list(void *ud, const struct engine_reply *r)
+static void configs_on_list(void *ud, const struct engine_reply *r)
 {
 	struct list_ctx *c = ud;
 	struct config_list l = {0};
@@ -54,7 +54,7 @@ struct engine_req *configs_list_for(struct engine *e, const char *what, const ch
 	struct list_ctx *c = xcalloc(1, sizeof *c);
 	c->fn = fn;
 	c->ud = ud;
-	struct engine_req *r = engine_request(e, "GET", path, NULL, what, on_list, c);
+	struct engine_req *r = engine_request(e, "GET", path, NULL, what, configs_on_list, c);
 	free(path);
 	return r;
 }

@@ -40,9 +40,9 @@ struct submit {
 	enum job_field field;
 };
 
-static void next(struct submit *s);
+static void submit_next(struct submit *s);
 
-static void fail(struct submit *s, enum job_field field, char *msg)
+static void submit_fail(struct submit *s, enum job_field field, char *msg)
 {
 	if (!s->error) {
 		s->error = msg;
@@ -51,10 +51,10 @@ static void fail(struct submit *s, enum job_field field, char *msg)
 		free(msg);
 	}
 	s->step = s->network_id ? S_ROLLBACK : S_DONE;
-	next(s);
+	submit_next(s);
 }
 
-static void finish(struct submit *s)
+static void submit_finish(struct submit *s)
 {
 	struct submit_result r = {
 		.ok = s->error == NULL,
@@ -71,7 +71,7 @@ static void finish(struct submit *s)
 		s->done(s->ud, &r);
 }
 
-static void progress(struct submit *s, const char *what)
+static void submit_progress(struct submit *s, const char *what)
 {
 	if (s->progress)
 		s->progress(s->ud, what);
@@ -131,22 +131,22 @@ static void name_taken(struct submit *s)
 	uint32_t rnd;
 	char *err = NULL;
 	if (!s->plan->name_derived) {
-		fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
+		submit_fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
 		return;
 	}
 	if (s->name_tries >= NAME_TRIES) {
-		fail(s, JF_NAME, xasprintf("no free name was found for the job in %d tries: submit again, "
-		                           "or choose a name", NAME_TRIES));
+		submit_fail(s, JF_NAME, xasprintf("no free name was found for the job in %d tries: submit again, "
+		                                  "or choose a name", NAME_TRIES));
 		return;
 	}
 	if (submit_name_random(&rnd, &err) != 0) {
-		fail(s, JF_NAME, err);
+		submit_fail(s, JF_NAME, err);
 		return;
 	}
 	s->name_tries++;
 	job_plan_rename(s->plan, rnd);
 	s->step = S_CHECK_NAME;
-	next(s);
+	submit_next(s);
 }
 
 /* The reply to the check of the job's name (networks false) or its network's name: true
@@ -156,8 +156,8 @@ static bool name_free(struct submit *s, const struct engine_reply *r, bool netwo
                       struct name_use *u)
 {
 	if (r->error) {
-		fail(s, JF_COUNT, xasprintf("the job's %s could not be checked: %s",
-		                            networks ? "network name" : "name", r->error));
+		submit_fail(s, JF_COUNT, xasprintf("the job's %s could not be checked: %s",
+		                                   networks ? "network name" : "name", r->error));
 		return false;
 	}
 	name_use(r->body, r->len, networks ? s->plan->network : s->plan->name, s->plan, networks, u);
@@ -173,7 +173,7 @@ static bool name_free(struct submit *s, const struct engine_reply *r, bool netwo
  * (text that is not UTF-8, a dataset the policy lost, labels that do not parse) must fail
  * while nothing exists, not after the network or the acceptance record was made. The service
  * spec is checked with a stand-in for the network's ID and built for good once it is known. */
-static int prepare(struct submit *s, char **err)
+static int submit_prepare(struct submit *s, char **err)
 {
 	struct job_meta meta = {
 		.image_pinned = s->image_pinned, .terms_sha256 = s->terms_sha256,
@@ -212,7 +212,7 @@ static int prepare(struct submit *s, char **err)
 	return 0;
 }
 
-static void on_reply(void *ud, const struct engine_reply *r)
+static void submit_on_reply(void *ud, const struct engine_reply *r)
 {
 	struct submit *s = ud;
 	char *err = NULL;
@@ -223,14 +223,14 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		char *digest = NULL;
 		char *name = imageref_name_tag(&s->plan->image);
 		if (r->error) {
-			fail(s, JF_IMAGE, xasprintf("cannot resolve %s to a digest on its registry: %s", name,
-			                            r->error));
+			submit_fail(s, JF_IMAGE, xasprintf("cannot resolve %s to a digest on its registry: %s", name,
+			                                   r->error));
 		} else if (decode_distribution_digest(r->body, r->len, &digest, &err) != 0) {
-			fail(s, JF_IMAGE, xasprintf("the registry's answer for %s cannot be read: %s", name, err));
+			submit_fail(s, JF_IMAGE, xasprintf("the registry's answer for %s cannot be read: %s", name, err));
 		} else {
 			s->image_pinned = imageref_pinned(&s->plan->image, digest);
 			s->step = S_CHECK_NAME;
-			next(s);
+			submit_next(s);
 		}
 		free(digest);
 		free(name);
@@ -240,7 +240,7 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		struct name_use u = {0};
 		if (name_free(s, r, false, &u)) {
 			s->step = S_CHECK_NET;
-			next(s);
+			submit_next(s);
 		}
 		break;
 	}
@@ -250,51 +250,54 @@ static void on_reply(void *ud, const struct engine_reply *r)
 			free(s->stale_network);
 			s->stale_network = u.leftover;
 			s->step = u.leftover ? S_REMOVE_NET : S_NETWORK;
-			next(s);
+			submit_next(s);
 		}
 		break;
 	}
 	case S_REMOVE_NET:
 		/* Only ever the submitter's own network: saying so reveals nothing of anyone else. */
 		if (r->error && r->status != 404) {
-			fail(s, JF_NAME, xasprintf("a network %s is left from an earlier submission of yours "
-			                           "and cannot be removed: %s", s->plan->network, r->error));
+			submit_fail(s, JF_NAME, xasprintf("a network %s is left from an earlier submission of yours "
+			                                  "and cannot be removed: %s", s->plan->network, r->error));
 		} else {
 			s->step = S_NETWORK;
-			next(s);
+			submit_next(s);
 		}
 		break;
 	case S_NETWORK:
 		if (r->status == 409) {
 			name_taken(s);   /* made between the check and now; nothing of ours exists yet */
 		} else if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the job's network could not be made: %s", r->error));
+			submit_fail(s, JF_COUNT, xasprintf("the job's network could not be made: %s", r->error));
 		} else if (decode_created(r->body, r->len, &s->network_id, NULL, &err) != 0) {
-			fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
+			submit_fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s",
+			                                   err));
 		} else {
 			s->step = S_CONSENT;
-			next(s);
+			submit_next(s);
 		}
 		break;
 	case S_CONSENT:
 		/* 409: the same record exists already (same user, second and terms): fine. */
 		if (r->error && r->status != 409) {
-			fail(s, JF_COUNT, xasprintf("the acceptance of the terms could not be recorded: %s", r->error));
+			submit_fail(s, JF_COUNT, xasprintf("the acceptance of the terms could not be recorded: %s", r->error));
 		} else {
 			s->step = S_SERVICE;
-			next(s);
+			submit_next(s);
 		}
 		break;
 	case S_SERVICE:
 		if (r->status == 409) {
-			fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
+			submit_fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
 		} else if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the service could not be made: %s", r->error));
+			submit_fail(s, JF_COUNT, xasprintf("the service could not be made: %s",
+			                                   r->error));
 		} else if (decode_created(r->body, r->len, &s->service_id, &s->warnings, &err) != 0) {
-			fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
+			submit_fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s",
+			                                   err));
 		} else {
 			s->step = S_DONE;
-			next(s);
+			submit_next(s);
 		}
 		break;
 	case S_ROLLBACK:
@@ -309,7 +312,7 @@ static void on_reply(void *ud, const struct engine_reply *r)
 			s->rolled_back = true;
 		}
 		s->step = S_DONE;
-		next(s);
+		submit_next(s);
 		break;
 	case S_DONE:
 		break;
@@ -317,10 +320,10 @@ static void on_reply(void *ud, const struct engine_reply *r)
 	free(err);
 }
 
-static void request(struct submit *s, const char *method, const char *path, const char *body,
-                    const char *what)
+static void submit_request(struct submit *s, const char *method, const char *path, const char *body,
+                           const char *what)
 {
-	progress(s, what);
+	submit_progress(s, what);
 	static const char name[] = "X-Registry-Auth: ";
 	const char *hdr[1];
 	size_t nh = 0;
@@ -334,11 +337,11 @@ static void request(struct submit *s, const char *method, const char *path, cons
 		hdr[nh++] = auth;
 	}
 	s->req = engine_request_flags(s->engine, method, path, body, hdr, nh, nh ? ENGINE_SECRET : 0,
-	                              what, on_reply, s);
+	                              what, submit_on_reply, s);
 	secmem_free(&auth);
 }
 
-static void next(struct submit *s)
+static void submit_next(struct submit *s)
 {
 	char *path = NULL, *body = NULL, *err = NULL;
 	if (s->interrupted && s->step != S_ROLLBACK && s->step != S_DONE && !s->service_id) {
@@ -353,41 +356,41 @@ static void next(struct submit *s)
 		if (s->plan->image.digest) {
 			s->image_pinned = imageref_pinned(&s->plan->image, s->plan->image.digest);
 			s->step = S_CHECK_NAME;
-			next(s);
+			submit_next(s);
 			return;
 		}
 		char *name = imageref_name_tag(&s->plan->image);
 		path = xasprintf("/distribution/%s/json", name);
 		free(name);
-		request(s, "GET", path, NULL, "resolving the image to a digest");
+		submit_request(s, "GET", path, NULL, "resolving the image to a digest");
 		break;
 	}
 	case S_CHECK_NAME:
 		path = named_path("services", s->plan->name);
-		request(s, "GET", path, NULL, "checking the job name");
+		submit_request(s, "GET", path, NULL, "checking the job name");
 		break;
 	case S_CHECK_NET:
 		path = named_path("networks", s->plan->network);
-		request(s, "GET", path, NULL, "checking for a leftover network");
+		submit_request(s, "GET", path, NULL, "checking for a leftover network");
 		break;
 	case S_REMOVE_NET:
 		path = xasprintf("/networks/%s", s->stale_network);
-		request(s, "DELETE", path, NULL, "removing a leftover network");
+		submit_request(s, "DELETE", path, NULL, "removing a leftover network");
 		break;
 	case S_NETWORK:
-		if (prepare(s, &err) != 0) {
-			fail(s, JF_COUNT, err);
+		if (submit_prepare(s, &err) != 0) {
+			submit_fail(s, JF_COUNT, err);
 			return;
 		}
-		request(s, "POST", "/networks/create", s->network_body, "creating the job's internal network");
+		submit_request(s, "POST", "/networks/create", s->network_body, "creating the job's internal network");
 		break;
 	case S_CONSENT:
 		if (!s->consent_body) {
 			s->step = S_SERVICE;
-			next(s);
+			submit_next(s);
 			return;
 		}
-		request(s, "POST", "/configs/create", s->consent_body, "recording the acceptance of the terms");
+		submit_request(s, "POST", "/configs/create", s->consent_body, "recording the acceptance of the terms");
 		break;
 	case S_SERVICE: {
 		struct job_meta meta = {
@@ -401,18 +404,18 @@ static void next(struct submit *s)
 		body = job_service_spec(s->plan, &meta);
 		if (!body) {
 			/* prepare built it with a stand-in ID; only the engine's own ID can fail here */
-			fail(s, JF_COUNT, xstrdup("the service spec cannot be built with the network's ID"));
+			submit_fail(s, JF_COUNT, xstrdup("the service spec cannot be built with the network's ID"));
 			return;
 		}
-		request(s, "POST", "/services/create", body, "creating the service");
+		submit_request(s, "POST", "/services/create", body, "creating the service");
 		break;
 	}
 	case S_ROLLBACK:
 		path = xasprintf("/networks/%s", s->network_id);
-		request(s, "DELETE", path, NULL, "removing the network again");
+		submit_request(s, "DELETE", path, NULL, "removing the network again");
 		break;
 	case S_DONE:
-		finish(s);
+		submit_finish(s);
 		break;
 	}
 	free(path);
@@ -437,7 +440,7 @@ struct submit *submit_start(struct engine *e, const struct submit_args *a,
 	s->ud = ud;
 	s->field = JF_COUNT;
 	s->step = S_RESOLVE;
-	next(s);
+	submit_next(s);
 	return s;
 }
 

@@ -144,14 +144,14 @@ static void outcome_clear(struct outcome *o)
 	memset(o, 0, sizeof *o);
 }
 
-static void on_progress(void *ud, const char *step)
+static void admin_on_progress(void *ud, const char *step)
 {
 	(void)ud;
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "glovebox: %s...\n", step);
 }
 
-static void on_done(void *ud, const struct action_result *r)
+static void admin_on_done(void *ud, const struct action_result *r)
 {
 	struct outcome *o = ud;
 	o->ok = r->ok;
@@ -182,7 +182,7 @@ static int outcome_rc(const struct outcome *o)
 }
 
 /* Connect, learn who runs glovebox and fetch the cluster. */
-static int prepare(struct session *cli, struct who *w, struct cluster **cl, bool inspect)
+static int admin_prepare(struct session *cli, struct who *w, struct cluster **cl, bool inspect)
 {
 	int rc = cli_connect_negotiated(cli);
 	if (rc == 0)
@@ -230,7 +230,7 @@ struct job_act {
 static int job_act_open(struct session *cli, struct job_act *ja, const char *name, enum act act,
                         uint64_t replicas, const char *deny_what)
 {
-	int rc = prepare(cli, &ja->w, &ja->cl, false);
+	int rc = admin_prepare(cli, &ja->w, &ja->cl, false);
 	if (rc != 0)
 		return rc;
 	cluster_jobs(ja->cl, &ja->jobs);
@@ -331,7 +331,7 @@ int cmd_rm(struct session *cli, int argc, char **argv)
 		}
 	}
 	rc = job_act_run(cli, &ja, action_remove_job(cli->engine, job_act_record(&ja, AUDIT_RM), NULL,
-	                                             on_progress, on_done, &ja.o));
+	                                             admin_on_progress, admin_on_done, &ja.o));
 	if (ja.o.ok) {
 		char *msg = xasprintf("removed job %s (audit record %s)", j->name, ja.o.audit ? ja.o.audit : "none");
 		put_sanitised(stdout, "", msg);
@@ -385,7 +385,7 @@ int cmd_scale(struct session *cli, int argc, char **argv)
 	if (rc != 0)
 		goto out;
 	rc = job_act_run(cli, &ja, action_scale_job(cli->engine, job_act_record(&ja, AUDIT_SCALE), replicas,
-	                                            NULL, on_progress, on_done, &ja.o));
+	                                            NULL, admin_on_progress, admin_on_done, &ja.o));
 	if (ja.o.ok) {
 		char *msg = xasprintf("scaled job %s: %s (audit record %s)", j->name, ja.o.detail ? ja.o.detail : "",
 		                      ja.o.audit ? ja.o.audit : "none");
@@ -442,7 +442,7 @@ int cmd_node(struct session *cli, int argc, char **argv)
 	struct cluster *cl = NULL;
 	struct outcome o = {0};
 	struct audit_record rec = {0};
-	rc = prepare(cli, &w, &cl, false);
+	rc = admin_prepare(cli, &w, &cl, false);
 	if (rc != 0)
 		goto out;
 	if (actor_may(&w.actor, ACT_NODE, NULL) == PERMIT_DENY) {
@@ -476,7 +476,7 @@ int cmd_node(struct session *cli, int argc, char **argv)
 		}
 	}
 	audit_record_init(&rec, w.me.user, act, host, n->id, NULL, reason);
-	struct action *a = action_node_availability(cli->engine, &rec, NULL, on_progress, on_done, &o);
+	struct action *a = action_node_availability(cli->engine, &rec, NULL, admin_on_progress, admin_on_done, &o);
 	action_wait(cli, a);
 	action_free(&a);
 	rc = outcome_rc(&o);
@@ -556,7 +556,7 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 	struct job_list jobs = {0};
 	struct reaped *list = NULL;
 	size_t n = 0;
-	int rc = prepare(cli, &w, &cl, false);
+	int rc = admin_prepare(cli, &w, &cl, false);
 	if (rc != 0)
 		goto out;
 	if (actor_may(&w.actor, ACT_REAP, NULL) == PERMIT_DENY) {
@@ -588,7 +588,7 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 		char *reason = xasprintf("past its lifetime: glovebox.expires-at %s", when);
 		struct audit_record rec;
 		audit_record_init(&rec, w.me.user, AUDIT_REAP, j->name, j->id, j->owner, reason);
-		struct action *a = action_remove_job(cli->engine, &rec, NULL, NULL, on_done, &list[i].o);
+		struct action *a = action_remove_job(cli->engine, &rec, NULL, NULL, admin_on_done, &list[i].o);
 		action_wait(cli, a);
 		action_free(&a);
 		audit_clear(&rec);

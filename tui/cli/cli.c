@@ -34,7 +34,7 @@ struct ping {
 	char *error;
 };
 
-static void on_ping(void *ud, const struct engine_reply *r)
+static void cli_on_ping(void *ud, const struct engine_reply *r)
 {
 	struct ping *p = ud;
 	p->done = true;
@@ -48,7 +48,7 @@ int cli_connect_negotiated(struct session *cli)
 	if (rc != 0)
 		return rc;
 	struct ping p = {0};
-	engine_negotiate(cli->engine, on_ping, &p);
+	engine_negotiate(cli->engine, cli_on_ping, &p);
 	cli_wait(cli, &p.done, NULL);
 	if (p.error) {
 		err_print("%s", p.error);

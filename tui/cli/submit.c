@@ -72,7 +72,7 @@ struct outcome {
 	int rc;
 };
 
-static void on_progress(void *ud, const char *step)
+static void submit_on_progress(void *ud, const char *step)
 {
 	struct outcome *o = ud;
 	if (!o->json)
@@ -101,7 +101,7 @@ static json_t *posture_json(const struct job_posture *ps)
 	return a;
 }
 
-static void on_done(void *ud, const struct submit_result *r)
+static void submit_on_done(void *ud, const struct submit_result *r)
 {
 	struct outcome *o = ud;
 	o->done = true;
@@ -349,7 +349,8 @@ int cmd_submit(struct session *cli, int argc, char **argv)
 	shown.keyring_note = keyring_note;
 	shown.posture = &posture;
 	volatile int interrupted = 0;
-	struct submit *s = submit_start(cli->engine, &args, on_progress, on_done, &out);
+	struct submit *s = submit_start(cli->engine, &args, submit_on_progress, submit_on_done,
+	                                &out);
 	secmem_free(&reg_auth);   /* submit keeps its own copy, wiped when it is freed */
 	cli_wait(cli, &out.done, &interrupted);
 	if (!out.done) {
