@@ -24,8 +24,8 @@
  *
  * Width is terminal columns as wcwidth() measures them. No function here knows about Docker
  * or curses; they only need setlocale() to have been called. */
-#ifndef GB_WIDGETS_SANITIZE_H
-#define GB_WIDGETS_SANITIZE_H
+#ifndef GB_API_BASE_SANITIZE_H
+#define GB_API_BASE_SANITIZE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* Allocation that never returns NULL. On out-of-memory it calls the hook the UI installed
  * (to restore the terminal first, as htop's fail() does) and aborts. */
-#ifndef GB_API_XALLOC_H
-#define GB_API_XALLOC_H
+#ifndef GB_API_BASE_XALLOC_H
+#define GB_API_BASE_XALLOC_H
 
 #include <stdarg.h>
 #include <stddef.h>

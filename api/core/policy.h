@@ -5,8 +5,8 @@
  * results go, the data-use terms, which registries images may come from, the longest
  * lifetime, who the admins are. Validation is strict and names the field in every error
  * ("classes.gpu.max_cpus: must be at least cpus (4)"). */
-#ifndef GB_API_POLICY_H
-#define GB_API_POLICY_H
+#ifndef GB_API_CORE_POLICY_H
+#define GB_API_CORE_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>

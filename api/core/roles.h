@@ -9,8 +9,8 @@
  * anything with the docker CLI, whatever glovebox says (docs/admin-guide.md). They protect
  * something only where people reach the engine through glovebox alone, as on a gateway host.
  * Pure. */
-#ifndef GB_API_ROLES_H
-#define GB_API_ROLES_H
+#ifndef GB_API_CORE_ROLES_H
+#define GB_API_CORE_ROLES_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * The record of an acceptance is a small JSON document stored in the swarm as an immutable
  * config (so it cannot be edited afterwards), named "glovebox-consent-<user>-<unix time>-<sha8>"
  * and labelled so it can be listed per user (docs/terms.md). */
-#ifndef GB_API_TERMS_H
-#define GB_API_TERMS_H
+#ifndef GB_API_CORE_TERMS_H
+#define GB_API_CORE_TERMS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
  * Certificates come from DOCKER_CERT_PATH, else $DOCKER_CONFIG, else ~/.docker:
  * ca.pem, cert.pem, key.pem; a missing file is simply not used.
  */
-#ifndef GB_API_ENDPOINT_H
-#define GB_API_ENDPOINT_H
+#ifndef GB_API_ENGINE_ENDPOINT_H
+#define GB_API_ENGINE_ENDPOINT_H
 
 #include <stdbool.h>
 

@@ -3,8 +3,8 @@
  *   terms       "glovebox-terms-<sha8>"    labels glovebox.terms=1, glovebox.terms-sha256, .terms-version
  *   acceptance  "glovebox-consent-..."     labels glovebox.consent=1, glovebox.user, glovebox.terms-sha256
  * Every client of the cluster sees the same rules and the same records. */
-#ifndef GB_API_STORE_H
-#define GB_API_STORE_H
+#ifndef GB_API_SWARM_STORE_H
+#define GB_API_SWARM_STORE_H
 
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 /* What every command-line command shares: global options and the engine connection. */
-#ifndef GB_TUI_CLI_H
-#define GB_TUI_CLI_H
+#ifndef GB_TUI_CLI_CLI_H
+#define GB_TUI_CLI_CLI_H
 
 #include <stdbool.h>
 

@@ -1,7 +1,7 @@
 /* glovebox login, logout, and the registry credentials glovebox submit sends (tui/cmd_login.c).
  * See docs/credentials.md. */
-#ifndef GB_TUI_LOGIN_H
-#define GB_TUI_LOGIN_H
+#ifndef GB_TUI_CLI_LOGIN_H
+#define GB_TUI_CLI_LOGIN_H
 
 #include "tui/cli/cli.h"
 
