@@ -32,7 +32,6 @@ const struct swarm_config *configs_newest(const struct config_list *l);
 /* The config named name, or NULL. */
 const struct swarm_config *configs_named(const struct config_list *l, const char *name);
 
-
 /* POST /configs/create bodies for publishing: the terms (text as is) and the policy (the
  * file's JSON as is, pointing at the terms config). New strings; *name gets the config name. */
 char *publish_terms_body(const struct policy *p, char **name);

@@ -13,7 +13,6 @@
 #include "api/swarm/policy_fetch.h"
 #include "api/swarm/session.h"
 
-
 /* Resolve the endpoint and create the engine (no network yet). Prints the error and returns
  * the exit code on failure, 0 on success. */
 int cli_connect(struct session *cli);
@@ -36,7 +35,6 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags);
 /* Run the engine until done is true (set by a callback); SIGINT sets *interrupted. */
 void cli_wait(struct session *cli, const bool *done, volatile int *interrupted);
 
-
 /* The options of a command that takes only --json and --help, and nargs words after them
  * (args_said: what they are, for the error: "no arguments", "one job name"). Returns -1 to go
  * on (the words from argv[optind]), else the exit code: --help printed usage, or a usage error. */
@@ -53,5 +51,6 @@ int cmd_version(struct session *cli, int argc, char **argv);
 int cmd_submit(struct session *cli, int argc, char **argv);
 int cmd_terms(struct session *cli, int argc, char **argv);
 int cmd_policy(struct session *cli, int argc, char **argv);
+int cmd_logs(struct session *cli, int argc, char **argv);
 
 #endif

@@ -1,4 +1,4 @@
-/* glovebox login, logout, and the registry credentials glovebox submit sends (tui/cmd_login.c).
+/* glovebox login, logout, and the registry credentials glovebox submit sends (tui/cli/login.c).
  * See docs/credentials.md. */
 #ifndef GB_TUI_CLI_LOGIN_H
 #define GB_TUI_CLI_LOGIN_H
