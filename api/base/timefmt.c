@@ -37,7 +37,7 @@ int time_iso8601_parse(const char *s, int64_t *out)
 		if (pattern[i] == 'd' ? !char_is_digit(s[i]) : s[i] != pattern[i])
 			return -1;
 	}
-	struct tm tm = {0};
+	struct tm tm = { 0 };
 	tm.tm_year = atoi(s) - 1900;
 	tm.tm_mon = atoi(s + 5) - 1;
 	tm.tm_mday = atoi(s + 8);

@@ -6,9 +6,9 @@
 
 #include <stdint.h>
 
-#define TIME_ISO8601_SIZE 21                     /* "YYYY-MM-DDTHH:MM:SSZ" and the NUL */
-#define TIME_ISO8601_NS_SIZE 31                  /* with ".nnnnnnnnn" */
-#define TIME_ISO8601_MAX INT64_C(253402300799)   /* 9999-12-31T23:59:59Z */
+#define TIME_ISO8601_SIZE 21                   /* "YYYY-MM-DDTHH:MM:SSZ" and the NUL */
+#define TIME_ISO8601_NS_SIZE 31                /* with ".nnnnnnnnn" */
+#define TIME_ISO8601_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 /* t, in seconds since the epoch, as "YYYY-MM-DDTHH:MM:SSZ". Returns 0, or -1 with buf ""
  * when the year would not have four digits. */
