@@ -169,6 +169,23 @@ static bool name_free(struct submit *s, const struct engine_reply *r, bool netwo
 	return true;
 }
 
+/* The reply of the step that made the job's network or its service (what): true with the new
+ * object's ID in *id (and the engine's warnings in *warnings, which may be NULL); otherwise
+ * s failed. */
+static bool submit_made(struct submit *s, const struct engine_reply *r, const char *what,
+                        char **id, char **warnings)
+{
+	char *err = NULL;
+	if (r->error)
+		submit_fail(s, JF_COUNT, xasprintf("%s could not be made: %s", what, r->error));
+	else if (decode_created(r->body, r->len, id, warnings, &err) != 0)
+		submit_fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
+	else
+		return true;
+	free(err);
+	return false;
+}
+
 /* Everything the creating steps send, built before the first of them: what cannot be built
  * (text that is not UTF-8, a dataset the policy lost, labels that do not parse) must fail
  * while nothing exists, not after the network or the acceptance record was made. The service
@@ -267,12 +284,7 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 	case S_NETWORK:
 		if (r->status == 409) {
 			name_taken(s);   /* made between the check and now; nothing of ours exists yet */
-		} else if (r->error) {
-			submit_fail(s, JF_COUNT, xasprintf("the job's network could not be made: %s", r->error));
-		} else if (decode_created(r->body, r->len, &s->network_id, NULL, &err) != 0) {
-			submit_fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s",
-			                                   err));
-		} else {
+		} else if (submit_made(s, r, "the job's network", &s->network_id, NULL)) {
 			s->step = S_CONSENT;
 			submit_next(s);
 		}
@@ -289,13 +301,7 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 	case S_SERVICE:
 		if (r->status == 409) {
 			submit_fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
-		} else if (r->error) {
-			submit_fail(s, JF_COUNT, xasprintf("the service could not be made: %s",
-			                                   r->error));
-		} else if (decode_created(r->body, r->len, &s->service_id, &s->warnings, &err) != 0) {
-			submit_fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s",
-			                                   err));
-		} else {
+		} else if (submit_made(s, r, "the service", &s->service_id, &s->warnings)) {
 			s->step = S_DONE;
 			submit_next(s);
 		}
