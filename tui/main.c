@@ -13,8 +13,6 @@
 #include "api/base/err.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/cli.h"
-#include "tui/cli/login.h"
-#include "tui/cli/admin.h"
 #include "tui/console/console.h"
 
 static const char usage_text[] =

@@ -25,12 +25,4 @@ int who_establish(struct session *cli, struct who *w);
  * cluster_free), or an exit code after printing the error. */
 int cli_cluster(struct session *cli, bool inspect, struct cluster **out);
 
-int cmd_ps(struct session *cli, int argc, char **argv);
-int cmd_nodes(struct session *cli, int argc, char **argv);
-int cmd_node(struct session *cli, int argc, char **argv);
-int cmd_rm(struct session *cli, int argc, char **argv);
-int cmd_scale(struct session *cli, int argc, char **argv);
-int cmd_audit(struct session *cli, int argc, char **argv);
-int cmd_reap(struct session *cli, int argc, char **argv);
-
 #endif

@@ -46,11 +46,23 @@ int cli_json_args(int argc, char **argv, const char *cmd, const char *usage, int
  * code: --help printed usage, or a usage error. */
 int cli_reason_args(int argc, char **argv, const char *usage, const char **reason, bool *yes);
 
-int cmd_ls(struct session *cli, int argc, char **argv);
-int cmd_version(struct session *cli, int argc, char **argv);
-int cmd_submit(struct session *cli, int argc, char **argv);
+/* The commands, which main.c's table names; each returns an exit code. */
+int cmd_ls(struct session *cli, int argc, char **argv);       /* ls.c */
+int cmd_logs(struct session *cli, int argc, char **argv);     /* logs.c */
+int cmd_version(struct session *cli, int argc, char **argv);  /* version.c */
+int cmd_submit(struct session *cli, int argc, char **argv);   /* submit.c */
 int cmd_terms(struct session *cli, int argc, char **argv);
 int cmd_policy(struct session *cli, int argc, char **argv);
-int cmd_logs(struct session *cli, int argc, char **argv);
+/* glovebox login [REGISTRY] [--username U] [--password-stdin] | login --status [REGISTRY] */
+int cmd_login(struct session *cli, int argc, char **argv);    /* login.c */
+/* glovebox logout [REGISTRY] */
+int cmd_logout(struct session *cli, int argc, char **argv);
+int cmd_ps(struct session *cli, int argc, char **argv);       /* triage.c */
+int cmd_nodes(struct session *cli, int argc, char **argv);
+int cmd_rm(struct session *cli, int argc, char **argv);       /* admin.c */
+int cmd_scale(struct session *cli, int argc, char **argv);
+int cmd_node(struct session *cli, int argc, char **argv);
+int cmd_reap(struct session *cli, int argc, char **argv);
+int cmd_audit(struct session *cli, int argc, char **argv);
 
 #endif

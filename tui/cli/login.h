@@ -5,11 +5,6 @@
 
 #include "tui/cli/cli.h"
 
-/* glovebox login [REGISTRY] [--username U] [--password-stdin] | login --status [REGISTRY] */
-int cmd_login(struct session *cli, int argc, char **argv);
-/* glovebox logout [REGISTRY] */
-int cmd_logout(struct session *cli, int argc, char **argv);
-
 /* Read a password or token into a secmem buffer: from fd until EOF (one trailing newline
  * removed, as docker login --password-stdin does) or, when fd is a terminal, one line typed
  * without echo after prompt. Returns NULL with *err (owned) on failure or when aborted. */
