@@ -132,6 +132,13 @@ bool reply_out_of_sequence(long status, const char *body, const char *error)
 
 static void actions_next(struct action *a);
 
+/* Go on with step. */
+static void actions_go(struct action *a, enum step step)
+{
+	a->step = step;
+	actions_next(a);
+}
+
 static void actions_finish(struct action *a)
 {
 	a->step = S_DONE;
@@ -264,8 +271,7 @@ static void actions_on_reply(void *ud, const struct engine_reply *r)
 			actions_fail(a, xasprintf("nothing was done: the audit record could not be stored: %s", r->error));
 			return;
 		}
-		a->step = a->kind == K_REMOVE ? S_DELETE : S_UPDATE;
-		actions_next(a);
+		actions_go(a, a->kind == K_REMOVE ? S_DELETE : S_UPDATE);
 		return;
 	case S_READ: {
 		if (actions_failed(a, r))
@@ -290,16 +296,14 @@ static void actions_on_reply(void *ud, const struct engine_reply *r)
 			return;
 		}
 		/* The record goes first, once: a retried update is the same action. */
-		a->step = a->write_audit && !a->audit_config ? S_AUDIT : S_UPDATE;
-		actions_next(a);
+		actions_go(a, a->write_audit && !a->audit_config ? S_AUDIT : S_UPDATE);
 		return;
 	}
 	case S_UPDATE:
 		if (r->error && reply_out_of_sequence(r->status, r->body, r->error) &&
 		    a->attempts < a->opts.update_attempts) {
 			/* Someone else changed it between our read and write: read again. */
-			a->step = S_READ;
-			actions_next(a);
+			actions_go(a, S_READ);
 			return;
 		}
 		if (actions_failed(a, r))
@@ -312,8 +316,7 @@ static void actions_on_reply(void *ud, const struct engine_reply *r)
 			return;
 		a->ok = true;
 		/* Services not made by glovebox have no network of glovebox's. */
-		a->step = a->rec.owner ? S_NETWORKS : S_DONE;
-		actions_next(a);
+		actions_go(a, a->rec.owner ? S_NETWORKS : S_DONE);
 		return;
 	case S_NETWORKS:
 		if (r->error) {
@@ -430,8 +433,7 @@ struct action *action_remove_job(struct engine *e, const struct audit_record *re
                                  action_done_fn done, void *ud)
 {
 	struct action *a = action_new(e, K_REMOVE, rec, opts, progress_fn, done, ud);
-	a->step = a->write_audit ? S_AUDIT : S_DELETE;
-	actions_next(a);
+	actions_go(a, a->write_audit ? S_AUDIT : S_DELETE);
 	return a;
 }
 
@@ -441,8 +443,7 @@ struct action *action_scale_job(struct engine *e, const struct audit_record *rec
 {
 	struct action *a = action_new(e, K_SCALE, rec, opts, progress_fn, done, ud);
 	a->replicas = replicas;
-	a->step = S_READ;
-	actions_next(a);
+	actions_go(a, S_READ);
 	return a;
 }
 
@@ -467,8 +468,7 @@ struct action *action_node_availability(struct engine *e, const struct audit_rec
 		return a;
 	}
 	a->availability = xstrdup(avail);
-	a->step = S_READ;
-	actions_next(a);
+	actions_go(a, S_READ);
 	return a;
 }
 

@@ -42,6 +42,13 @@ struct submit {
 
 static void submit_next(struct submit *s);
 
+/* Go on with step. */
+static void submit_go(struct submit *s, enum step step)
+{
+	s->step = step;
+	submit_next(s);
+}
+
 static void submit_fail(struct submit *s, enum job_field field, char *msg)
 {
 	if (!s->error) {
@@ -50,8 +57,7 @@ static void submit_fail(struct submit *s, enum job_field field, char *msg)
 	} else {
 		free(msg);
 	}
-	s->step = s->network_id ? S_ROLLBACK : S_DONE;
-	submit_next(s);
+	submit_go(s, s->network_id ? S_ROLLBACK : S_DONE);
 }
 
 static void submit_finish(struct submit *s)
@@ -145,8 +151,7 @@ static void name_taken(struct submit *s)
 	}
 	s->name_tries++;
 	job_plan_rename(s->plan, rnd);
-	s->step = S_CHECK_NAME;
-	submit_next(s);
+	submit_go(s, S_CHECK_NAME);
 }
 
 /* The reply to the check of the job's name (networks false) or its network's name: true
@@ -246,8 +251,7 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 			submit_fail(s, JF_IMAGE, xasprintf("the registry's answer for %s cannot be read: %s", name, err));
 		} else {
 			s->image_pinned = imageref_pinned(&s->plan->image, digest);
-			s->step = S_CHECK_NAME;
-			submit_next(s);
+			submit_go(s, S_CHECK_NAME);
 		}
 		free(digest);
 		free(name);
@@ -256,8 +260,7 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 	case S_CHECK_NAME: {
 		struct name_use u = {0};
 		if (name_free(s, r, false, &u)) {
-			s->step = S_CHECK_NET;
-			submit_next(s);
+			submit_go(s, S_CHECK_NET);
 		}
 		break;
 	}
@@ -266,8 +269,7 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 		if (name_free(s, r, true, &u)) {
 			free(s->stale_network);
 			s->stale_network = u.leftover;
-			s->step = u.leftover ? S_REMOVE_NET : S_NETWORK;
-			submit_next(s);
+			submit_go(s, u.leftover ? S_REMOVE_NET : S_NETWORK);
 		}
 		break;
 	}
@@ -277,16 +279,14 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 			submit_fail(s, JF_NAME, xasprintf("a network %s is left from an earlier submission of yours "
 			                                  "and cannot be removed: %s", s->plan->network, r->error));
 		} else {
-			s->step = S_NETWORK;
-			submit_next(s);
+			submit_go(s, S_NETWORK);
 		}
 		break;
 	case S_NETWORK:
 		if (r->status == 409) {
 			name_taken(s);   /* made between the check and now; nothing of ours exists yet */
 		} else if (submit_made(s, r, "the job's network", &s->network_id, NULL)) {
-			s->step = S_CONSENT;
-			submit_next(s);
+			submit_go(s, S_CONSENT);
 		}
 		break;
 	case S_CONSENT:
@@ -294,16 +294,14 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 		if (r->error && r->status != 409) {
 			submit_fail(s, JF_COUNT, xasprintf("the acceptance of the terms could not be recorded: %s", r->error));
 		} else {
-			s->step = S_SERVICE;
-			submit_next(s);
+			submit_go(s, S_SERVICE);
 		}
 		break;
 	case S_SERVICE:
 		if (r->status == 409) {
 			submit_fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
 		} else if (submit_made(s, r, "the service", &s->service_id, &s->warnings)) {
-			s->step = S_DONE;
-			submit_next(s);
+			submit_go(s, S_DONE);
 		}
 		break;
 	case S_ROLLBACK:
@@ -317,8 +315,7 @@ static void submit_on_reply(void *ud, const struct engine_reply *r)
 			s->network_id = NULL;
 			s->rolled_back = true;
 		}
-		s->step = S_DONE;
-		submit_next(s);
+		submit_go(s, S_DONE);
 		break;
 	case S_DONE:
 		break;
@@ -361,8 +358,7 @@ static void submit_next(struct submit *s)
 	case S_RESOLVE: {
 		if (s->plan->image.digest) {
 			s->image_pinned = imageref_pinned(&s->plan->image, s->plan->image.digest);
-			s->step = S_CHECK_NAME;
-			submit_next(s);
+			submit_go(s, S_CHECK_NAME);
 			return;
 		}
 		char *name = imageref_name_tag(&s->plan->image);
@@ -392,8 +388,7 @@ static void submit_next(struct submit *s)
 		break;
 	case S_CONSENT:
 		if (!s->consent_body) {
-			s->step = S_SERVICE;
-			submit_next(s);
+			submit_go(s, S_SERVICE);
 			return;
 		}
 		submit_request(s, "POST", "/configs/create", s->consent_body, "recording the acceptance of the terms");
@@ -445,8 +440,7 @@ struct submit *submit_start(struct engine *e, const struct submit_args *a,
 	s->done = done;
 	s->ud = ud;
 	s->field = JF_COUNT;
-	s->step = S_RESOLVE;
-	submit_next(s);
+	submit_go(s, S_RESOLVE);
 	return s;
 }
 
