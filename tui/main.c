@@ -13,8 +13,6 @@
 #include "api/base/err.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/cli.h"
-#include "tui/cli/login.h"
-#include "tui/cli/admin.h"
 #include "tui/console/console.h"
 
 static const char usage_text[] =
@@ -63,8 +61,6 @@ static int cmd_help(struct session *cli, int argc, char **argv)
 	return GB_EXIT_OK;
 }
 
-int cmd_logs(struct session *cli, int argc, char **argv);   /* tui/cmd_logs.c */
-
 static const struct {
 	const char *name;
 	int (*run)(struct session *, int, char **);
@@ -100,7 +96,7 @@ int main(int argc, char **argv)
 	struct session cli = {0};
 	int c;
 
-	priv_init();   /* before anything opens a file: see api/priv.h */
+	priv_init();   /* before anything opens a file: see api/base/priv.h */
 	/* Registry passwords pass through this process: no core files, no ptrace by the same user. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* And no JSON string (an identity token, a config.json auth) outlives its tree in freed

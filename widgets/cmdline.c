@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 int cmdline_split(const char *line, int *argc, char ***argv, char **err)
@@ -71,7 +72,7 @@ const struct keybinding *cmdline_find(const struct keybinding *cmds, const char 
 	if (many) {
 		/* An exact name later in the table still wins. */
 		for (const struct keybinding *k = cmds; k->key; k++)
-			if (k->action && strcmp(k->action, name) == 0)
+			if (str_eq(k->action, name))
 				return k;
 		if (ambiguous)
 			*ambiguous = true;
@@ -96,7 +97,7 @@ bool cmdline_history_ok(const char *line, const struct keybinding *cmds)
 	return ok;
 }
 
-static bool blank(char c)
+static bool cmdline_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
@@ -107,19 +108,14 @@ int cmdline_word_at(const char *line, size_t cursor, size_t *start)
 	if (cursor > len)
 		cursor = len;
 	size_t s = cursor;
-	while (s > 0 && !blank(line[s - 1]))
+	while (s > 0 && !cmdline_blank(line[s - 1]))
 		s--;
 	int index = 0;
 	for (size_t i = 0; i < s; i++)
-		if (!blank(line[i]) && (i == 0 || blank(line[i - 1])))
+		if (!cmdline_blank(line[i]) && (i == 0 || cmdline_blank(line[i - 1])))
 			index++;
 	*start = s;
 	return index;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void completion_find(struct completion *c, const char *const *cands, size_t n,
@@ -131,7 +127,7 @@ void completion_find(struct completion *c, const char *const *cands, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (cands[i] && strncmp(cands[i], prefix, plen) == 0)
 			c->v[c->n++] = xstrdup(cands[i]);
-	qsort(c->v, c->n, sizeof *c->v, cmp_str);
+	qsort(c->v, c->n, sizeof *c->v, str_cmp_ptr);
 	size_t out = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (out > 0 && strcmp(c->v[out - 1], c->v[i]) == 0)

@@ -1,6 +1,7 @@
 /* The parts of a command prompt that need no terminal: splitting a line into words, finding
  * a command in a command table, completing a word, and a persisted history that keeps
- * secrets out. Editing itself is widgets/field.h; the prompt that joins them is tui/prompt.c.
+ * secrets out. Editing itself is widgets/field.h; the prompt that joins them is
+ * tui/console/prompt.c.
  *
  * Words are split by libedit's tokenizer(3), so quoting works as in a shell: `filter "two
  * words"` is two words. History is libedit's history(3): its file format (a

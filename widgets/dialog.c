@@ -237,8 +237,7 @@ struct dialog *dialog_new(const char *title, const char *text, const char *const
                           int nbuttons, int focus, const struct theme *th)
 {
 	static const char *const ok[] = { "OK" };
-	struct dialog *d = xcalloc(1, sizeof *d);
-	d->w.ops = &dialog_ops;
+	struct dialog *d = widget_new(sizeof *d, &dialog_ops);
 	d->th = th;
 	d->title = sanitize_str(title, 0);
 	d->text = sanitize_str(text, SAN_KEEP_NEWLINE);
@@ -257,10 +256,8 @@ struct dialog *dialog_new(const char *title, const char *text, const char *const
 
 void dialog_free(struct dialog **d)
 {
-	if (!d || !*d)
-		return;
-	dialog_free_cb(&(*d)->w);
-	*d = NULL;
+	if (d)
+		*d = widget_release(*d);
 }
 
 struct widget *dialog_widget(struct dialog *d)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -247,21 +248,6 @@ int field_handle_key(struct field *f, int key)
 	return field_input(f, (wint_t)key, key >= KEY_MIN);
 }
 
-/* Columns of text[from, to). */
-static int columns(const char *text, size_t from, size_t to)
-{
-	int cols = 0;
-	for (size_t i = from; i < to;) {
-		int cw;
-		size_t n = text_next_char(text + i, &cw);
-		if (n == 0)
-			break;
-		i += n;
-		cols += cw;
-	}
-	return cols;
-}
-
 static size_t put_blanks(char *buf, size_t sz, size_t o, int n)
 {
 	for (int i = 0; i < n && o + 1 < sz; i++)
@@ -283,7 +269,7 @@ size_t field_render(struct field *f, int width, char *buf, size_t sz, int *curso
 		text_fit(buf, sz, f->placeholder ? f->placeholder : "", (size_t)width, true, f->th->ascii);
 		return strlen(buf);
 	}
-	int cur_col = columns(f->text, 0, f->cur), total = columns(f->text, 0, f->len);
+	int cur_col = text_cols(f->text, f->cur), total = text_cols(f->text, f->len);
 	int cur_w = 1;
 	if (f->cur < f->len) {
 		text_next_char(f->text + f->cur, &cur_w);
@@ -335,8 +321,6 @@ static void field_draw_cb(struct widget *w)
 	struct field *f = (struct field *)w;
 	const struct theme *th = f->th;
 	int width = w->area.w;
-	if (w->area.h <= 0 || width <= 0)
-		return;
 	size_t sz = (size_t)width * 8 + 16;
 	char *buf = xmalloc(sz);
 	int cc;
@@ -383,8 +367,7 @@ static const struct widget_ops field_ops = {
 
 struct field *field_new(const struct theme *th, size_t max_bytes)
 {
-	struct field *f = xcalloc(1, sizeof *f);
-	f->w.ops = &field_ops;
+	struct field *f = widget_new(sizeof *f, &field_ops);
 	f->th = th;
 	f->max = max_bytes ? max_bytes : DEFAULT_MAX;
 	f->text = xcalloc(f->max + 1, 1);
@@ -393,10 +376,8 @@ struct field *field_new(const struct theme *th, size_t max_bytes)
 
 void field_free(struct field **f)
 {
-	if (!f || !*f)
-		return;
-	field_free_cb(&(*f)->w);
-	*f = NULL;
+	if (f)
+		*f = widget_release(*f);
 }
 
 struct widget *field_widget(struct field *f)

@@ -254,8 +254,7 @@ static const struct widget_ops help_ops = {
 struct help *help_new(const char *title, const struct help_section *sections, size_t n,
                       const struct theme *th)
 {
-	struct help *h = xcalloc(1, sizeof *h);
-	h->w.ops = &help_ops;
+	struct help *h = widget_new(sizeof *h, &help_ops);
 	h->th = th;
 	h->title = sanitize_str(title, 0);
 	h->n = n;
@@ -267,10 +266,8 @@ struct help *help_new(const char *title, const struct help_section *sections, si
 
 void help_free(struct help **h)
 {
-	if (!h || !*h)
-		return;
-	help_free_cb(&(*h)->w);
-	*h = NULL;
+	if (h)
+		*h = widget_release(*h);
 }
 
 struct widget *help_widget(struct help *h)

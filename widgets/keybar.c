@@ -134,21 +134,14 @@ static void keybar_draw_cb(struct widget *w)
 	free(buf);
 }
 
-static void keybar_free_cb(struct widget *w)
-{
-	free(w);
-}
-
 static const struct widget_ops keybar_ops = {
 	.name = "keybar",
 	.draw = keybar_draw_cb,
-	.free = keybar_free_cb,
 };
 
 struct keybar *keybar_new(const struct keybinding *keys, const struct theme *th)
 {
-	struct keybar *kb = xcalloc(1, sizeof *kb);
-	kb->w.ops = &keybar_ops;
+	struct keybar *kb = widget_new(sizeof *kb, &keybar_ops);
 	kb->keys = keys;
 	kb->th = th;
 	return kb;
@@ -162,10 +155,8 @@ void keybar_set_keys(struct keybar *kb, const struct keybinding *keys)
 
 void keybar_free(struct keybar **kb)
 {
-	if (!kb || !*kb)
-		return;
-	keybar_free_cb(&(*kb)->w);
-	*kb = NULL;
+	if (kb)
+		*kb = widget_release(*kb);
 }
 
 struct widget *keybar_widget(struct keybar *kb)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -366,17 +367,6 @@ void logview_render_rows(struct logview *v, struct wrap *out)
 }
 
 /* Columns of the first n bytes of sanitised text s. */
-static int cols_of(const char *s, size_t n)
-{
-	int cols = 0;
-	for (const char *c = s; c < s + n && *c;) {
-		int cw;
-		c += text_next_char(c, &cw);
-		cols += cw;
-	}
-	return cols;
-}
-
 static void paint_one(void *ud, int y, const struct rline *r, size_t row)
 {
 	struct logview *v = ud;
@@ -393,7 +383,7 @@ static void paint_one(void *ud, int y, const struct rline *r, size_t row)
 	size_t qn = strlen(v->query);
 	for (const char *m = text_find_ci(s, n, v->query); m;
 	     m = text_find_ci(m + qn, n - (size_t)(m + qn - s), v->query)) {
-		int x = x0 + cols_of(s, (size_t)(m - s));
+		int x = x0 + text_cols(s, (size_t)(m - s));
 		if (x >= a.w)
 			break;
 		char *hit = xstrndup(m, qn);
@@ -408,8 +398,7 @@ static void logview_draw_cb(struct widget *w)
 	struct rect a = w->area;
 	for (int y = 0; y < a.h; y++)
 		widget_fill(w->win, a.y + y, a.x, a.w, theme_attr(v->th, THEME_NORMAL));
-	if (a.h > 0 && a.w > 0)
-		each_row(v, paint_one, v);
+	each_row(v, paint_one, v);
 }
 
 static int logview_key_cb(struct widget *w, int key)
@@ -438,8 +427,7 @@ static const struct widget_ops logview_ops = {
 
 struct logview *logview_new(const struct logview_source *src, void *ctx, const struct theme *th)
 {
-	struct logview *v = xcalloc(1, sizeof *v);
-	v->w.ops = &logview_ops;
+	struct logview *v = widget_new(sizeof *v, &logview_ops);
 	v->src = src;
 	v->ctx = ctx;
 	v->th = th;
@@ -452,10 +440,8 @@ struct logview *logview_new(const struct logview_source *src, void *ctx, const s
 
 void logview_free(struct logview **v)
 {
-	if (!v || !*v)
-		return;
-	logview_free_cb(&(*v)->w);
-	*v = NULL;
+	if (v)
+		*v = widget_release(*v);
 }
 
 struct widget *logview_widget(struct logview *v)

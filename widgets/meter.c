@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 #include "widgets/widget.h"
@@ -37,28 +38,10 @@ static double clamp01(double f)
 	return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-struct out { char *buf; size_t sz, len; };
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->sz == 0)
-		return;
-	if (n > o->sz - 1 - o->len)
-		n = o->sz - 1 - o->len;
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 size_t meter_render(char *buf, size_t sz, int width, const struct meter *m, bool ascii,
                     struct meter_layout *lay)
 {
-	struct out o = { buf, sz, 0 };
+	struct textbuf o = { buf, sz, 0 };
 	struct meter_layout l = { .bar_x = -1, .level = meter_level(m) };
 	if (sz)
 		buf[0] = '\0';
@@ -72,14 +55,14 @@ size_t meter_render(char *buf, size_t sz, int width, const struct meter *m, bool
 	if (m->label && *m->label) {
 		int lw = (int)text_width(m->label);
 		if (lw + 3 <= width) {
-			puts_(&o, m->label);
+			textbuf_adds(&o, m->label);
 			x = lw;
 		}
 	}
 	bool brackets = width - x >= 3;
 	if (brackets) {
 		l.bar_x = x;
-		puts_(&o, "[");
+		textbuf_adds(&o, "[");
 		x++;
 	}
 	l.inner_x = x;
@@ -122,22 +105,22 @@ size_t meter_render(char *buf, size_t sz, int width, const struct meter *m, bool
 	for (int c = 0; c < inner;) {
 		int col = l.inner_x + c;
 		if (l.text_w && col == l.text_x) {
-			puts_(&o, text);
+			textbuf_adds(&o, text);
 			c += l.text_w;
 			continue;
 		}
 		if (c < full1)
-			puts_(&o, ascii ? "|" : eighths[8]);
+			textbuf_adds(&o, ascii ? "|" : eighths[8]);
 		else if (c == full1 && part)
-			puts_(&o, eighths[part]);
+			textbuf_adds(&o, eighths[part]);
 		else if (c < l.fill2)
-			puts_(&o, ascii ? "#" : LIGHT_SHADE);
+			textbuf_adds(&o, ascii ? "#" : LIGHT_SHADE);
 		else
-			puts_(&o, " ");
+			textbuf_adds(&o, " ");
 		c++;
 	}
 	if (brackets)
-		puts_(&o, "]");
+		textbuf_adds(&o, "]");
 	l.width = width;
 	if (lay)
 		*lay = l;
@@ -150,7 +133,7 @@ struct paint_ctx {
 	bool selected;
 };
 
-static attr_t attr_at(const void *vctx, int col)
+static attr_t meter_attr_at(const void *vctx, int col)
 {
 	const struct paint_ctx *p = vctx;
 	const struct meter_layout *l = p->l;
@@ -192,7 +175,7 @@ void meter_draw(WINDOW *win, int y, int x, int width, const struct meter *m,
 	struct meter_layout l;
 	meter_render(buf, sz, width, m, th->ascii, &l);
 	struct paint_ctx p = { &l, th, selected };
-	widget_put_styled(win, y, x, width, buf, attr_at, &p);
+	widget_put_styled(win, y, x, width, buf, meter_attr_at, &p);
 	if (buf != stackbuf)
 		free(buf);
 }

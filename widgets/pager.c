@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "widgets/field.h"
 #include "api/base/sanitize.h"
@@ -191,7 +192,7 @@ static int text_rows(const struct pager *p)
 	return rows > 0 ? rows : 0;
 }
 
-static size_t max_top(struct pager *p)
+static size_t pager_max_top(struct pager *p)
 {
 	relayout(p);
 	size_t rows = (size_t)text_rows(p);
@@ -201,7 +202,7 @@ static size_t max_top(struct pager *p)
 /* Keep the top in range and note when the last line is in view. */
 static void clamp(struct pager *p)
 {
-	size_t mt = max_top(p);
+	size_t mt = pager_max_top(p);
 	if (p->top > mt)
 		p->top = mt;
 	if (text_rows(p) > 0 && p->top + (size_t)text_rows(p) >= p->nd)
@@ -322,9 +323,9 @@ static void set_message(struct pager *p, char *msg)
 	p->message = msg;
 }
 
-static int scroll_to(struct pager *p, long top)
+static int pager_scroll_to(struct pager *p, long top)
 {
-	long mt = (long)max_top(p);
+	long mt = (long)pager_max_top(p);
 	top = top > mt ? mt : top;
 	top = top < 0 ? 0 : top;
 	bool moved = (size_t)top != p->top;
@@ -381,12 +382,12 @@ int pager_input(struct pager *p, wint_t ch, bool is_code)
 		return r ? WR_HANDLED | r : WR_IGNORED;
 	long page = text_rows(p) > 1 ? text_rows(p) - 1 : 1;
 	switch (k->op) {
-	case PG_UP:        return r | scroll_to(p, (long)p->top - 1);
-	case PG_DOWN:      return r | scroll_to(p, (long)p->top + 1);
-	case PG_PAGE_UP:   return r | scroll_to(p, (long)p->top - page);
-	case PG_PAGE_DOWN: return r | scroll_to(p, (long)p->top + page);
-	case PG_HOME:      return r | scroll_to(p, 0);
-	case PG_END:       return r | scroll_to(p, (long)max_top(p));
+	case PG_UP:        return r | pager_scroll_to(p, (long)p->top - 1);
+	case PG_DOWN:      return r | pager_scroll_to(p, (long)p->top + 1);
+	case PG_PAGE_UP:   return r | pager_scroll_to(p, (long)p->top - page);
+	case PG_PAGE_DOWN: return r | pager_scroll_to(p, (long)p->top + page);
+	case PG_HOME:      return r | pager_scroll_to(p, 0);
+	case PG_END:       return r | pager_scroll_to(p, (long)pager_max_top(p));
 	case PG_LEFT:
 	case PG_RIGHT:
 		if (p->wrap)
@@ -430,12 +431,7 @@ static void draw_matches(struct pager *p, int y, const struct dline *dl, size_t 
 	size_t pos = 0;
 	const char *m;
 	while (pos < seglen && (m = text_find_ci(seg + pos, seglen - pos, p->query))) {
-		int col = 0;
-		for (const char *c = seg; c < m;) {
-			int cw;
-			c += text_next_char(c, &cw);
-			col += cw;
-		}
+		int col = text_cols(seg, (size_t)(m - seg));
 		if (x0 + col >= width)
 			break;
 		char *t = xstrndup(m, qn);
@@ -451,8 +447,6 @@ static void pager_draw_cb(struct widget *w)
 	struct pager *p = (struct pager *)w;
 	const struct theme *th = p->th;
 	struct rect a = w->area;
-	if (a.h <= 0 || a.w <= 0)
-		return;
 	clamp(p);
 	int rows = text_rows(p);
 	for (int r = 0; r < rows; r++) {
@@ -512,8 +506,7 @@ static const struct widget_ops pager_ops = {
 
 struct pager *pager_new(const struct theme *th)
 {
-	struct pager *p = xcalloc(1, sizeof *p);
-	p->w.ops = &pager_ops;
+	struct pager *p = widget_new(sizeof *p, &pager_ops);
 	p->th = th;
 	p->wrap = true;
 	p->stale = true;
@@ -522,10 +515,8 @@ struct pager *pager_new(const struct theme *th)
 
 void pager_free(struct pager **p)
 {
-	if (!p || !*p)
-		return;
-	pager_free_cb(&(*p)->w);
-	*p = NULL;
+	if (p)
+		*p = widget_release(*p);
 }
 
 struct widget *pager_widget(struct pager *p)

@@ -65,8 +65,6 @@ size_t statusbar_render_text(const struct statusbar *sb, int width, char *buf, s
 static void statusbar_draw_cb(struct widget *w)
 {
 	struct statusbar *sb = (struct statusbar *)w;
-	if (w->area.h <= 0 || w->area.w <= 0)
-		return;
 	enum theme_role role = !sb->msg ? THEME_STATUS
 	                     : sb->level == STATUS_ERROR ? THEME_STATUS_ERROR
 	                     : sb->level == STATUS_WARN ? THEME_STATUS_WARN : THEME_STATUS;
@@ -95,8 +93,7 @@ static const struct widget_ops statusbar_ops = {
 
 struct statusbar *statusbar_new(const struct theme *th)
 {
-	struct statusbar *sb = xcalloc(1, sizeof *sb);
-	sb->w.ops = &statusbar_ops;
+	struct statusbar *sb = widget_new(sizeof *sb, &statusbar_ops);
 	sb->th = th;
 	sb->left = xstrdup("");
 	sb->right = xstrdup("");
@@ -105,10 +102,8 @@ struct statusbar *statusbar_new(const struct theme *th)
 
 void statusbar_free(struct statusbar **sb)
 {
-	if (!sb || !*sb)
-		return;
-	statusbar_free_cb(&(*sb)->w);
-	*sb = NULL;
+	if (sb)
+		*sb = widget_release(*sb);
 }
 
 struct widget *statusbar_widget(struct statusbar *sb)

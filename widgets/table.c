@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/str.h"
+#include "widgets/wrap.h"
 #include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
 
@@ -197,7 +199,7 @@ static void remember_selection(struct table *t)
 	if (t->nview == 0)
 		return;
 	const char *id = t->src->row_id(t->ctx, t->view[t->sel]);
-	if (t->sel_id && strcmp(t->sel_id, id) == 0)
+	if (str_eq(t->sel_id, id))
 		return;
 	free(t->sel_id);
 	t->sel_id = xstrdup(id);
@@ -389,27 +391,8 @@ int table_handle_key(struct table *t, int key)
 
 struct span { int x, w; size_t off, len; };
 
-struct out { char *buf; size_t sz, len; };
-
-static void out_put(struct out *o, const char *s, size_t n)
-{
-	if (o->sz == 0)
-		return;
-	if (n > o->sz - 1 - o->len)
-		n = o->sz - 1 - o->len;
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
-
-static void out_spaces(struct out *o, int n)
-{
-	while (n-- > 0)
-		out_put(o, " ", 1);
-}
-
 /* Cut text to w columns and align it; the cell is exactly w columns wide. */
-static void out_cell(struct out *o, const char *text, int w, enum table_align align, bool ascii)
+static void out_cell(struct textbuf *o, const char *text, int w, enum table_align align, bool ascii)
 {
 	if (o->sz == 0)
 		return;
@@ -423,13 +406,13 @@ static void out_cell(struct out *o, const char *text, int w, enum table_align al
 		memset(o->buf + start, ' ', (size_t)before);
 		o->len += (size_t)before;
 	}
-	out_spaces(o, pad - before);
+	textbuf_spaces(o, pad - before);
 }
 
 static size_t render_line(const struct table *t, const int *widths, int width, size_t row,
                           bool header, char *buf, size_t sz, struct span *spans)
 {
-	struct out o = { buf, sz, 0 };
+	struct textbuf o = { buf, sz, 0 };
 	char cell[CELL_MAX];
 	int x = 0;
 	bool ascii = t->th->ascii;
@@ -440,7 +423,7 @@ static size_t render_line(const struct table *t, const int *widths, int width, s
 		if (w <= 0)
 			continue;
 		if (x > 0) {
-			out_spaces(&o, GAP);
+			textbuf_spaces(&o, GAP);
 			x += GAP;
 		}
 		if (spans)
@@ -465,7 +448,7 @@ static size_t render_line(const struct table *t, const int *widths, int width, s
 			spans[c].len = o.len - spans[c].off;
 		x += w;
 	}
-	out_spaces(&o, width - x);
+	textbuf_spaces(&o, width - x);
 	return o.len;
 }
 
@@ -538,8 +521,6 @@ static void table_draw_cb(struct widget *w)
 {
 	struct table *t = (struct table *)w;
 	struct rect a = w->area;
-	if (a.h <= 0 || a.w <= 0)
-		return;
 	const int *widths = layout_for(t, a.w);
 	keep_visible(t);
 	size_t sz = (size_t)a.w * 8 + CELL_MAX;
@@ -598,8 +579,7 @@ static const struct widget_ops table_ops = {
 struct table *table_new(const struct table_column *cols, size_t ncols,
                         const struct table_source *src, void *ctx, const struct theme *th)
 {
-	struct table *t = xcalloc(1, sizeof *t);
-	t->w.ops = &table_ops;
+	struct table *t = widget_new(sizeof *t, &table_ops);
 	t->cols = cols;
 	t->ncols = ncols;
 	t->src = src;
@@ -613,10 +593,8 @@ struct table *table_new(const struct table_column *cols, size_t ncols,
 
 void table_free(struct table **t)
 {
-	if (!t || !*t)
-		return;
-	table_free_cb(&(*t)->w);
-	*t = NULL;
+	if (t)
+		*t = widget_release(*t);
 }
 
 struct widget *table_widget(struct table *t)

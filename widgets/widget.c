@@ -38,12 +38,27 @@ void widget_place(struct widget *w, WINDOW *win, struct rect area)
 		w->ops->resize(w);
 }
 
+void *widget_new(size_t size, const struct widget_ops *ops)
+{
+	struct widget *w = xcalloc(1, size);
+	w->ops = ops;
+	return w;
+}
+
+void *widget_release(void *p)
+{
+	struct widget *w = p;
+	if (w && w->ops->free)
+		w->ops->free(w);
+	else
+		free(w);
+	return NULL;
+}
+
 void widget_free(struct widget **w)
 {
-	if (!w || !*w)
-		return;
-	(*w)->ops->free(*w);
-	*w = NULL;
+	if (w)
+		*w = widget_release(*w);
 }
 
 /* Columns left in win from (y, x), 0 when (y, x) is outside. */

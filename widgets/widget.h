@@ -34,10 +34,10 @@ struct widget;
 
 struct widget_ops {
 	const char *name;                                  /* for logs: "table", "dialog" */
-	void (*draw)(struct widget *w);                    /* paint the whole rectangle */
+	void (*draw)(struct widget *w);                    /* paint the whole rectangle (not empty) */
 	int (*handle_key)(struct widget *w, int key);      /* WR_* flags; may be NULL */
 	void (*resize)(struct widget *w);                  /* after win/area changed; may be NULL */
-	void (*free)(struct widget *w);                    /* frees the whole widget */
+	void (*free)(struct widget *w);                    /* frees the whole widget; NULL: free() */
 };
 
 struct widget {
@@ -47,12 +47,21 @@ struct widget {
 	bool dirty;                     /* set by mutators, cleared by widget_draw() */
 };
 
+/* A new concrete widget: size zeroed bytes (a struct whose first member is its struct widget)
+ * with ops set; never NULL. Free it with widget_release(). */
+void *widget_new(size_t size, const struct widget_ops *ops);
+
+/* Frees a concrete widget (NULL is fine) through its ops->free and returns NULL, so that every
+ * type_free(T **p) is `if (p) *p = widget_release(*p);`. */
+void *widget_release(void *w);
+
 /* Give the widget its window and rectangle (clipped to the window); calls ops->resize. */
 void widget_place(struct widget *w, WINDOW *win, struct rect area);
 
+/* Paints through ops->draw once the widget has a window and a rectangle that is not empty. */
 static inline void widget_draw(struct widget *w)
 {
-	if (w && w->win && w->ops->draw)
+	if (w && w->win && w->ops->draw && w->area.h > 0 && w->area.w > 0)
 		w->ops->draw(w);
 	if (w)
 		w->dirty = false;

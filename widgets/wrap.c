@@ -1,5 +1,6 @@
 #include "widgets/wrap.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -196,4 +197,33 @@ size_t text_skip_cols(const char *s, size_t n, int col, int *skipped)
 	}
 	*skipped = c;
 	return i;
+}
+
+int text_cols(const char *s, size_t n)
+{
+	int cols;
+	text_skip_cols(s, n, INT_MAX, &cols);
+	return cols;
+}
+
+void textbuf_add(struct textbuf *o, const char *s, size_t n)
+{
+	if (o->sz == 0)
+		return;
+	if (n > o->sz - 1 - o->len)
+		n = o->sz - 1 - o->len;
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+void textbuf_adds(struct textbuf *o, const char *s)
+{
+	textbuf_add(o, s, strlen(s));
+}
+
+void textbuf_spaces(struct textbuf *o, int n)
+{
+	while (n-- > 0)
+		textbuf_add(o, " ", 1);
 }

@@ -49,6 +49,19 @@ size_t wrap_break(const char *text, size_t len, size_t pos, int width, size_t *n
  * *skipped is the column where it starts (more than col after a wide character). */
 size_t text_skip_cols(const char *s, size_t n, int col, int *skipped);
 
+/* Columns of the first n bytes of sanitised text s (up to its NUL when that comes first). */
+int text_cols(const char *s, size_t n);
+
+/* Text put together in a caller's buffer of sz bytes: what does not fit is cut, and once
+ * sz > 0 the buffer always holds a string. Start with { buf, sz, 0 } and buf[0] = '\0'. */
+struct textbuf {
+	char *buf;
+	size_t sz, len;
+};
+void textbuf_add(struct textbuf *o, const char *s, size_t n);
+void textbuf_adds(struct textbuf *o, const char *s);
+void textbuf_spaces(struct textbuf *o, int n);
+
 /* The first occurrence of needle in hay (hlen bytes), ignoring ASCII case; NULL when there
  * is none or needle is empty. */
 const char *text_find_ci(const char *hay, size_t hlen, const char *needle);

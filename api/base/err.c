@@ -1,22 +1,22 @@
 #include "api/base/err.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "api/base/xalloc.h"
 
 int err_set(char **err, const char *fmt, ...)
 {
-	if (!err || *err)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		xalloc_die();
+	err_vset(err, fmt, ap);
 	va_end(ap);
-	*err = msg;
+	return -1;
+}
+
+int err_vset(char **err, const char *fmt, va_list ap)
+{
+	if (err && !*err)
+		*err = xvasprintf(fmt, ap);
 	return -1;
 }
 

@@ -8,10 +8,15 @@
 #ifndef GB_API_BASE_ERR_H
 #define GB_API_BASE_ERR_H
 
+#include <stdarg.h>
+
 /* *err = the formatted message (owned by the caller); nothing when err is NULL or *err is
  * already set (the first error wins). Always returns -1, so `return err_set(err, ...)` reads
  * as the failure it is. */
 int err_set(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The same with a va_list, for helpers that add context of their own before setting *err. */
+int err_vset(char **err, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* "glovebox: <message>\n" on stderr. */
 void err_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 #define LOG_MAX_SIZE (4L << 20)
@@ -205,12 +206,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	free(msg);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	char stamp[32];
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-	char *entry = xasprintf("%s.%03ldZ %ld %s %s\n", stamp, ts.tv_nsec / 1000000L, (long)getpid(),
-	                        names[level], clean);
+	char stamp[TIME_ISO8601_NS_SIZE];
+	time_iso8601_ns((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec, 3, stamp);
+	char *entry = xasprintf("%s %ld %s %s\n", stamp, (long)getpid(), names[level], clean);
 	free(clean);
 	pthread_mutex_lock(&lg.mu);
 	if (lg.fd < 0)

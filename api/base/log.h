@@ -13,8 +13,8 @@
  * written once. It is opened on first use, created 0600 in a 0700 directory, appended to with
  * one write() per line (safe from several threads), and moved to log.1 when it is over 4 MiB as it is opened. When
  * it cannot be opened, logging is off; nothing else changes. */
-#ifndef GB_API_LOG_H
-#define GB_API_LOG_H
+#ifndef GB_API_BASE_LOG_H
+#define GB_API_BASE_LOG_H
 
 #include <stdbool.h>
 

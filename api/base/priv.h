@@ -13,8 +13,8 @@
  *     speaks to a program that holds the group.
  * Without the setgid bit (the real and effective gids equal) every function does nothing.
  * Process-wide state, set once from main's thread before any other thread exists. */
-#ifndef GB_API_PRIV_H
-#define GB_API_PRIV_H
+#ifndef GB_API_BASE_PRIV_H
+#define GB_API_BASE_PRIV_H
 
 #include <stdbool.h>
 

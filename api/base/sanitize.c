@@ -253,6 +253,26 @@ char *sanitize_str(const char *in, int flags)
 	return in ? sanitize(in, strlen(in), flags) : xstrdup("");
 }
 
+char *sanitize_utf8(const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t len = strlen(in);
+	struct sbuf b = { .len = 0, .cap = len + 16 };
+
+	b.p = xmalloc(b.cap);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		if (cp == CP_INVALID)
+			sbuf_put(&b, replacement, 3);
+		else
+			sbuf_put(&b, s + i, n);
+		i += n;
+	}
+	b.p[b.len] = '\0';
+	return b.p;
+}
+
 /* Columns of one decoded character: a stray ill-formed subpart counts as the U+FFFD that
  * text_fit draws for it, and characters with no width (a kept TAB or newline) as 0. */
 static size_t cp_width(uint32_t cp)

@@ -24,8 +24,8 @@
  *
  * Width is terminal columns as wcwidth() measures them. No function here knows about Docker
  * or curses; they only need setlocale() to have been called. */
-#ifndef GB_WIDGETS_SANITIZE_H
-#define GB_WIDGETS_SANITIZE_H
+#ifndef GB_API_BASE_SANITIZE_H
+#define GB_API_BASE_SANITIZE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,6 +43,11 @@ char *sanitize(const char *in, size_t len, int flags);
 
 /* Same for a NUL-terminated string; NULL gives "". */
 char *sanitize_str(const char *in, int flags);
+
+/* Only the first rule: each ill-formed UTF-8 subpart of s becomes U+FFFD, everything else is
+ * kept, controls included. For JSON, which escapes controls itself but refuses invalid
+ * UTF-8, not for a terminal. New string (caller frees); never NULL. */
+char *sanitize_utf8(const char *s);
 
 /* Display width of already sanitised UTF-8 text. */
 size_t text_width(const char *s);

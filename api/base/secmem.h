@@ -9,8 +9,8 @@
  * Copies made elsewhere are outside this module's reach: libcurl's request buffers, the
  * kernel's socket buffers, libsecret's own D-Bus messages. glovebox keeps its own copies
  * here and wipes them as soon as they have been used. */
-#ifndef GB_API_SECMEM_H
-#define GB_API_SECMEM_H
+#ifndef GB_API_BASE_SECMEM_H
+#define GB_API_BASE_SECMEM_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -8,8 +8,8 @@
  * descriptor resolves to is owned by root and not writable by group or others, except that a
  * directory with the sticky bit (/tmp) may be. If the resolved path no longer names the file
  * that was read, it changed while glovebox looked: not trusted. */
-#ifndef GB_API_TRUST_H
-#define GB_API_TRUST_H
+#ifndef GB_API_BASE_TRUST_H
+#define GB_API_BASE_TRUST_H
 
 #include <stdbool.h>
 

@@ -1,8 +1,9 @@
 /* Allocation that never returns NULL. On out-of-memory it calls the hook the UI installed
  * (to restore the terminal first, as htop's fail() does) and aborts. */
-#ifndef GB_API_XALLOC_H
-#define GB_API_XALLOC_H
+#ifndef GB_API_BASE_XALLOC_H
+#define GB_API_BASE_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -12,6 +13,7 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);          /* NULL gives NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* The out-of-memory exit, for allocations made inside libraries (libedit's history_init()
  * returning NULL): the hook, then abort. */

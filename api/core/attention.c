@@ -6,12 +6,8 @@
 
 #include "api/engine/decode.h"
 #include "api/core/fit.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
-
-static bool str_eq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
 
 /* ---- lifetime ---- */
 
@@ -374,7 +370,7 @@ static int ranked_cmp(const void *x, const void *y)
 	int c = attention_cmp(a->a, b->a);
 	if (c)
 		return c;
-	c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+	c = str_cmp(a->name, b->name);
 	if (c)
 		return c;
 	return (a->idx > b->idx) - (a->idx < b->idx);
@@ -577,11 +573,6 @@ static bool global_mode(const struct service *s)
 	return s->mode == MODE_GLOBAL || s->mode == MODE_GLOBAL_JOB;
 }
 
-static int cmp_str(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "");
-}
-
 /* qsort has no context: each element carries the service mode. */
 struct task_ref {
 	const struct task *t;
@@ -592,14 +583,14 @@ static int task_ref_cmp(const void *x, const void *y)
 {
 	const struct task_ref *a = x, *b = y;
 	const struct task *p = a->t, *q = b->t;
-	int c = a->global ? cmp_str(p->node_id, q->node_id) : (p->slot > q->slot) - (p->slot < q->slot);
+	int c = a->global ? str_cmp(p->node_id, q->node_id) : (p->slot > q->slot) - (p->slot < q->slot);
 	if (c)
 		return c;
 	if (p->created_ns != q->created_ns)
 		return p->created_ns > q->created_ns ? -1 : 1;
 	if (p->timestamp_ns != q->timestamp_ns)
 		return p->timestamp_ns > q->timestamp_ns ? -1 : 1;
-	return cmp_str(p->id, q->id);
+	return str_cmp(p->id, q->id);
 }
 
 size_t job_tasks(const struct task_list *tasks, const struct service *s, const struct task ***v)

@@ -11,8 +11,8 @@
  *   failed    its newest task failed and nothing restarts it
  * then every other job. Within a kind, more failures, longer waits and older expiries come
  * first; ties go by name. Pure: the caller passes the time and the cluster data. */
-#ifndef GB_API_ATTENTION_H
-#define GB_API_ATTENTION_H
+#ifndef GB_API_CORE_ATTENTION_H
+#define GB_API_CORE_ATTENTION_H
 
 #include <stdbool.h>
 #include <stddef.h>

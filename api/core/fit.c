@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/core/jobs.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 static const char *node_attr(const struct node *n, const char *key, bool *known)
@@ -85,8 +86,7 @@ void fit_check(const struct node_list *nodes, const struct service_list *service
 	out->best_free_cpus = -1;
 	for (size_t i = 0; i < nodes->n; i++) {
 		const struct node *n = &nodes->v[i];
-		bool ok = n->state && strcmp(n->state, "ready") == 0 && n->availability &&
-		          strcmp(n->availability, "active") == 0;
+		bool ok = str_eq(n->state, "ready") && str_eq(n->availability, "active");
 		for (size_t c = 0; ok && c < n_constraints; c++)
 			ok = node_satisfies(n, constraints[c]);
 		if (!ok)

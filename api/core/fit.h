@@ -1,8 +1,8 @@
 /* Will a job fit now? From the nodes of its class, their capacity and the reservations of the
  * tasks the swarm keeps running on them, the same arithmetic the scheduler does (it schedules
  * on reservations only). GPUs are not counted yet. Pure. */
-#ifndef GB_API_FIT_H
-#define GB_API_FIT_H
+#ifndef GB_API_CORE_FIT_H
+#define GB_API_CORE_FIT_H
 
 #include <stdbool.h>
 #include <stddef.h>

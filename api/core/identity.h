@@ -1,7 +1,7 @@
 /* Who runs glovebox, from the password and group databases (NSS), never from $USER or any
  * other variable the user controls. */
-#ifndef GB_API_IDENTITY_H
-#define GB_API_IDENTITY_H
+#ifndef GB_API_CORE_IDENTITY_H
+#define GB_API_CORE_IDENTITY_H
 
 #include <stddef.h>
 

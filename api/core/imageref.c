@@ -7,16 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/chars.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 #define NAME_MAX_LEN 255        /* NameTotalLengthMax, over "registry/path" */
 #define TAG_MAX_LEN 128
-
-static bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-static bool is_word(char c) { return is_alnum(c) || c == '_'; }
-static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 /* domain-component: [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9], joined by '.'. */
 static bool host_valid(const char *s, size_t n)
@@ -24,7 +20,7 @@ static bool host_valid(const char *s, size_t n)
 	size_t start = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && s[i] != '.') {
-			if (!is_alnum(s[i]) && s[i] != '-')
+			if (!char_is_alnum(s[i]) && s[i] != '-')
 				return false;
 			continue;
 		}
@@ -44,7 +40,7 @@ static const char *domain_problem(const char *s, size_t n)
 		if (!close || close == s + 1)
 			return "an IPv6 registry address needs hex digits and ':' inside [ ]";
 		for (const char *p = s + 1; p < close; p++)
-			if (!is_hex(*p) && *p != ':')
+			if (!char_is_hex(*p) && *p != ':')
 				return "an IPv6 registry address needs hex digits and ':' inside [ ]";
 		host_end = (size_t)(close - s) + 1;
 		if (host_end < n && s[host_end] != ':')
@@ -62,7 +58,7 @@ static const char *domain_problem(const char *s, size_t n)
 	if (port_len == 0 || port_len > 5)
 		return "the registry port must be a number from 1 to 65535";
 	for (size_t i = host_end + 1; i < n; i++) {
-		if (!is_digit(s[i]))
+		if (!char_is_digit(s[i]))
 			return "the registry port must be a number from 1 to 65535";
 		port = port * 10 + (unsigned long)(s[i] - '0');
 	}
@@ -75,10 +71,10 @@ static const char *domain_problem(const char *s, size_t n)
 static bool component_valid(const char *s, size_t n)
 {
 	size_t i = 0;
-	if (n == 0 || !is_lower_alnum(s[0]))
+	if (n == 0 || !char_is_lower_alnum(s[0]))
 		return false;
 	while (i < n) {
-		while (i < n && is_lower_alnum(s[i]))
+		while (i < n && char_is_lower_alnum(s[i]))
 			i++;
 		if (i == n)
 			return true;
@@ -92,7 +88,7 @@ static bool component_valid(const char *s, size_t n)
 		} else {
 			return false;
 		}
-		if (i == n || !is_lower_alnum(s[i]))
+		if (i == n || !char_is_lower_alnum(s[i]))
 			return false;
 	}
 	return true;
@@ -133,10 +129,10 @@ static const char *tag_problem(const char *tag)
 		return "empty tag after ':'";
 	if (n > TAG_MAX_LEN)
 		return "the tag is longer than 128 characters";
-	if (!is_word(tag[0]))
+	if (!char_is_alnum(tag[0]) && tag[0] != '_')
 		return "the tag must start with a letter, digit or '_'";
 	for (size_t i = 1; i < n; i++)
-		if (!is_word(tag[i]) && tag[i] != '.' && tag[i] != '-')
+		if (!char_is_name(tag[i]))
 			return "the tag may only hold letters, digits, '_', '.' and '-'";
 	return NULL;
 }
@@ -149,26 +145,9 @@ static char *digest_problem(const char *d)
 	if ((size_t)(colon - d) != 6 || strncmp(d, "sha256", 6) != 0)
 		return xasprintf("digest algorithm \"%.*s\" is not supported (only sha256)",
 		                 (int)(colon - d), d);
-	const char *hex = colon + 1;
-	size_t n = strlen(hex);
-	for (size_t i = 0; i < n; i++)
-		if (!is_digit(hex[i]) && !(hex[i] >= 'a' && hex[i] <= 'f'))
-			return xstrdup("a sha256 digest is 64 lowercase hex digits");
-	if (n != 64)
+	if (!str_is_sha256_hex(colon + 1))
 		return xstrdup("a sha256 digest is 64 lowercase hex digits");
 	return NULL;
-}
-
-/* Docker refuses a bare image ID where a name is expected (anchoredIdentifierRegexp). */
-static bool is_image_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n != 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
-			return false;
-	return true;
 }
 
 int imageref_parse(const char *s, struct imageref *out, char **err)
@@ -182,7 +161,8 @@ int imageref_parse(const char *s, struct imageref *out, char **err)
 		problem = "it is empty";
 		goto out;
 	}
-	if (is_image_id(copy)) {
+	/* Docker refuses a bare image ID where a name is expected (anchoredIdentifierRegexp). */
+	if (str_is_sha256_hex(copy)) {
 		problem = "a 64-digit hex string is an image ID, not a reference";
 		goto out;
 	}

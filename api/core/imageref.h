@@ -1,8 +1,8 @@
 /* Image references as docker reads them (distribution/reference): [registry/]path[:tag][@digest].
  * The registry is the first component when it contains '.' or ':' or is "localhost";
  * otherwise the image is on Docker Hub ("docker.io", path "library/x" for a single name). */
-#ifndef GB_API_IMAGEREF_H
-#define GB_API_IMAGEREF_H
+#ifndef GB_API_CORE_IMAGEREF_H
+#define GB_API_CORE_IMAGEREF_H
 
 struct imageref {
 	char *registry;   /* "127.0.0.1:5000", "docker.io" */

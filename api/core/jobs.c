@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 const char *job_state_name(enum job_state s)
@@ -50,11 +51,6 @@ static int state_rank(enum job_state s)
 	case JOB_STOPPED:  return 0;
 	}
 	return 0;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
 }
 
 static const struct cstate *cstate_find(const struct job_inputs *in, const char *cid)
@@ -106,7 +102,7 @@ size_t jobs_running_local_containers(const struct job_inputs *in, const char ***
 static int task_cmp(const void *a, const void *b)
 {
 	const struct task *x = *(const struct task *const *)a, *y = *(const struct task *const *)b;
-	int c = strcmp(x->service_id ? x->service_id : "", y->service_id ? y->service_id : "");
+	int c = str_cmp(x->service_id, y->service_id);
 	if (c)
 		return c;
 	if (x->created_ns != y->created_ns)
@@ -138,7 +134,7 @@ static const struct cstate *task_cstate(const struct job_inputs *in, const struc
 }
 
 /* OOM is read from the container state, never guessed from exit code 137 alone. */
-static bool task_oom(const struct job_inputs *in, const struct task *t)
+static bool jobs_task_oom(const struct job_inputs *in, const struct task *t)
 {
 	const struct cstate *cs = task_cstate(in, t);
 	return cs && cs->oom_killed;
@@ -200,10 +196,10 @@ static void derive_one(const struct job_inputs *in, const struct service *s,
 		enum job_state ts = task_job_state(t->state);
 		if (ts == JOB_FAILED) {
 			j->failures++;
-			j->ooms += task_oom(in, t);
+			j->ooms += jobs_task_oom(in, t);
 			if (!last_failure)
 				last_failure = t;
-			if (task_oom(in, t))
+			if (jobs_task_oom(in, t))
 				ts = JOB_OOM;
 		}
 		/* Only the newest task of each slot is current; tasks are sorted newest first. */
@@ -278,7 +274,7 @@ void jobs_derive(const struct job_inputs *in, struct job_list *out)
 		size_t lo = 0, hi = nt;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
-			if (strcmp(sorted[mid]->service_id ? sorted[mid]->service_id : "", s->id ? s->id : "") < 0)
+			if (str_cmp(sorted[mid]->service_id, s->id) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -362,10 +358,10 @@ void format_age(char *buf, size_t sz, int64_t s)
 const struct job *job_find(const struct job_list *jobs, const char *name, char **err)
 {
 	for (size_t i = 0; i < jobs->n; i++)
-		if (jobs->v[i].name && strcmp(jobs->v[i].name, name) == 0)
+		if (str_eq(jobs->v[i].name, name))
 			return &jobs->v[i];
 	for (size_t i = 0; i < jobs->n; i++)
-		if (jobs->v[i].id && strcmp(jobs->v[i].id, name) == 0)
+		if (str_eq(jobs->v[i].id, name))
 			return &jobs->v[i];
 	const struct job *found = NULL;
 	size_t len = strlen(name);
@@ -388,8 +384,7 @@ const struct node *node_find(const struct node_list *nodes, const char *name, ch
 	*err = NULL;
 	const struct node *found = NULL;
 	for (size_t i = 0; i < nodes->n; i++)
-		if ((nodes->v[i].hostname && strcmp(nodes->v[i].hostname, name) == 0) ||
-		    (nodes->v[i].id && strcmp(nodes->v[i].id, name) == 0)) {
+		if (str_eq(nodes->v[i].hostname, name) || str_eq(nodes->v[i].id, name)) {
 			if (found) {
 				*err = xasprintf("more than one node is called \"%s\": use its ID", name);
 				return NULL;

@@ -1,8 +1,8 @@
 /* Jobs: what a person wants to know about a service, derived from the service, its tasks,
  * and what the connected node can tell about its own containers (usage, OOM kills).
  * A pure function of its inputs, so it is tested with captured engine replies. */
-#ifndef GB_API_JOBS_H
-#define GB_API_JOBS_H
+#ifndef GB_API_CORE_JOBS_H
+#define GB_API_CORE_JOBS_H
 
 #include <stdbool.h>
 #include <stdint.h>

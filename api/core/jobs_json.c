@@ -1,54 +1,9 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include "api/core/jobs.h"
-#include "api/base/xalloc.h"
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-/* jansson refuses strings that are not valid UTF-8; engine data may hold anything, so such a
- * value is kept with its invalid bytes replaced by U+FFFD rather than dropped. */
-static json_t *text(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	size_t n = 0;
-	char *fixed = xmalloc(strlen(s) * 3 + 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80) {
-			fixed[n++] = (char)*p;
-		} else {
-			fixed[n++] = (char)0xEF;
-			fixed[n++] = (char)0xBF;
-			fixed[n++] = (char)0xBD;
-		}
-	}
-	fixed[n] = '\0';
-	j = json_string(fixed);
-	free(fixed);
-	return j ? j : json_null();
-}
-
-static json_t *iso8601(int64_t ns)
-{
-	if (ns <= 0)
-		return json_null();
-	time_t t = (time_t)(ns / 1000000000LL);
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
+#include "api/engine/jsonout.h"
 
 char *job_list_json(const struct job_list *l, bool pretty, bool ascii)
 {
@@ -56,21 +11,21 @@ char *job_list_json(const struct job_list *l, bool pretty, bool ascii)
 	for (size_t i = 0; i < l->n; i++) {
 		const struct job *j = &l->v[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "id", str_or_null(j->id));
-		json_object_set_new(o, "name", text(j->name));
-		json_object_set_new(o, "image", text(j->image));
-		json_object_set_new(o, "owner", text(j->owner));
-		json_object_set_new(o, "class", text(j->class_name));
+		json_object_set_new(o, "id", jsonout_text(j->id));
+		json_object_set_new(o, "name", jsonout_text(j->name));
+		json_object_set_new(o, "image", jsonout_text(j->image));
+		json_object_set_new(o, "owner", jsonout_text(j->owner));
+		json_object_set_new(o, "class", jsonout_text(j->class_name));
 		json_object_set_new(o, "replicas_running", json_integer((json_int_t)j->running));
 		json_object_set_new(o, "replicas_desired", json_integer((json_int_t)j->desired));
 		json_object_set_new(o, "state", json_string(job_state_name(j->state)));
-		json_object_set_new(o, "reason", text(j->reason));
+		json_object_set_new(o, "reason", jsonout_text(j->reason));
 		json_object_set_new(o, "exit_code", j->has_exit_code ? json_integer(j->exit_code) : json_null());
 		json_object_set_new(o, "cpu_percent", j->sampled ? json_real(j->cpu_percent) : json_null());
 		json_object_set_new(o, "cpu_limit", j->cpu_limit > 0 ? json_real(j->cpu_limit) : json_null());
 		json_object_set_new(o, "mem_bytes", j->sampled ? json_integer((json_int_t)j->mem_used) : json_null());
 		json_object_set_new(o, "mem_limit", j->mem_limit > 0 ? json_integer(j->mem_limit) : json_null());
-		json_object_set_new(o, "created_at", iso8601(j->created_ns));
+		json_object_set_new(o, "created_at", jsonout_time(j->created_ns));
 		json_array_append_new(arr, o);
 	}
 	char *out = json_dumps(arr, JSON_PRESERVE_ORDER | (pretty ? JSON_INDENT(2) : JSON_COMPACT) |

@@ -6,9 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "api/base/chars.h"
 #include "api/engine/model.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 #define NAME_MAX_LEN 48
@@ -186,20 +187,6 @@ static void format_cpus(char *buf, size_t sz, int64_t nanos)
 		snprintf(buf, sz, "%lld CPU%s", (long long)whole, whole == 1 ? "" : "s");
 }
 
-/* Exact sizes only ("16GiB", else bytes): a rounded maximum could itself be over the limit. */
-static void format_size(char *buf, size_t sz, int64_t bytes)
-{
-	static const char *const units[] = { "TiB", "GiB", "MiB", "KiB" };
-	for (int i = 0; i < 4; i++) {
-		int64_t unit = 1LL << (10 * (4 - i));
-		if (bytes >= unit && bytes % unit == 0) {
-			snprintf(buf, sz, "%lld%s", (long long)(bytes / unit), units[i]);
-			return;
-		}
-	}
-	snprintf(buf, sz, "%lld bytes", (long long)bytes);
-}
-
 static void check_image(const struct policy *p, const struct job_request *r,
                         struct job_plan *plan, struct job_errors *e)
 {
@@ -365,7 +352,7 @@ static void check_lifetime(const struct policy *p, const struct job_request *r,
 
 static bool name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+	return char_is_lower_alnum(c) || c == '-';
 }
 
 /* [a-z0-9][a-z0-9-]{0,47}, and not ending in '-': swarmkit wants a service name to be a DNS
@@ -543,13 +530,13 @@ void job_errors_clear(struct job_errors *e)
  * whole document instead of leaving out, say, a read-only flag. */
 struct builder { bool failed; };
 
-static void put(struct builder *b, json_t *obj, const char *key, json_t *v)
+static void builder_put(struct builder *b, json_t *obj, const char *key, json_t *v)
 {
 	if (!v || json_object_set_new(obj, key, v) != 0)
 		b->failed = true;
 }
 
-static void add(struct builder *b, json_t *arr, json_t *v)
+static void builder_add(struct builder *b, json_t *arr, json_t *v)
 {
 	if (!v || json_array_append_new(arr, v) != 0)
 		b->failed = true;
@@ -570,33 +557,31 @@ static char *dump(json_t *doc, const struct builder *b)
 static json_t *bind_mount(struct builder *b, const char *source, const char *target, bool ro)
 {
 	json_t *m = json_object();
-	put(b, m, "Type", json_string("bind"));
-	put(b, m, "Source", str(source));
-	put(b, m, "Target", str(target));
-	put(b, m, "ReadOnly", json_boolean(ro));
+	builder_put(b, m, "Type", json_string("bind"));
+	builder_put(b, m, "Source", str(source));
+	builder_put(b, m, "Target", str(target));
+	builder_put(b, m, "ReadOnly", json_boolean(ro));
 	return m;
 }
 
 static json_t *labels(struct builder *b, const struct job_plan *plan, const struct job_meta *meta)
 {
 	json_t *l = json_object();
-	char expires[32];
-	struct tm tm;
-	time_t t = (time_t)(meta->now + plan->lifetime);
-	if (!gmtime_r(&t, &tm) || !strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	char expires[TIME_ISO8601_SIZE];
+	if (time_iso8601(meta->now + plan->lifetime, expires) != 0)
 		b->failed = true;
 	char *ds = join(plan->n_datasets, string_at, plan->datasets, ",");
 
-	put(b, l, "glovebox.owner", str(plan->owner));
-	put(b, l, "glovebox.class", str(plan->cls ? plan->cls->name : NULL));
-	put(b, l, "glovebox.datasets", str(ds));
-	put(b, l, "glovebox.expires-at", b->failed ? NULL : json_string(expires));
+	builder_put(b, l, "glovebox.owner", str(plan->owner));
+	builder_put(b, l, "glovebox.class", str(plan->cls ? plan->cls->name : NULL));
+	builder_put(b, l, "glovebox.datasets", str(ds));
+	builder_put(b, l, "glovebox.expires-at", b->failed ? NULL : json_string(expires));
 	/* Without terms to accept there is no digest and no consent record to point at. */
 	if (meta->terms_sha256)
-		put(b, l, "glovebox.terms-sha256", str(meta->terms_sha256));
+		builder_put(b, l, "glovebox.terms-sha256", str(meta->terms_sha256));
 	if (meta->consent)
-		put(b, l, "glovebox.consent", str(meta->consent));
-	put(b, l, "glovebox.network", str(plan->network));
+		builder_put(b, l, "glovebox.consent", str(meta->consent));
+	builder_put(b, l, "glovebox.network", str(plan->network));
 	free(ds);
 	return l;
 }
@@ -610,9 +595,9 @@ static json_t *ulimit(struct builder *b, const char *name, const struct policy_u
 		return NULL;
 	}
 	json_t *l = json_object();
-	put(b, l, "Name", json_string(name));
-	put(b, l, "Soft", json_integer(u->soft));
-	put(b, l, "Hard", json_integer(u->hard));
+	builder_put(b, l, "Name", json_string(name));
+	builder_put(b, l, "Soft", json_integer(u->soft));
+	builder_put(b, l, "Hard", json_integer(u->hard));
 	return l;
 }
 
@@ -641,10 +626,10 @@ static json_t *log_driver(struct builder *b, const struct policy *p)
 	log_size(size, sizeof size, p->log_max_size);
 	snprintf(files, sizeof files, "%u", p->log_max_files);
 	json_t *d = json_object(), *opts = json_object();
-	put(b, d, "Name", json_string("json-file"));
-	put(b, opts, "max-size", json_string(size));
-	put(b, opts, "max-file", json_string(files));
-	put(b, d, "Options", opts);
+	builder_put(b, d, "Name", json_string("json-file"));
+	builder_put(b, opts, "max-size", json_string(size));
+	builder_put(b, opts, "max-file", json_string(files));
+	builder_put(b, d, "Options", opts);
 	return d;
 }
 
@@ -658,17 +643,17 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 	json_t *cs = json_object();
 	char *image = meta->image_pinned ? NULL : imageref_name_tag(&plan->image);
 
-	put(b, cs, "Image", str(meta->image_pinned ? meta->image_pinned : image));
+	builder_put(b, cs, "Image", str(meta->image_pinned ? meta->image_pinned : image));
 	free(image);
 	if (plan->n_command) {
 		json_t *args = json_array();
 		for (size_t i = 0; i < plan->n_command; i++)
-			add(b, args, str(plan->command[i]));
-		put(b, cs, "Args", args);
+			builder_add(b, args, str(plan->command[i]));
+		builder_put(b, cs, "Args", args);
 	}
-	put(b, cs, "User", str(plan->user_spec));
-	put(b, cs, "ReadOnly", json_true());
-	put(b, cs, "Init", json_true());
+	builder_put(b, cs, "User", str(plan->user_spec));
+	builder_put(b, cs, "ReadOnly", json_true());
+	builder_put(b, cs, "Init", json_true());
 
 	json_t *mounts = json_array();
 	for (size_t i = 0; i < plan->n_datasets; i++) {
@@ -677,14 +662,16 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 			b->failed = true;
 			continue;
 		}
-		add(b, mounts, bind_mount(b, d->source, d->target, true));
+		builder_add(b, mounts, bind_mount(b, d->source, d->target, true));
 	}
-	add(b, mounts, bind_mount(b, plan->results_source, p ? p->results_target : NULL, false));
+	builder_add(b, mounts,
+	            bind_mount(b, plan->results_source, p ? p->results_target : NULL, false));
 	json_t *tmp = json_object(), *tmpfs = json_object();
-	put(b, tmp, "Type", json_string("tmpfs"));
-	put(b, tmp, "Target", json_string("/tmp"));
-	put(b, tmpfs, "SizeBytes", json_integer(TMP_SIZE));
-	put(b, tmpfs, "Mode", json_integer(TMP_MODE));   /* the API takes the mode in decimal */
+	builder_put(b, tmp, "Type", json_string("tmpfs"));
+	builder_put(b, tmp, "Target", json_string("/tmp"));
+	builder_put(b, tmpfs, "SizeBytes", json_integer(TMP_SIZE));
+	/* The API takes the mode in decimal. */
+	builder_put(b, tmpfs, "Mode", json_integer(TMP_MODE));
 	if (meta->api_minor >= 46) {
 		/* Options arrived in 1.46; dockerd's own default for a tmpfs is the same three, but
 		 * only a request the API knows can be relied on. */
@@ -692,30 +679,30 @@ static json_t *container_spec(struct builder *b, const struct job_plan *plan,
 		static const char *const flags[] = { "noexec", "nosuid", "nodev" };
 		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 			json_t *flag = json_array();
-			add(b, flag, json_string(flags[i]));
-			add(b, opts, flag);
+			builder_add(b, flag, json_string(flags[i]));
+			builder_add(b, opts, flag);
 		}
-		put(b, tmpfs, "Options", opts);
+		builder_put(b, tmpfs, "Options", opts);
 	}
-	put(b, tmp, "TmpfsOptions", tmpfs);
-	add(b, mounts, tmp);
-	put(b, cs, "Mounts", mounts);
+	builder_put(b, tmp, "TmpfsOptions", tmpfs);
+	builder_add(b, mounts, tmp);
+	builder_put(b, cs, "Mounts", mounts);
 
 	/* Older engines drop these fields silently (ENGINE-API-NOTES.md 3.1), so send only what
 	 * the negotiated version keeps and never let the caller believe in a dropped one. */
 	if (meta->api_minor >= 41) {
 		json_t *drop = json_array();
-		add(b, drop, json_string("ALL"));
-		put(b, cs, "CapabilityDrop", drop);
+		builder_add(b, drop, json_string("ALL"));
+		builder_put(b, cs, "CapabilityDrop", drop);
 		json_t *ul = json_array();
-		add(b, ul, ulimit(b, "nofile", p ? &p->nofile : NULL));
-		add(b, ul, ulimit(b, "nproc", p ? &p->nproc : NULL));
-		put(b, cs, "Ulimits", ul);
+		builder_add(b, ul, ulimit(b, "nofile", p ? &p->nofile : NULL));
+		builder_add(b, ul, ulimit(b, "nproc", p ? &p->nproc : NULL));
+		builder_put(b, cs, "Ulimits", ul);
 	}
 	if (meta->api_minor >= 44) {
 		json_t *priv = json_object();
-		put(b, priv, "NoNewPrivileges", json_true());
-		put(b, cs, "Privileges", priv);
+		builder_put(b, priv, "NoNewPrivileges", json_true());
+		builder_put(b, cs, "Privileges", priv);
 	}
 	return cs;
 }
@@ -864,23 +851,23 @@ static json_t *resources(struct builder *b, const struct job_plan *plan, int api
 	json_int_t nanos = (json_int_t)llround(plan->cpus * 1e9);
 	json_t *res = json_object(), *lim = json_object(), *resv = json_object();
 
-	put(b, lim, "NanoCPUs", json_integer(nanos));
-	put(b, lim, "MemoryBytes", json_integer(plan->memory));
+	builder_put(b, lim, "NanoCPUs", json_integer(nanos));
+	builder_put(b, lim, "MemoryBytes", json_integer(plan->memory));
 	if (api_minor >= 41)
-		put(b, lim, "Pids", json_integer(PIDS_LIMIT));
+		builder_put(b, lim, "Pids", json_integer(PIDS_LIMIT));
 	/* The scheduler only looks at reservations; equal to the limits, a job gets what it may use. */
-	put(b, resv, "NanoCPUs", json_integer(nanos));
-	put(b, resv, "MemoryBytes", json_integer(plan->memory));
+	builder_put(b, resv, "NanoCPUs", json_integer(nanos));
+	builder_put(b, resv, "MemoryBytes", json_integer(plan->memory));
 	if (plan->cls && plan->cls->gpus > 0) {
 		json_t *gr = json_array(), *spec = json_object(), *discrete = json_object();
-		put(b, discrete, "Kind", json_string("GPU"));   /* nvidia's swarm-resource matches only this */
-		put(b, discrete, "Value", json_integer(plan->cls->gpus));
-		put(b, spec, "DiscreteResourceSpec", discrete);
-		add(b, gr, spec);
-		put(b, resv, "GenericResources", gr);
+		builder_put(b, discrete, "Kind", json_string("GPU"));   /* nvidia's swarm-resource matches only this */
+		builder_put(b, discrete, "Value", json_integer(plan->cls->gpus));
+		builder_put(b, spec, "DiscreteResourceSpec", discrete);
+		builder_add(b, gr, spec);
+		builder_put(b, resv, "GenericResources", gr);
 	}
-	put(b, res, "Limits", lim);
-	put(b, res, "Reservations", resv);
+	builder_put(b, res, "Limits", lim);
+	builder_put(b, res, "Reservations", resv);
 	return res;
 }
 
@@ -889,36 +876,36 @@ char *job_service_spec(const struct job_plan *plan, const struct job_meta *meta)
 	struct builder b = { false };
 	json_t *spec = json_object();
 
-	put(&b, spec, "Name", str(plan->name));
-	put(&b, spec, "Labels", labels(&b, plan, meta));
+	builder_put(&b, spec, "Name", str(plan->name));
+	builder_put(&b, spec, "Labels", labels(&b, plan, meta));
 	json_t *mode = json_object(), *repl = json_object();
-	put(&b, repl, "Replicas", json_integer(1));
-	put(&b, mode, "Replicated", repl);
-	put(&b, spec, "Mode", mode);
+	builder_put(&b, repl, "Replicas", json_integer(1));
+	builder_put(&b, mode, "Replicated", repl);
+	builder_put(&b, spec, "Mode", mode);
 
 	json_t *task = json_object();
-	put(&b, task, "ContainerSpec", container_spec(&b, plan, meta));
-	put(&b, task, "Resources", resources(&b, plan, meta->api_minor));
+	builder_put(&b, task, "ContainerSpec", container_spec(&b, plan, meta));
+	builder_put(&b, task, "Resources", resources(&b, plan, meta->api_minor));
 
 	json_t *placement = json_object(), *cons = json_array();
 	for (size_t i = 0; plan->cls && i < plan->cls->n_constraints; i++)
-		add(&b, cons, str(plan->cls->constraints[i]));
-	put(&b, placement, "Constraints", cons);
-	put(&b, task, "Placement", placement);
+		builder_add(&b, cons, str(plan->cls->constraints[i]));
+	builder_put(&b, placement, "Constraints", cons);
+	builder_put(&b, task, "Placement", placement);
 
 	json_t *restart = json_object();
-	put(&b, restart, "Condition", json_string("on-failure"));
-	put(&b, restart, "MaxAttempts", json_integer(RESTART_ATTEMPTS));
-	put(&b, restart, "Delay", json_integer(RESTART_DELAY_NS));
-	put(&b, task, "RestartPolicy", restart);
-	put(&b, task, "LogDriver", log_driver(&b, plan->policy));
+	builder_put(&b, restart, "Condition", json_string("on-failure"));
+	builder_put(&b, restart, "MaxAttempts", json_integer(RESTART_ATTEMPTS));
+	builder_put(&b, restart, "Delay", json_integer(RESTART_DELAY_NS));
+	builder_put(&b, task, "RestartPolicy", restart);
+	builder_put(&b, task, "LogDriver", log_driver(&b, plan->policy));
 
 	/* TaskTemplate.Networks: ServiceSpec.Networks is ignored from API 1.44 on. */
 	json_t *nets = json_array(), *net = json_object();
-	put(&b, net, "Target", str(meta->network_id));
-	add(&b, nets, net);
-	put(&b, task, "Networks", nets);
-	put(&b, spec, "TaskTemplate", task);
+	builder_put(&b, net, "Target", str(meta->network_id));
+	builder_add(&b, nets, net);
+	builder_put(&b, task, "Networks", nets);
+	builder_put(&b, spec, "TaskTemplate", task);
 	return dump(spec, &b);
 }
 
@@ -927,21 +914,21 @@ char *job_network_spec(const struct job_plan *plan)
 	struct builder b = { false };
 	json_t *net = json_object(), *l = json_object();
 
-	put(&b, net, "Name", str(plan->network));
-	put(&b, net, "Driver", json_string("overlay"));
-	put(&b, net, "Internal", json_true());           /* no route out: the point of glovebox */
-	put(&b, net, "Attachable", json_false());
+	builder_put(&b, net, "Name", str(plan->network));
+	builder_put(&b, net, "Driver", json_string("overlay"));
+	builder_put(&b, net, "Internal", json_true());   /* no route out: the point of glovebox */
+	builder_put(&b, net, "Attachable", json_false());
 	/* Deprecated and ignored from 1.44, where a duplicate name always fails; before that it
 	 * keeps two jobs from sharing a network by name. */
-	put(&b, net, "CheckDuplicate", json_true());
-	put(&b, l, "glovebox.job", str(plan->name));
-	put(&b, l, "glovebox.owner", str(plan->owner));
-	put(&b, net, "Labels", l);
+	builder_put(&b, net, "CheckDuplicate", json_true());
+	builder_put(&b, l, "glovebox.job", str(plan->name));
+	builder_put(&b, l, "glovebox.owner", str(plan->owner));
+	builder_put(&b, net, "Labels", l);
 	if (plan->policy && plan->policy->encrypted_network) {
 		/* IPsec between nodes (the cost is in docs/policy.md); the key is the whole option. */
 		json_t *opts = json_object();
-		put(&b, opts, "encrypted", json_string(""));
-		put(&b, net, "Options", opts);
+		builder_put(&b, opts, "encrypted", json_string(""));
+		builder_put(&b, net, "Options", opts);
 	}
 	return dump(net, &b);
 }

@@ -2,8 +2,8 @@
  * checked against the policy (every field, each with its own message, so a form can show
  * the reason beside the field), then turned into a hardened ServiceSpec and a per-job
  * internal network. Pure functions: no network, no clock (the caller passes the time). */
-#ifndef GB_API_JOBSPEC_H
-#define GB_API_JOBSPEC_H
+#ifndef GB_API_CORE_JOBSPEC_H
+#define GB_API_CORE_JOBSPEC_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /* Short texts about a job that the console and the commands show alike: its lifetime in a
  * column, and what glovebox saw fail this session. Pure; no engine strings go into them
  * (numbers and fixed words only), so they need no sanitising. */
-#ifndef GB_API_JOBTEXT_H
-#define GB_API_JOBTEXT_H
+#ifndef GB_API_CORE_JOBTEXT_H
+#define GB_API_CORE_JOBTEXT_H
 
 #include <stddef.h>
 #include <stdint.h>

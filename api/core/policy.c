@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/base/chars.h"
+#include "api/base/err.h"
 #include "api/base/trust.h"
 #include "api/base/xalloc.h"
 
@@ -80,39 +82,25 @@ static void jp_pop(struct jpath *p, size_t n)
 	p->s[n] = '\0';
 }
 
-static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		abort();        /* only a bad format string gets here */
-	char *s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 /* *err = "<path>.<key>: <message>" (parts left out when NULL or empty). Returns -1 so callers
- * can return fail(...). err may be NULL when the caller only wants the verdict. */
-static int fail(char **err, const struct jpath *jp, const char *key, const char *fmt, ...)
+ * can return policy_fail(...). err may be NULL when the caller only wants the verdict. */
+static int policy_fail(char **err, const struct jpath *jp, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static int fail(char **err, const struct jpath *jp, const char *key, const char *fmt, ...)
+static int policy_fail(char **err, const struct jpath *jp, const char *key, const char *fmt, ...)
 {
 	if (!err)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	const char *base = jp ? jp->s : "";
 	if (*base && key)
-		*err = xasprintf("%s.%s: %s", base, key, msg);
+		err_set(err, "%s.%s: %s", base, key, msg);
 	else if (*base || key)
-		*err = xasprintf("%s: %s", *base ? base : key, msg);
+		err_set(err, "%s: %s", *base ? base : key, msg);
 	else
-		*err = xstrdup(msg);
+		err_set(err, "%s", msg);
 	free(msg);
 	return -1;
 }
@@ -153,11 +141,11 @@ static char *quote(const char *s)
 }
 
 /* The same, for a value that is bad as a whole: "<path>: "<value>" <message>". */
-static int fail_value(char **err, const struct jpath *jp, const char *key, const char *value,
-                      const char *msg)
+static int policy_fail_value(char **err, const struct jpath *jp, const char *key, const char *value,
+                             const char *msg)
 {
 	char *q = quote(value);
-	fail(err, jp, key, "%s %s", q, msg);
+	policy_fail(err, jp, key, "%s %s", q, msg);
 	free(q);
 	return -1;
 }
@@ -178,22 +166,17 @@ static char *escape_ctl(const char *s)
 	return out;
 }
 
-/* ---- small predicates (ASCII only: the locale must not change what a name is) ---- */
-
-static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-static bool is_lower_alnum(int c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
-static bool is_alnum(int c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-static bool is_ctl(int c) { return (c >= 0 && c < 0x20) || c == 0x7f; }
+/* ---- small predicates (chars.h: ASCII only, the locale must not change what a name is) ---- */
 
 static bool has_ctl(const char *s)
 {
 	for (; *s; s++)
-		if (is_ctl((unsigned char)*s))
+		if (char_is_ctl((unsigned char)*s))
 			return true;
 	return false;
 }
 
-static bool blank(const char *s)
+static bool policy_blank(const char *s)
 {
 	for (; *s; s++)
 		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
@@ -205,10 +188,10 @@ static bool blank(const char *s)
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > NAME_MAX_LEN || !is_lower_alnum((unsigned char)s[0]))
+	if (n == 0 || n > NAME_MAX_LEN || !char_is_lower_alnum((unsigned char)s[0]))
 		return false;
 	for (size_t i = 1; i < n; i++)
-		if (!is_lower_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+		if (!char_is_lower_alnum((unsigned char)s[i]) && !strchr("._-", s[i]))
 			return false;
 	return true;
 }
@@ -220,7 +203,7 @@ static bool valid_group(const char *s)
 	if (n == 0 || n > GROUP_MAX_LEN)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (is_ctl((unsigned char)s[i]) || strchr(" :,/", s[i]))
+		if (char_is_ctl((unsigned char)s[i]) || strchr(" :,/", s[i]))
 			return false;
 	return true;
 }
@@ -237,15 +220,15 @@ static bool valid_registry(const char *s)
 		if (!end || end == p || !memchr(p, ':', (size_t)(end - p)))
 			return false;
 		for (; p < end; p++)
-			if (!is_digit(*p) && !strchr("abcdefABCDEF:.", *p))
+			if (!char_is_digit(*p) && !strchr("abcdefABCDEF:.", *p))
 				return false;
 		p++;
 	} else {
 		for (;;) {
 			const char *label = p;
-			if (!is_alnum((unsigned char)*p))
+			if (!char_is_alnum((unsigned char)*p))
 				return false;
-			while (is_alnum((unsigned char)*p) || *p == '-')
+			while (char_is_alnum((unsigned char)*p) || *p == '-')
 				p++;
 			if (p[-1] == '-' || p - label > 63)
 				return false;
@@ -257,7 +240,7 @@ static bool valid_registry(const char *s)
 	if (*p == ':') {
 		long port = 0;
 		int digits = 0;
-		for (p++; is_digit(*p) && digits < 6; p++, digits++)
+		for (p++; char_is_digit(*p) && digits < 6; p++, digits++)
 			port = port * 10 + (*p - '0');
 		if (digits == 0 || port < 1 || port > 65535)
 			return false;
@@ -289,7 +272,7 @@ static bool valid_constraint(const char *s)
 	bool left = false;
 	for (const char *p = s; p < op; p++)
 		left |= *p != ' ';
-	return left && !blank(op + 2);
+	return left && !policy_blank(op + 2);
 }
 
 /* ---- sizes and durations ---- */
@@ -300,21 +283,22 @@ int parse_size(const char *s, int64_t *bytes, char **err)
 	const char *p = s ? s : "";
 	int64_t whole = 0, frac = 0, frac_den = 1, mult = 1;
 
-	if (p[0] == '-' && is_digit(p[1]))
-		return fail_value(err, NULL, NULL, p, "is not a size: sizes cannot be negative");
-	if (!is_digit(*p))
-		return fail_value(err, NULL, NULL, p, examples);
-	for (; is_digit(*p); p++) {
+	if (p[0] == '-' && char_is_digit(p[1]))
+		return policy_fail_value(err, NULL, NULL, p,
+		                         "is not a size: sizes cannot be negative");
+	if (!char_is_digit(*p))
+		return policy_fail_value(err, NULL, NULL, p, examples);
+	for (; char_is_digit(*p); p++) {
 		if (whole > (INT64_MAX - (*p - '0')) / 10)
-			return fail_value(err, NULL, NULL, s, "is too large");
+			return policy_fail_value(err, NULL, NULL, s, "is too large");
 		whole = whole * 10 + (*p - '0');
 	}
 	bool has_frac = *p == '.';
 	if (has_frac) {
-		if (!is_digit(*++p))
-			return fail_value(err, NULL, NULL, s, examples);
+		if (!char_is_digit(*++p))
+			return policy_fail_value(err, NULL, NULL, s, examples);
 		/* A millionth of the unit is finer than anyone means, and keeps frac * mult in range. */
-		for (; is_digit(*p); p++) {
+		for (; char_is_digit(*p); p++) {
 			if (frac_den < 1000000) {
 				frac = frac * 10 + (*p - '0');
 				frac_den *= 10;
@@ -331,19 +315,19 @@ int parse_size(const char *s, int64_t *bytes, char **err)
 			if (strcasecmp(rest, "b") == 0)
 				decimal = true;
 			else if (*rest && strcasecmp(rest, "i") != 0 && strcasecmp(rest, "ib") != 0)
-				return fail_value(err, NULL, NULL, s, examples);
+				return policy_fail_value(err, NULL, NULL, s, examples);
 			for (int i = 0; i < exp; i++)
 				mult *= decimal ? 1000 : 1024;
 		} else if (strcasecmp(p, "b") != 0) {
-			return fail_value(err, NULL, NULL, s, examples);
+			return policy_fail_value(err, NULL, NULL, s, examples);
 		}
 	}
 	if (has_frac && mult == 1)
-		return fail_value(err, NULL, NULL, s, "is not a size: a number of bytes must be whole");
+		return policy_fail_value(err, NULL, NULL, s, "is not a size: a number of bytes must be whole");
 	int64_t total;
 	if (__builtin_mul_overflow(whole, mult, &total) ||
 	    __builtin_add_overflow(total, frac * mult / frac_den, &total))
-		return fail_value(err, NULL, NULL, s, "is too large");
+		return policy_fail_value(err, NULL, NULL, s, "is too large");
 	*bytes = total;
 	return 0;
 }
@@ -357,17 +341,17 @@ int parse_duration(const char *s, int64_t *seconds, char **err)
 	int64_t total = 0;
 	int next_unit = 0;      /* units come largest first, each at most once */
 
-	if (p[0] == '-' && is_digit(p[1]))
-		return fail_value(err, NULL, NULL, p, "is not a duration: durations cannot be negative");
-	if (!is_digit(*p))
-		return fail_value(err, NULL, NULL, p, examples);
+	if (p[0] == '-' && char_is_digit(p[1]))
+		return policy_fail_value(err, NULL, NULL, p, "is not a duration: durations cannot be negative");
+	if (!char_is_digit(*p))
+		return policy_fail_value(err, NULL, NULL, p, examples);
 	for (;;) {
 		int64_t n = 0;
-		if (!is_digit(*p))
-			return fail_value(err, NULL, NULL, s, examples);
-		for (; is_digit(*p); p++) {
+		if (!char_is_digit(*p))
+			return policy_fail_value(err, NULL, NULL, s, examples);
+		for (; char_is_digit(*p); p++) {
 			if (n > (INT64_MAX - (*p - '0')) / 10)
-				return fail_value(err, NULL, NULL, s, "is too long");
+				return policy_fail_value(err, NULL, NULL, s, "is too long");
 			n = n * 10 + (*p - '0');
 		}
 		if (*p == '\0' && next_unit == 0) {     /* a bare number: seconds */
@@ -376,17 +360,17 @@ int parse_duration(const char *s, int64_t *seconds, char **err)
 		}
 		const char *u = *p ? strchr(units, *p) : NULL;
 		if (!u || u - units < next_unit)
-			return fail_value(err, NULL, NULL, s, examples);
+			return policy_fail_value(err, NULL, NULL, s, examples);
 		int idx = (int)(u - units);
 		if (__builtin_mul_overflow(n, unit_secs[idx], &n) ||
 		    __builtin_add_overflow(total, n, &total))
-			return fail_value(err, NULL, NULL, s, "is too long");
+			return policy_fail_value(err, NULL, NULL, s, "is too long");
 		next_unit = idx + 1;
 		p++;
 		if (*p == '\0')
 			break;
 		/* "1d 2h" as format_duration writes it reads back. */
-		if (*p == ' ' && is_digit(p[1]))
+		if (*p == ' ' && char_is_digit(p[1]))
 			p++;
 	}
 	*seconds = total;
@@ -415,7 +399,7 @@ void format_duration(char *buf, size_t sz, int64_t seconds)
 }
 
 /* "16GiB" when exact, else bytes: for messages, so they echo what the admin wrote. */
-static void format_size(char *buf, size_t sz, int64_t b)
+void format_size(char *buf, size_t sz, int64_t b)
 {
 	static const struct { const char *unit; int64_t mult; } u[] = {
 		{"TiB", (int64_t)1 << 40}, {"GiB", (int64_t)1 << 30}, {"MiB", (int64_t)1 << 20},
@@ -475,11 +459,12 @@ static int get(json_t *o, const char *key, const struct jpath *jp, bool required
 {
 	*v = json_object_get(o, key);
 	if (!*v)
-		return required ? fail(err, jp, key, "required key is missing") : 0;
+		return required ? policy_fail(err, jp, key, "required key is missing") : 0;
 	if (w == W_INTEGER && json_is_real(*v))
-		return fail(err, jp, key, "must be a whole number, not %g", json_real_value(*v));
+		return policy_fail(err, jp, key, "must be a whole number, not %g",
+		                   json_real_value(*v));
 	if (!is_wanted(*v, w))
-		return fail(err, jp, key, "must be %s, not %s", want_text(w), type_text(*v));
+		return policy_fail(err, jp, key, "must be %s, not %s", want_text(w), type_text(*v));
 	return 0;
 }
 
@@ -500,8 +485,8 @@ static int get_text(json_t *o, const char *key, const struct jpath *jp, bool req
 {
 	if (get_str(o, key, jp, required, s, err))
 		return -1;
-	if (*s && blank(*s))
-		return fail(err, jp, key, "must not be empty");
+	if (*s && policy_blank(*s))
+		return policy_fail(err, jp, key, "must not be empty");
 	return 0;
 }
 
@@ -524,9 +509,9 @@ static int check_keys(json_t *o, const struct jpath *jp, const char *const known
 			q += sprintf(q, "%s%s", i ? ", " : "", known[i]);
 		bool plain = *key != '\0';
 		for (const char *k = key; *k; k++)
-			plain &= is_alnum((unsigned char)*k) || strchr("._-", *k) != NULL;
+			plain &= char_is_alnum((unsigned char)*k) || strchr("._-", *k) != NULL;
 		char *shown = plain ? xstrdup(key) : quote(key);
-		fail(err, jp, shown, "unknown key; expected one of %s", list);
+		policy_fail(err, jp, shown, "unknown key; expected one of %s", list);
 		free(shown);
 		free(list);
 		return -1;
@@ -548,13 +533,14 @@ static int get_str_array(json_t *o, const char *key, struct jpath *jp, const cha
 	if (!arr)
 		return 0;
 	if (empty_hint && json_array_size(arr) == 0)
-		return fail(err, jp, key, "must not be an empty list; %s", empty_hint);
+		return policy_fail(err, jp, key, "must not be an empty list; %s", empty_hint);
 	size_t mark = jp_push(jp, key);
 	*out = xcalloc(json_array_size(arr), sizeof **out);
 	json_array_foreach(arr, i, item) {
 		size_t m = jp_index(jp, i);
 		if (!json_is_string(item))
-			return fail(err, jp, NULL, "must be a string, not %s", type_text(item));
+			return policy_fail(err, jp, NULL, "must be a string, not %s",
+			                   type_text(item));
 		if (check(json_string_value(item), jp, err))
 			return -1;
 		(*out)[(*n)++] = xstrdup(json_string_value(item));
@@ -568,18 +554,18 @@ static int check_constraint(const char *s, const struct jpath *jp, char **err)
 {
 	if (valid_constraint(s))
 		return 0;
-	return fail_value(err, jp, NULL, s,
-	                  "is not a placement constraint (e.g. node.labels.glovebox.class==gpu)");
+	return policy_fail_value(err, jp, NULL, s,
+	                         "is not a placement constraint (e.g. node.labels.glovebox.class==gpu)");
 }
 
 static int check_group(const char *s, const struct jpath *jp, char **err)
 {
-	return valid_group(s) ? 0 : fail_value(err, jp, NULL, s, "is not a Unix group name");
+	return valid_group(s) ? 0 : policy_fail_value(err, jp, NULL, s, "is not a Unix group name");
 }
 
 static int check_registry(const char *s, const struct jpath *jp, char **err)
 {
-	return valid_registry(s) ? 0 : fail_value(err, jp, NULL, s, "is not a host[:port]");
+	return valid_registry(s) ? 0 : policy_fail_value(err, jp, NULL, s, "is not a host[:port]");
 }
 
 /* ---- paths ---- */
@@ -594,16 +580,16 @@ static int clean_path(const char *s, const char *key, const struct jpath *jp, en
                       char **out, char **err)
 {
 	if (s[0] != '/')
-		return fail(err, jp, key, "must be an absolute path");
+		return policy_fail(err, jp, key, "must be an absolute path");
 	if (has_ctl(s))
-		return fail(err, jp, key, "must not contain control characters");
+		return policy_fail(err, jp, key, "must not contain control characters");
 	if (strpbrk(s, ":,"))
-		return fail(err, jp, key, "must not contain ':' or ',' (they would break mount syntax)");
+		return policy_fail(err, jp, key, "must not contain ':' or ',' (they would break mount syntax)");
 	for (const char *b = strpbrk(s, "{}"); b; b = strpbrk(b + 1, "{}")) {
 		if (kind == PATH_PLAIN)
-			return fail(err, jp, key, "must not contain '{' or '}' ({user} is only replaced in results.source)");
+			return policy_fail(err, jp, key, "must not contain '{' or '}' ({user} is only replaced in results.source)");
 		if (*b == '}' || strncmp(b, "{user}", 6) != 0)
-			return fail(err, jp, key, "must not contain '{' or '}' other than in {user}");
+			return policy_fail(err, jp, key, "must not contain '{' or '}' other than in {user}");
 		b += 5;
 	}
 	char *c = xmalloc(strlen(s) + 2), *q = c;
@@ -613,7 +599,7 @@ static int clean_path(const char *s, const char *key, const struct jpath *jp, en
 		size_t len = strcspn(p, "/");
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			free(c);
-			return fail(err, jp, key, "must not contain \"..\" components");
+			return policy_fail(err, jp, key, "must not contain \"..\" components");
 		}
 		if (len && !(len == 1 && p[0] == '.')) {
 			*q++ = '/';
@@ -641,12 +627,12 @@ static int check_target(const char *t, const char *key, const struct jpath *jp, 
 {
 	static const char *const kernel[] = {"/proc", "/sys", "/dev"};
 	if (strcmp(t, "/") == 0)
-		return fail(err, jp, key, "must not be \"/\"");
+		return policy_fail(err, jp, key, "must not be \"/\"");
 	if (path_under(t, "/tmp"))
-		return fail(err, jp, key, "must not be /tmp or inside it (each job gets its own scratch space there)");
+		return policy_fail(err, jp, key, "must not be /tmp or inside it (each job gets its own scratch space there)");
 	for (size_t i = 0; i < sizeof kernel / sizeof kernel[0]; i++)
 		if (path_under(t, kernel[i]))
-			return fail(err, jp, key, "must not be %s or inside it (the kernel's own file system)", kernel[i]);
+			return policy_fail(err, jp, key, "must not be %s or inside it (the kernel's own file system)", kernel[i]);
 	return 0;
 }
 
@@ -676,9 +662,9 @@ static int get_cpus(json_t *o, const char *key, const struct jpath *jp, bool req
 		return 0;
 	double d = json_number_value(v);
 	if (!(d >= MIN_CPUS))
-		return fail(err, jp, key, "must be at least %g", MIN_CPUS);
+		return policy_fail(err, jp, key, "must be at least %g", MIN_CPUS);
 	if (d > MAX_CPUS)
-		return fail(err, jp, key, "must be at most %g", MAX_CPUS);
+		return policy_fail(err, jp, key, "must be at most %g", MAX_CPUS);
 	*out = d;
 	return 0;
 }
@@ -693,14 +679,14 @@ static int get_memory(json_t *o, const char *key, const struct jpath *jp, bool r
 	if (!s)
 		return 0;
 	if (parse_size(s, out, &why) != 0) {
-		fail(err, jp, key, "%s", why);
+		policy_fail(err, jp, key, "%s", why);
 		free(why);
 		return -1;
 	}
 	if (*out < MIN_MEMORY) {
 		format_size(min, sizeof min, MIN_MEMORY);
 		format_size(got, sizeof got, *out);
-		return fail(err, jp, key, "must be at least %s (the engine's minimum), not %s", min, got);
+		return policy_fail(err, jp, key, "must be at least %s (the engine's minimum), not %s", min, got);
 	}
 	return 0;
 }
@@ -714,7 +700,7 @@ static int parse_class(json_t *o, const char *name, struct jpath *jp, struct pol
 
 	c->name = xstrdup(name);
 	if (!json_is_object(o))
-		return fail(err, jp, NULL, "must be an object, not %s", type_text(o));
+		return policy_fail(err, jp, NULL, "must be an object, not %s", type_text(o));
 	if (check_keys(o, jp, class_keys, err) ||
 	    get_str(o, "description", jp, false, &desc, err) ||
 	    get_str_array(o, "constraints", jp, NULL, check_constraint, &c->constraints,
@@ -726,7 +712,7 @@ static int parse_class(json_t *o, const char *name, struct jpath *jp, struct pol
 	if (get_cpus(o, "max_cpus", jp, false, &c->max_cpus, err))
 		return -1;
 	if (c->max_cpus < c->cpus)
-		return fail(err, jp, "max_cpus", "must be at least cpus (%g)", c->cpus);
+		return policy_fail(err, jp, "max_cpus", "must be at least cpus (%g)", c->cpus);
 	if (get_memory(o, "memory", jp, true, &c->memory, err))
 		return -1;
 	c->max_memory = c->memory;
@@ -735,16 +721,17 @@ static int parse_class(json_t *o, const char *name, struct jpath *jp, struct pol
 	if (c->max_memory < c->memory) {
 		format_size(a, sizeof a, c->memory);
 		format_size(b, sizeof b, c->max_memory);
-		return fail(err, jp, "max_memory", "must be at least memory (%s), not %s", a, b);
+		return policy_fail(err, jp, "max_memory", "must be at least memory (%s), not %s",
+		                   a, b);
 	}
 	if (get(o, "gpus", jp, false, W_INTEGER, &gpus, err))
 		return -1;
 	if (gpus) {
 		json_int_t g = json_integer_value(gpus);
 		if (g < 0)
-			return fail(err, jp, "gpus", "must not be negative");
+			return policy_fail(err, jp, "gpus", "must not be negative");
 		if (g > MAX_GPUS)
-			return fail(err, jp, "gpus", "must be at most %d", MAX_GPUS);
+			return policy_fail(err, jp, "gpus", "must be at most %d", MAX_GPUS);
 		c->gpus = (unsigned)g;
 	}
 	return 0;
@@ -757,15 +744,15 @@ static int parse_classes(json_t *root, struct jpath *jp, struct policy *p, char 
 	if (get(root, "classes", jp, true, W_OBJECT, &o, err))
 		return -1;
 	if (json_object_size(o) == 0)
-		return fail(err, jp, "classes", "must define at least one class");
+		return policy_fail(err, jp, "classes", "must define at least one class");
 	size_t mark = jp_push(jp, "classes");
 	p->classes = xcalloc(json_object_size(o), sizeof *p->classes);
 	/* jansson keeps an object's keys in the file's order (since 2.8; JSON_PRESERVE_ORDER only
 	 * matters when encoding, and is a no-op now). */
 	json_object_foreach(o, name, v) {
 		if (!valid_name(name))
-			return fail_value(err, jp, NULL, name, "is not a valid class name (1 to 64 of a-z, 0-9, '.', '_', '-', "
-			                  "starting with a letter or digit)");
+			return policy_fail_value(err, jp, NULL, name, "is not a valid class name (1 to 64 of a-z, 0-9, '.', '_', '-', "
+			                         "starting with a letter or digit)");
 		/* Counted before it is filled, so policy_clear frees a half-read class too. */
 		struct policy_class *c = &p->classes[p->n_classes++];
 		size_t m = jp_push(jp, name);
@@ -784,7 +771,7 @@ static int parse_dataset(json_t *o, const char *name, struct jpath *jp, struct p
 
 	d->name = xstrdup(name);
 	if (!json_is_object(o))
-		return fail(err, jp, NULL, "must be an object, not %s", type_text(o));
+		return policy_fail(err, jp, NULL, "must be an object, not %s", type_text(o));
 	if (check_keys(o, jp, dataset_keys, err) ||
 	    get_str(o, "description", jp, false, &desc, err) ||
 	    get_str(o, "source", jp, true, &src, err) ||
@@ -794,7 +781,7 @@ static int parse_dataset(json_t *o, const char *name, struct jpath *jp, struct p
 		return -1;
 	d->description = xstrdup(desc ? desc : "");
 	if (strcmp(d->source, "/") == 0)
-		return fail(err, jp, "source", "must not be \"/\"");
+		return policy_fail(err, jp, "source", "must not be \"/\"");
 	if (check_target(d->target, "target", jp, err))
 		return -1;
 	/* An empty list would read as "nobody" but mean "everyone": make the admin say which. */
@@ -814,8 +801,8 @@ static int parse_datasets(json_t *root, struct jpath *jp, struct policy *p, char
 	p->datasets = xcalloc(json_object_size(o), sizeof *p->datasets);
 	json_object_foreach(o, name, v) {
 		if (!valid_name(name))
-			return fail_value(err, jp, NULL, name, "is not a valid dataset name (1 to 64 of a-z, 0-9, '.', '_', '-', "
-			                  "starting with a letter or digit)");
+			return policy_fail_value(err, jp, NULL, name, "is not a valid dataset name (1 to 64 of a-z, 0-9, '.', '_', '-', "
+			                         "starting with a letter or digit)");
 		struct policy_dataset *d = &p->datasets[p->n_datasets++];
 		size_t m = jp_push(jp, name);
 		if (parse_dataset(v, name, jp, d, err))
@@ -825,11 +812,11 @@ static int parse_datasets(json_t *root, struct jpath *jp, struct policy *p, char
 		for (size_t i = 0; i + 1 < p->n_datasets; i++) {
 			const struct policy_dataset *e = &p->datasets[i];
 			if (strcmp(d->target, e->target) == 0)
-				return fail(err, jp, "target", "\"%s\" is already the target of datasets.%s",
-				            d->target, e->name);
+				return policy_fail(err, jp, "target", "\"%s\" is already the target of datasets.%s",
+				                   d->target, e->name);
 			if (path_under(d->target, e->target) || path_under(e->target, d->target))
-				return fail(err, jp, "target", "\"%s\" overlaps datasets.%s.target (\"%s\"); "
-				            "mount points must not be inside one another", d->target, e->name, e->target);
+				return policy_fail(err, jp, "target", "\"%s\" overlaps datasets.%s.target (\"%s\"); "
+				                   "mount points must not be inside one another", d->target, e->name, e->target);
 		}
 		jp_pop(jp, m);
 	}
@@ -853,7 +840,7 @@ static int parse_results(json_t *root, struct jpath *jp, struct policy *p, char 
 		return -1;
 	/* The one writable bind: never the host's root. */
 	if (strcmp(p->results_source, "/") == 0)
-		return fail(err, jp, "source", "must not be \"/\"");
+		return policy_fail(err, jp, "source", "must not be \"/\"");
 	jp_pop(jp, mark);
 
 	for (size_t i = 0; i < p->n_datasets; i++) {
@@ -861,10 +848,11 @@ static int parse_results(json_t *root, struct jpath *jp, struct policy *p, char 
 		mark = jp_push(jp, "datasets");
 		jp_push(jp, d->name);
 		if (strcmp(d->target, p->results_target) == 0)
-			return fail(err, jp, "target", "\"%s\" is the results target", d->target);
+			return policy_fail(err, jp, "target", "\"%s\" is the results target",
+			                   d->target);
 		if (path_under(d->target, p->results_target) || path_under(p->results_target, d->target))
-			return fail(err, jp, "target", "\"%s\" overlaps the results target (\"%s\"); "
-			            "mount points must not be inside one another", d->target, p->results_target);
+			return policy_fail(err, jp, "target", "\"%s\" overlaps the results target (\"%s\"); "
+			                   "mount points must not be inside one another", d->target, p->results_target);
 		jp_pop(jp, mark);
 	}
 	return 0;
@@ -883,9 +871,10 @@ static int parse_terms(json_t *root, struct jpath *jp, const char *base_dir, str
 	    get_text(o, "version", jp, true, &version, err))
 		return -1;
 	if (has_ctl(version))
-		return fail(err, jp, "version", "must be one line without control characters");
+		return policy_fail(err, jp, "version",
+		                   "must be one line without control characters");
 	if (has_ctl(file))
-		return fail(err, jp, "file", "must not contain control characters");
+		return policy_fail(err, jp, "file", "must not contain control characters");
 	if (file[0] == '/' || !base_dir || !*base_dir)
 		p->terms_file = xstrdup(file);
 	else
@@ -914,19 +903,19 @@ static int parse_rest(json_t *root, struct jpath *jp, struct policy *p, char **e
 	if (get_str(root, "max_lifetime", jp, true, &s, err))
 		return -1;
 	if (parse_duration(s, &p->max_lifetime, &why) != 0) {
-		fail(err, jp, "max_lifetime", "%s", why);
+		policy_fail(err, jp, "max_lifetime", "%s", why);
 		free(why);
 		return -1;
 	}
 	if (p->max_lifetime <= 0)
-		return fail(err, jp, "max_lifetime", "must be more than 0");
+		return policy_fail(err, jp, "max_lifetime", "must be more than 0");
 	if (p->max_lifetime > MAX_LIFETIME)
-		return fail(err, jp, "max_lifetime", "must be at most 365d");
+		return policy_fail(err, jp, "max_lifetime", "must be at most 365d");
 
 	if (get_text(root, "admin_group", jp, true, &s, err))
 		return -1;
 	if (!valid_group(s))
-		return fail_value(err, jp, "admin_group", s, "is not a Unix group name");
+		return policy_fail_value(err, jp, "admin_group", s, "is not a Unix group name");
 	p->admin_group = xstrdup(s);
 
 	if (get_str(root, "researcher_logs", jp, false, &s, err))
@@ -938,7 +927,8 @@ static int parse_rest(json_t *root, struct jpath *jp, struct policy *p, char **e
 	else if (strcmp(s, "none") == 0)
 		p->researcher_logs = LOGS_NONE;
 	else
-		return fail_value(err, jp, "researcher_logs", s, "is not one of full, tail, none");
+		return policy_fail_value(err, jp, "researcher_logs", s,
+		                         "is not one of full, tail, none");
 	return 0;
 }
 
@@ -953,9 +943,9 @@ static int get_count(json_t *o, const char *key, const struct jpath *jp, bool re
 		return 0;
 	json_int_t n = json_integer_value(v);
 	if (n < min)
-		return fail(err, jp, key, "must be at least %" PRId64, min);
+		return policy_fail(err, jp, key, "must be at least %" PRId64, min);
 	if (n > max)
-		return fail(err, jp, key, "must be at most %" PRId64, max);
+		return policy_fail(err, jp, key, "must be at most %" PRId64, max);
 	*out = n;
 	return 0;
 }
@@ -976,14 +966,14 @@ static int parse_log_rotation(json_t *root, struct jpath *jp, struct policy *p, 
 	if (check_keys(o, jp, log_keys, err) || get_str(o, "max_size", jp, false, &s, err))
 		return -1;
 	if (s && parse_size(s, &p->log_max_size, &why) != 0) {
-		fail(err, jp, "max_size", "%s", why);
+		policy_fail(err, jp, "max_size", "%s", why);
 		free(why);
 		return -1;
 	}
 	if (p->log_max_size < MIN_LOG_SIZE) {
 		format_size(min, sizeof min, MIN_LOG_SIZE);
 		format_size(got, sizeof got, p->log_max_size);
-		return fail(err, jp, "max_size", "must be at least %s, not %s", min, got);
+		return policy_fail(err, jp, "max_size", "must be at least %s, not %s", min, got);
 	}
 	if (get_count(o, "max_files", jp, false, 1, MAX_LOG_FILES, &files, err))
 		return -1;
@@ -1009,7 +999,7 @@ static int parse_ulimit(json_t *o, const char *key, struct jpath *jp, int64_t mi
 	if (get_count(l, "hard", jp, false, min, max, &u->hard, err))
 		return -1;
 	if (u->hard < u->soft)
-		return fail(err, jp, "hard", "must be at least soft (%" PRId64 ")", u->soft);
+		return policy_fail(err, jp, "hard", "must be at least soft (%" PRId64 ")", u->soft);
 	jp_pop(jp, mark);
 	return 0;
 }
@@ -1065,7 +1055,8 @@ int policy_parse(const char *json, size_t len, const char *base_dir, struct poli
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		fail(err, NULL, NULL, "the policy must be a JSON object, not %s", type_text(root));
+		policy_fail(err, NULL, NULL, "the policy must be a JSON object, not %s",
+		            type_text(root));
 		goto out;
 	}
 	if (check_keys(root, &jp, top_keys, err) ||
@@ -1132,13 +1123,13 @@ int policy_terms_check(const char *text, size_t len, const char *name, char **er
 	size_t bad;
 	const char *nul = memchr(text, '\0', len);
 	if (nul)
-		return fail(err, NULL, NULL, "%s contains a NUL byte (line %u); is it a text file?", name,
-		            line_of(text, (size_t)(nul - text)));
+		return policy_fail(err, NULL, NULL, "%s contains a NUL byte (line %u); is it a text file?", name,
+		                   line_of(text, (size_t)(nul - text)));
 	if ((bad = utf8_invalid_at((const unsigned char *)text, len)) != len)
-		return fail(err, NULL, NULL, "%s is not valid UTF-8 (line %u); save it as UTF-8", name,
-		            line_of(text, bad));
-	if (blank(text))
-		return fail(err, NULL, NULL, "%s is empty", name);
+		return policy_fail(err, NULL, NULL, "%s is not valid UTF-8 (line %u); save it as UTF-8", name,
+		                   line_of(text, bad));
+	if (policy_blank(text))
+		return policy_fail(err, NULL, NULL, "%s is empty", name);
 	return 0;
 }
 

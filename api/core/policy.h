@@ -5,8 +5,8 @@
  * results go, the data-use terms, which registries images may come from, the longest
  * lifetime, who the admins are. Validation is strict and names the field in every error
  * ("classes.gpu.max_cpus: must be at least cpus (4)"). */
-#ifndef GB_API_POLICY_H
-#define GB_API_POLICY_H
+#ifndef GB_API_CORE_POLICY_H
+#define GB_API_CORE_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -106,5 +106,9 @@ int parse_duration(const char *s, int64_t *seconds, char **err);
 
 /* "1d 2h", "3h 5m", "45s": for people. */
 void format_duration(char *buf, size_t sz, int64_t seconds);
+
+/* "2GiB", "512MiB": the largest binary unit that divides bytes exactly, else "N bytes". Exact
+ * sizes only: a rounded maximum could itself be over the limit. */
+void format_size(char *buf, size_t sz, int64_t bytes);
 
 #endif

@@ -9,8 +9,8 @@
  * anything with the docker CLI, whatever glovebox says (docs/admin-guide.md). They protect
  * something only where people reach the engine through glovebox alone, as on a gateway host.
  * Pure. */
-#ifndef GB_API_ROLES_H
-#define GB_API_ROLES_H
+#ifndef GB_API_CORE_ROLES_H
+#define GB_API_CORE_ROLES_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -78,7 +78,7 @@ enum permit actor_may_scale(const struct actor *a, const char *owner, uint64_t r
 int replicas_parse(const char *s, uint64_t *out);
 
 /* The admin group a policy may grant: its admin_group when the policy is trusted (from the
- * swarm, where only admins publish, or from files only root can change: api/trust.h);
+ * swarm, where only admins publish, or from files only root can change: api/base/trust.h);
  * otherwise NULL, and an untrusted policy makes nobody an admin. */
 const char *policy_admin_group(const struct policy *p);
 

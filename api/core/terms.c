@@ -1,17 +1,18 @@
-#include <ctype.h>
 #include <glib.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/core/terms.h"
+#include "api/base/chars.h"
+#include "api/base/err.h"
+#include "api/base/str.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
@@ -46,114 +47,31 @@ char *sha256_hex(const char *data, size_t len)
 
 /* ---- the record ---- */
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_err(char **err, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	*err = msg ? msg : xstrdup("consent record: out of memory");
-}
-
-static bool is_sha256_hex(const char *s)
-{
-	size_t i;
-	for (i = 0; s[i]; i++)
-		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
-			return false;
-	return i == 64;
-}
-
-static bool is_blank(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* What makes a record one, beyond the JSON types: both directions apply it, so glovebox never
  * stores a record it would refuse to read back. */
 static int consent_validate(const struct consent *c, char **err)
 {
-	if (!*c->user) {
-		set_err(err, "consent record: user is empty");
-		return -1;
-	}
-	if (!is_sha256_hex(c->terms_sha256)) {
-		set_err(err, "consent record: terms_sha256 must be 64 lowercase hex digits");
-		return -1;
-	}
+	if (!*c->user)
+		return err_set(err, "consent record: user is empty");
+	if (!str_is_sha256_hex(c->terms_sha256))
+		return err_set(err, "consent record: terms_sha256 must be 64 lowercase hex digits");
 	char *sha = sha256_hex(c->terms_text, strlen(c->terms_text));
 	bool same = strcmp(sha, c->terms_sha256) == 0;
 	free(sha);
-	if (!same) {
-		set_err(err, "consent record: terms_sha256 is not the SHA-256 of terms_text");
-		return -1;
-	}
-	if (is_blank(c->purpose)) {
-		set_err(err, "consent record: purpose is empty");
-		return -1;
-	}
-	if (strpbrk(c->purpose, "\r\n")) {
-		set_err(err, "consent record: purpose must be one line");
-		return -1;
-	}
-	if (c->time < 0 || c->time > RECORD_TIME_MAX) {
-		set_err(err, "consent record: time %" PRId64 " is outside 1970-9999", c->time);
-		return -1;
-	}
-	return 0;
-}
-
-void record_time_format(int64_t t, char buf[static 21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Exactly "YYYY-MM-DDTHH:MM:SSZ"; formatting the result again must give the same text, which
- * rejects dates such as February 30 and leap seconds that timegm() would quietly normalise. */
-int record_time_parse(const char *s, int64_t *out)
-{
-	static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (strlen(s) != sizeof pattern - 1)
-		return -1;
-	for (size_t i = 0; pattern[i]; i++) {
-		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pattern[i])
-			return -1;
-	}
-	struct tm tm = {0};
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	if (tm.tm_year < 70)
-		return -1;
-	int64_t t = (int64_t)timegm(&tm);
-	if (t < 0 || t > RECORD_TIME_MAX)
-		return -1;
-	char again[21];
-	record_time_format(t, again);
-	if (strcmp(again, s) != 0)
-		return -1;
-	*out = t;
+	if (!same)
+		return err_set(err, "consent record: terms_sha256 is not the SHA-256 of terms_text");
+	if (str_blank(c->purpose))
+		return err_set(err, "consent record: purpose is empty");
+	if (strpbrk(c->purpose, "\r\n"))
+		return err_set(err, "consent record: purpose must be one line");
+	if (c->time < 0 || c->time > TIME_ISO8601_MAX)
+		return err_set(err, "consent record: time %" PRId64 " is outside 1970-9999", c->time);
 	return 0;
 }
 
 /* json_string() is NULL for NULL or invalid UTF-8; json_object_set_new() then fails and the
  * caller sees it. */
-static bool put(json_t *o, const char *key, json_t *v)
+static bool terms_put(json_t *o, const char *key, json_t *v)
 {
 	return json_object_set_new(o, key, v) == 0;
 }
@@ -167,23 +85,23 @@ char *consent_to_json(const struct consent *c)
 		return NULL;
 
 	char *out = NULL;
-	char when[21];
-	record_time_format(c->time, when);
+	char when[TIME_ISO8601_SIZE];
+	time_iso8601(c->time, when);
 	json_t *o = json_object();
 	json_t *ds = json_array();
 	bool ok = o && ds;
 	for (size_t i = 0; ok && i < c->n_datasets; i++)
 		ok = c->datasets[i] && json_array_append_new(ds, json_string(c->datasets[i])) == 0;
-	ok = ok && put(o, "user", json_string(c->user))
-	     && put(o, "terms_version", json_string(c->terms_version))
-	     && put(o, "terms_sha256", json_string(c->terms_sha256))
-	     && put(o, "terms_text", json_string(c->terms_text))
-	     && put(o, "datasets", json_incref(ds))
-	     && put(o, "class", json_string(c->class_name))
-	     && put(o, "purpose", json_string(c->purpose))
-	     && put(o, "time", json_string(when))
-	     && put(o, "host", json_string(c->host))
-	     && put(o, "glovebox_version", json_string(c->glovebox_version));
+	ok = ok && terms_put(o, "user", json_string(c->user))
+	     && terms_put(o, "terms_version", json_string(c->terms_version))
+	     && terms_put(o, "terms_sha256", json_string(c->terms_sha256))
+	     && terms_put(o, "terms_text", json_string(c->terms_text))
+	     && terms_put(o, "datasets", json_incref(ds))
+	     && terms_put(o, "class", json_string(c->class_name))
+	     && terms_put(o, "purpose", json_string(c->purpose))
+	     && terms_put(o, "time", json_string(when))
+	     && terms_put(o, "host", json_string(c->host))
+	     && terms_put(o, "glovebox_version", json_string(c->glovebox_version));
 	if (ok)
 		out = json_dumps(o, JSON_INDENT(2));
 	json_decref(ds);
@@ -200,31 +118,39 @@ static const char *get_string(json_t *o, const char *key, char **err)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v) {
-		set_err(err, "consent record: \"%s\" is missing", key);
+		err_set(err, "consent record: \"%s\" is missing", key);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		set_err(err, "consent record: \"%s\" must be a string", key);
+		err_set(err, "consent record: \"%s\" must be a string", key);
 		return NULL;
 	}
 	return json_string_value(v);
 }
 
+json_t *record_json_load(const char *json, size_t len, const char *what, char **err)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		err_set(err, "%s: not valid JSON (line %d: %s)", what, jerr.line, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		err_set(err, "%s: not a JSON object", what);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
 int consent_from_json(const char *json, size_t len, struct consent *out, char **err)
 {
 	struct consent c = {0};
-	json_error_t jerr;
 	int rc = -1;
-	/* A duplicated key would make the record say two things. */
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		set_err(err, "consent record: not valid JSON (line %d: %s)", jerr.line, jerr.text);
+	json_t *root = record_json_load(json, len, "consent record", err);
+	if (!root)
 		return -1;
-	}
-	if (!json_is_object(root)) {
-		set_err(err, "consent record: not a JSON object");
-		goto out;
-	}
 
 	const struct { const char *key; char **to; } fields[] = {
 		{ "user", &c.user },
@@ -246,25 +172,25 @@ int consent_from_json(const char *json, size_t len, struct consent *out, char **
 	const char *when = get_string(root, "time", err);
 	if (!when)
 		goto out;
-	if (record_time_parse(when, &c.time) != 0) {
-		set_err(err, "consent record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
+	if (time_iso8601_parse(when, &c.time) != 0) {
+		err_set(err, "consent record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}
 
 	json_t *ds = json_object_get(root, "datasets");
 	if (!ds) {
-		set_err(err, "consent record: \"datasets\" is missing");
+		err_set(err, "consent record: \"datasets\" is missing");
 		goto out;
 	}
 	if (!json_is_array(ds)) {
-		set_err(err, "consent record: \"datasets\" must be an array of strings");
+		err_set(err, "consent record: \"datasets\" must be an array of strings");
 		goto out;
 	}
 	c.datasets = xcalloc(json_array_size(ds) + 1, sizeof *c.datasets);
 	for (size_t i = 0; i < json_array_size(ds); i++) {
 		json_t *v = json_array_get(ds, i);
 		if (!json_is_string(v)) {
-			set_err(err, "consent record: datasets[%zu] must be a string", i);
+			err_set(err, "consent record: datasets[%zu] must be a string", i);
 			goto out;
 		}
 		c.datasets[c.n_datasets++] = xstrdup(json_string_value(v));
@@ -299,13 +225,6 @@ void consent_clear(struct consent *c)
 
 /* ---- the swarm config ---- */
 
-/* ASCII only: isalnum() would let a Latin-1 locale pass bytes such as 0xE9. */
-static bool name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-	       || ch == '_' || ch == '.' || ch == '-';
-}
-
 char *consent_config_name(const struct consent *c)
 {
 	static const char prefix[] = "glovebox-consent-";
@@ -313,7 +232,7 @@ char *consent_config_name(const struct consent *c)
 	const char *sha = c->terms_sha256 ? c->terms_sha256 : "";
 	size_t k;
 	for (k = 0; k < 8 && sha[k]; k++)
-		sha8[k] = name_char(sha[k]) ? sha[k] : '-';
+		sha8[k] = char_is_name(sha[k]) ? sha[k] : '-';
 	sha8[k] = '\0';
 
 	/* The time and the hash tell one user's acceptances apart; only the user part gives way. */
@@ -328,7 +247,7 @@ char *consent_config_name(const struct consent *c)
 	char *name = xmalloc(sizeof prefix + ulen + (size_t)n);
 	char *p = stpcpy(name, prefix);
 	for (size_t i = 0; i < ulen; i++)
-		*p++ = name_char(user[i]) ? user[i] : '-';
+		*p++ = char_is_name(user[i]) ? user[i] : '-';
 	strcpy(p, suffix);
 	return name;
 }
@@ -337,10 +256,10 @@ char *consent_config_labels(const struct consent *c)
 {
 	json_t *o = json_object();
 	char *out = NULL;
-	if (o && put(o, "glovebox.consent", json_string("1"))
-	    && put(o, "glovebox.user", json_string(c->user))
-	    && put(o, "glovebox.terms-sha256", json_string(c->terms_sha256))
-	    && put(o, "glovebox.terms-version", json_string(c->terms_version)))
+	if (o && terms_put(o, "glovebox.consent", json_string("1"))
+	    && terms_put(o, "glovebox.user", json_string(c->user))
+	    && terms_put(o, "glovebox.terms-sha256", json_string(c->terms_sha256))
+	    && terms_put(o, "glovebox.terms-version", json_string(c->terms_version)))
 		out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return out;

@@ -3,17 +3,24 @@
  * The record of an acceptance is a small JSON document stored in the swarm as an immutable
  * config (so it cannot be edited afterwards), named "glovebox-consent-<user>-<unix time>-<sha8>"
  * and labelled so it can be listed per user (docs/terms.md). */
-#ifndef GB_API_TERMS_H
-#define GB_API_TERMS_H
+#ifndef GB_API_CORE_TERMS_H
+#define GB_API_CORE_TERMS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "api/engine/model.h"
 
 /* Lowercase hex SHA-256 of len bytes (GLib's GChecksum). New string. */
 char *sha256_hex(const char *data, size_t len);
+
+/* The JSON text of a record kept as a config (an acceptance, an audit record) as an object,
+ * refused when a key is duplicated (the record would say two things). New reference, or NULL
+ * with *err "<what>: not valid JSON (line N: ...)" or "<what>: not a JSON object". */
+json_t *record_json_load(const char *json, size_t len, const char *what, char **err);
 
 struct consent {
 	char *user;                 /* Unix account from the password database */
@@ -56,12 +63,5 @@ void consent_find(const struct config_list *l, const char *user, const char *sha
  * "+ new line", unchanged lines as "  line", with at most context lines of context around
  * changes and "..." between hunks). New string; "" when the texts are equal. */
 char *terms_diff(const char *old_text, const char *new_text, int context);
-
-/* Times in records (acceptances, audit): "YYYY-MM-DDTHH:MM:SSZ", UTC, 1970 to 9999. Parsing
- * takes exactly that form and only a date that formats back to the same text (no February 30,
- * no leap seconds that timegm() would normalise). */
-#define RECORD_TIME_MAX INT64_C(253402300799)   /* 9999-12-31T23:59:59Z */
-void record_time_format(int64_t t, char buf[static 21]);
-int record_time_parse(const char *s, int64_t *out);
 
 #endif

@@ -2,10 +2,10 @@
  * value and the /auth check through the engine, and a cache kept in memory for one session.
  *
  * Secrets (passwords, identity tokens, and everything built from them) live in secmem
- * buffers (api/secmem.h) and are wiped when freed; glovebox never writes them to a file, an
- * argument, the environment or a log. See docs/credentials.md. */
-#ifndef GB_API_CREDS_H
-#define GB_API_CREDS_H
+ * buffers (api/base/secmem.h) and are wiped when freed; glovebox never writes them to a file,
+ * an argument, the environment or a log. See docs/credentials.md. */
+#ifndef GB_API_CREDS_CREDS_H
+#define GB_API_CREDS_CREDS_H
 
 #include <stdbool.h>
 #include <stddef.h>

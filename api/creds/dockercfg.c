@@ -45,7 +45,7 @@ void dockercfg_clear(struct dockercfg *c)
 	memset(c, 0, sizeof *c);
 }
 
-static bool nonempty(json_t *o, const char *key)
+static bool dockercfg_nonempty(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_string(v) && json_string_length(v) > 0;
@@ -118,8 +118,8 @@ int dockercfg_parse(const char *json, size_t len, struct dockercfg *out, char **
 		char *k = creds_server_key(key);
 		if (!k)
 			continue;
-		bool secret = json_is_object(v) && (nonempty(v, "auth") || nonempty(v, "identitytoken") ||
-		                                    nonempty(v, "registrytoken") || nonempty(v, "password"));
+		bool secret = json_is_object(v) && (dockercfg_nonempty(v, "auth") || dockercfg_nonempty(v, "identitytoken") ||
+		                                    dockercfg_nonempty(v, "registrytoken") || dockercfg_nonempty(v, "password"));
 		out->auths = xreallocarray(out->auths, out->n_auths + 1, sizeof *out->auths);
 		out->auths[out->n_auths++] = (struct dockercfg_auth){k, secret};
 	}

@@ -5,8 +5,8 @@
  * "credHelpers" (per registry) before "credsStore" before "auths". It never writes the file.
  * Of "auths" only the keys are kept and whether an entry holds a secret: glovebox does not
  * use a password docker left in the file (see docs/credentials.md), it only says so. */
-#ifndef GB_API_DOCKERCFG_H
-#define GB_API_DOCKERCFG_H
+#ifndef GB_API_CREDS_DOCKERCFG_H
+#define GB_API_CREDS_DOCKERCFG_H
 
 #include <stdbool.h>
 #include <stddef.h>

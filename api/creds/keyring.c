@@ -264,7 +264,7 @@ static int time_left(struct keyring_req *r)
 	return left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
-static enum keyring_state fail(struct keyring_req *r, enum keyring_state st, char *msg)
+static enum keyring_state keyring_fail(struct keyring_req *r, enum keyring_state st, char *msg)
 {
 	r->state = st;
 	free(r->message);
@@ -288,7 +288,7 @@ static bool is_no_provider(const GError *e)
 	        e->code <= G_DBUS_ERROR_SPAWN_FAILED);
 }
 
-static enum keyring_state fail_gerror(struct keyring_req *r, GError *e, const char *doing)
+static enum keyring_state keyring_fail_gerror(struct keyring_req *r, GError *e, const char *doing)
 {
 	enum keyring_state st;
 	char *msg;
@@ -307,7 +307,7 @@ static enum keyring_state fail_gerror(struct keyring_req *r, GError *e, const ch
 		msg = xasprintf("the keyring failed while %s: %s", doing, e->message);
 	}
 	g_error_free(e);
-	return fail(r, st, msg);
+	return keyring_fail(r, st, msg);
 }
 
 static bool can_prompt(void)
@@ -343,7 +343,7 @@ static enum keyring_state connect_bus(struct keyring_req *r, GDBusConnection **o
 			? xasprintf("the D-Bus session cannot be reached (%s), so no keyring can be used", e->message)
 			: xstrdup("there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set, as usual over SSH), so no keyring can be used");
 		g_error_free(e);
-		return fail(r, KEYRING_NO_BUS, msg);
+		return keyring_fail(r, KEYRING_NO_BUS, msg);
 	}
 	/* GLib would otherwise raise SIGTERM in glovebox when the session bus goes away. */
 	g_dbus_connection_set_exit_on_close(bus, FALSE);
@@ -353,7 +353,7 @@ static enum keyring_state connect_bus(struct keyring_req *r, GDBusConnection **o
 	                       "org.freedesktop.DBus", "NameHasOwner",
 	                       g_variant_new("(s)", SECRETS_NAME), "(b)", &e);
 	if (!v)
-		return fail_gerror(r, e, "asking the D-Bus session for the Secret Service");
+		return keyring_fail_gerror(r, e, "asking the D-Bus session for the Secret Service");
 	gboolean owned = FALSE;
 	g_variant_get(v, "(b)", &owned);
 	g_variant_unref(v);
@@ -361,7 +361,8 @@ static enum keyring_state connect_bus(struct keyring_req *r, GDBusConnection **o
 		v = bus_call(r, bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
 		             "org.freedesktop.DBus", "ListActivatableNames", NULL, "(as)", &e);
 		if (!v)
-			return fail_gerror(r, e, "asking the D-Bus session for the Secret Service");
+			return keyring_fail_gerror(r, e, "asking the D-Bus session for the "
+			                           "Secret Service");
 		GVariantIter *it;
 		const char *name;
 		bool activatable = false;
@@ -371,8 +372,8 @@ static enum keyring_state connect_bus(struct keyring_req *r, GDBusConnection **o
 		g_variant_iter_free(it);
 		g_variant_unref(v);
 		if (!activatable)
-			return fail(r, KEYRING_NO_PROVIDER,
-			            xstrdup("no Secret Service provider on the D-Bus session: nothing runs or "
+			return keyring_fail(r, KEYRING_NO_PROVIDER,
+			                    xstrdup("no Secret Service provider on the D-Bus session: nothing runs or "
 			                    "can start " SECRETS_NAME " (install and unlock gnome-keyring)"));
 	}
 	/* A real call the service must answer (and that starts it when it is only activatable):
@@ -380,7 +381,7 @@ static enum keyring_state connect_bus(struct keyring_req *r, GDBusConnection **o
 	v = bus_call(r, bus, SECRETS_NAME, SECRETS_PATH, "org.freedesktop.DBus.Properties", "Get",
 	             g_variant_new("(ss)", "org.freedesktop.Secret.Service", "Collections"), "(v)", &e);
 	if (!v)
-		return fail_gerror(r, e, "connecting to the Secret Service");
+		return keyring_fail_gerror(r, e, "connecting to the Secret Service");
 	g_variant_unref(v);
 	return KEYRING_OK;
 }
@@ -393,7 +394,7 @@ static enum keyring_state default_collection(struct keyring_req *r, GDBusConnect
 	GVariant *v = bus_call(r, bus, SECRETS_NAME, SECRETS_PATH, "org.freedesktop.Secret.Service",
 	                       "ReadAlias", g_variant_new("(s)", "default"), "(o)", &e);
 	if (!v)
-		return fail_gerror(r, e, "looking for the default keyring");
+		return keyring_fail_gerror(r, e, "looking for the default keyring");
 	const char *p;
 	g_variant_get(v, "(&o)", &p);
 	*path = xstrdup(p);
@@ -404,7 +405,7 @@ static enum keyring_state default_collection(struct keyring_req *r, GDBusConnect
 	v = bus_call(r, bus, SECRETS_NAME, *path, "org.freedesktop.DBus.Properties", "Get",
 	             g_variant_new("(ss)", "org.freedesktop.Secret.Collection", "Locked"), "(v)", &e);
 	if (!v)
-		return fail_gerror(r, e, "asking whether the keyring is locked");
+		return keyring_fail_gerror(r, e, "asking whether the keyring is locked");
 	GVariant *b = NULL;
 	g_variant_get(v, "(v)", &b);
 	*locked = g_variant_is_of_type(b, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(b);
@@ -431,8 +432,8 @@ static bool try_unlock(struct keyring_req *r, SecretService *svc, GList *objects
 
 static enum keyring_state locked_state(struct keyring_req *r, const char *what)
 {
-	return fail(r, KEYRING_LOCKED,
-	            xasprintf("the keyring is locked, so glovebox cannot %s: unlock it and try again", what));
+	return keyring_fail(r, KEYRING_LOCKED,
+	                    xasprintf("the keyring is locked, so glovebox cannot %s: unlock it and try again", what));
 }
 
 /* The default collection, unlocked (by a prompt when one can be shown). */
@@ -448,15 +449,15 @@ static enum keyring_state ensure_unlocked(struct keyring_req *r, GDBusConnection
 	enum keyring_state st = KEYRING_OK;
 	if (strcmp(path, "/") == 0) {
 		if (need_default)
-			st = fail(r, KEYRING_ERROR,
-			          xstrdup("the keyring has no default collection to keep credentials in: "
+			st = keyring_fail(r, KEYRING_ERROR,
+			                  xstrdup("the keyring has no default collection to keep credentials in: "
 			                  "unlock (or create) the login keyring, see docs/credentials.md"));
 	} else if (locked) {
 		GError *e = NULL;
 		SecretCollection *coll = secret_collection_for_alias_sync(svc, SECRET_COLLECTION_DEFAULT,
 		                                                          SECRET_COLLECTION_NONE, NULL, &e);
 		if (!coll) {
-			st = e ? fail_gerror(r, e, "opening the default keyring") : locked_state(r, what);
+			st = e ? keyring_fail_gerror(r, e, "opening the default keyring") : locked_state(r, what);
 		} else {
 			GList *l = g_list_append(NULL, coll);
 			if (!try_unlock(r, svc, l))
@@ -478,7 +479,7 @@ static void op_lookup(struct keyring_req *r, SecretService *svc)
 	                                          NULL, &e);
 	g_hash_table_unref(attrs);
 	if (e) {
-		fail_gerror(r, e, "looking up registry credentials");
+		keyring_fail_gerror(r, e, "looking up registry credentials");
 		return;
 	}
 	r->state = KEYRING_OK;
@@ -507,7 +508,7 @@ static void op_lookup(struct keyring_req *r, SecretService *svc)
 	                                                    "server", r->server, "username", username,
 	                                                    "docker_cli", "1", NULL);
 	if (e) {
-		fail_gerror(r, e, "reading registry credentials");
+		keyring_fail_gerror(r, e, "reading registry credentials");
 	} else if (!pw) {
 		/* The item was there a moment ago: libsecret answers a locked item with nothing. */
 		locked_state(r, "read the registry credentials");
@@ -519,6 +520,17 @@ static void op_lookup(struct keyring_req *r, SecretService *svc)
 	free(username);
 }
 
+/* The end of a write: done, found telling whether an item was there, or the error e. */
+static void op_end(struct keyring_req *r, GError *e, const char *doing, bool found)
+{
+	if (e) {
+		keyring_fail_gerror(r, e, doing);
+		return;
+	}
+	r->state = KEYRING_OK;
+	r->found = found;
+}
+
 static void op_store(struct keyring_req *r)
 {
 	GError *e = NULL;
@@ -526,7 +538,7 @@ static void op_store(struct keyring_req *r)
 	 * first, as docker-credential-secretservice does, so another user name leaves no twin. */
 	secret_password_clear_sync(&docker_schema, NULL, &e, "server", r->server, "docker_cli", "1", NULL);
 	if (e) {
-		fail_gerror(r, e, "replacing the registry credentials");
+		keyring_fail_gerror(r, e, "replacing the registry credentials");
 		return;
 	}
 	char *label = xasprintf("Registry credentials for %s", r->server);
@@ -534,12 +546,7 @@ static void op_store(struct keyring_req *r)
 	                           NULL, &e, "label", "Docker Credentials", "server", r->server,
 	                           "username", r->in->username, "docker_cli", "1", NULL);
 	free(label);
-	if (e) {
-		fail_gerror(r, e, "storing the registry credentials");
-		return;
-	}
-	r->state = KEYRING_OK;
-	r->found = true;
+	op_end(r, e, "storing the registry credentials", true);
 }
 
 static void op_erase(struct keyring_req *r)
@@ -547,12 +554,7 @@ static void op_erase(struct keyring_req *r)
 	GError *e = NULL;
 	gboolean removed = secret_password_clear_sync(&docker_schema, NULL, &e, "server", r->server,
 	                                              "docker_cli", "1", NULL);
-	if (e) {
-		fail_gerror(r, e, "removing the registry credentials");
-		return;
-	}
-	r->state = KEYRING_OK;
-	r->found = removed;
+	op_end(r, e, "removing the registry credentials", removed);
 }
 
 static void run(struct keyring_req *r)
@@ -570,7 +572,7 @@ static void run(struct keyring_req *r)
 		goto out;
 	svc = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL, &e);
 	if (!svc) {
-		fail_gerror(r, e, "opening a session with the Secret Service");
+		keyring_fail_gerror(r, e, "opening a session with the Secret Service");
 		goto out;
 	}
 	if (ensure_unlocked(r, bus, svc, what[r->op],

@@ -20,8 +20,8 @@
  * Secrets: lookups fetch the password with secret_password_lookup_nonpageable_sync, copy it
  * into a secmem buffer (mlocked, wiped on free) and release libsecret's copy with
  * secret_password_free at once. */
-#ifndef GB_API_KEYRING_H
-#define GB_API_KEYRING_H
+#ifndef GB_API_CREDS_KEYRING_H
+#define GB_API_CREDS_KEYRING_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/base/err.h"
 #include "api/base/xalloc.h"
 
 /* Decoding state. The first error sticks and every later getter does nothing, so an item
@@ -84,7 +85,7 @@ static char *str_copy(json_t *v)
 	return out;
 }
 
-static json_t *get_typed(struct dec *d, json_t *o, const char *path,
+static json_t *dec_typed(struct dec *d, json_t *o, const char *path,
                          int (*is)(const json_t *), const char *expected)
 {
 	json_t *v = dig(d, o, path);
@@ -95,40 +96,40 @@ static json_t *get_typed(struct dec *d, json_t *o, const char *path,
 	return v;
 }
 
-/* jansson's type tests are macros; these give get_typed something to point at. */
+/* jansson's type tests are macros; these give dec_typed something to point at. */
 static int is_object(const json_t *v) { return json_is_object(v); }
 static int is_array(const json_t *v) { return json_is_array(v); }
 static int is_string(const json_t *v) { return json_is_string(v); }
 static int is_integer(const json_t *v) { return json_is_integer(v); }
 static int is_boolean(const json_t *v) { return json_is_boolean(v); }
 
-static json_t *get_obj(struct dec *d, json_t *o, const char *path)
+static json_t *dec_obj(struct dec *d, json_t *o, const char *path)
 {
-	return get_typed(d, o, path, is_object, "an object");
+	return dec_typed(d, o, path, is_object, "an object");
 }
 
-static json_t *get_arr(struct dec *d, json_t *o, const char *path)
+static json_t *dec_arr(struct dec *d, json_t *o, const char *path)
 {
-	return get_typed(d, o, path, is_array, "an array");
+	return dec_typed(d, o, path, is_array, "an array");
 }
 
-static char *get_str(struct dec *d, json_t *o, const char *path)
+static char *dec_str(struct dec *d, json_t *o, const char *path)
 {
-	json_t *v = get_typed(d, o, path, is_string, "a string");
+	json_t *v = dec_typed(d, o, path, is_string, "a string");
 	return v ? str_copy(v) : NULL;
 }
 
-static bool get_bool(struct dec *d, json_t *o, const char *path)
+static bool dec_bool(struct dec *d, json_t *o, const char *path)
 {
-	json_t *v = get_typed(d, o, path, is_boolean, "a boolean");
+	json_t *v = dec_typed(d, o, path, is_boolean, "a boolean");
 	return v && json_is_true(v);
 }
 
 /* An integer within [min, max]; *present says whether the field was there. */
-static json_int_t get_int_in(struct dec *d, json_t *o, const char *path,
+static json_int_t dec_int_in(struct dec *d, json_t *o, const char *path,
                              json_int_t min, json_int_t max, bool *present)
 {
-	json_t *v = get_typed(d, o, path, is_integer, "an integer");
+	json_t *v = dec_typed(d, o, path, is_integer, "an integer");
 	if (present)
 		*present = v != NULL;
 	if (!v)
@@ -149,24 +150,24 @@ static json_int_t get_int_in(struct dec *d, json_t *o, const char *path,
 	return i;
 }
 
-static int64_t get_i64(struct dec *d, json_t *o, const char *path)
+static int64_t dec_i64(struct dec *d, json_t *o, const char *path)
 {
-	return get_int_in(d, o, path, LLONG_MIN, LLONG_MAX, NULL);
+	return dec_int_in(d, o, path, LLONG_MIN, LLONG_MAX, NULL);
 }
 
-static uint64_t get_u64(struct dec *d, json_t *o, const char *path)
+static uint64_t dec_u64(struct dec *d, json_t *o, const char *path)
 {
-	return (uint64_t)get_int_in(d, o, path, 0, LLONG_MAX, NULL);
+	return (uint64_t)dec_int_in(d, o, path, 0, LLONG_MAX, NULL);
 }
 
-static int get_int(struct dec *d, json_t *o, const char *path, bool *present)
+static int dec_int(struct dec *d, json_t *o, const char *path, bool *present)
 {
-	return (int)get_int_in(d, o, path, INT_MIN, INT_MAX, present);
+	return (int)dec_int_in(d, o, path, INT_MIN, INT_MAX, present);
 }
 
-static int64_t get_time(struct dec *d, json_t *o, const char *path)
+static int64_t dec_time(struct dec *d, json_t *o, const char *path)
 {
-	json_t *v = get_typed(d, o, path, is_string, "an RFC 3339 time string");
+	json_t *v = dec_typed(d, o, path, is_string, "an RFC 3339 time string");
 	if (!v)
 		return 0;
 	int64_t t = decode_time(json_string_value(v));
@@ -177,9 +178,9 @@ static int64_t get_time(struct dec *d, json_t *o, const char *path)
 	return t;
 }
 
-static void get_labels(struct dec *d, json_t *o, const char *path, struct labels *out)
+static void dec_labels(struct dec *d, json_t *o, const char *path, struct labels *out)
 {
-	json_t *obj = get_obj(d, o, path), *val;
+	json_t *obj = dec_obj(d, o, path), *val;
 	const char *key;
 
 	if (!obj || json_object_size(obj) == 0)
@@ -200,9 +201,9 @@ static void get_labels(struct dec *d, json_t *o, const char *path, struct labels
 	}
 }
 
-static void get_strings(struct dec *d, json_t *o, const char *path, char ***out, size_t *n)
+static void dec_strings(struct dec *d, json_t *o, const char *path, char ***out, size_t *n)
 {
-	json_t *arr = get_arr(d, o, path), *val;
+	json_t *arr = dec_arr(d, o, path), *val;
 	size_t i;
 
 	if (!arr || json_array_size(arr) == 0)
@@ -225,28 +226,30 @@ static json_t *parse(const char *json, size_t len, const char *what, bool array,
 	json_t *root = json_loadb(json ? json : "", json ? len : 0, JSON_ALLOW_NUL, &e);
 
 	if (!root) {
-		*err = xasprintf("%s: invalid JSON at line %d, column %d: %s", what, e.line, e.column,
-		                 e.text);
+		err_set(err, "%s: invalid JSON at line %d, column %d: %s", what, e.line, e.column, e.text);
 		return NULL;
 	}
 	if (array ? !json_is_array(root) : !json_is_object(root)) {
-		*err = xasprintf("%s: expected %s", what, array ? "an array" : "an object");
+		err_set(err, "%s: expected %s", what, array ? "an array" : "an object");
 		json_decref(root);
 		return NULL;
 	}
 	return root;
 }
 
-/* A place to put *err when the caller passed NULL. */
-static char **err_sink(char **err, char **local)
+/* 0, or -1 with the first error of the decoding passed on to *err (which may be NULL). */
+static int dec_end(struct dec *d, char **err)
 {
-	*local = NULL;
-	return err ? err : local;
+	if (!d->err)
+		return 0;
+	err_set(err, "%s", d->err);
+	free(d->err);
+	return -1;
 }
 
-/* The common shape of the three list decoders: a top-level array of objects, each decoded
- * by item into the next element of a zeroed array. On failure *v and *n still describe
- * what was filled in, so the typed caller can clear it with its own _clear. */
+/* The common shape of the list decoders: a top-level array of objects, each decoded by item
+ * into the next element of a zeroed array. On failure *v and *n still describe what was
+ * filled in, so the typed caller can clear it with its own _clear. */
 static int decode_list(const char *json, size_t len, const char *what, size_t size,
                        void (*item)(struct dec *, json_t *, void *), void **v, size_t *n,
                        char **err)
@@ -255,6 +258,8 @@ static int decode_list(const char *json, size_t len, const char *what, size_t si
 	struct dec d = { .err = NULL };
 	size_t i;
 
+	*v = NULL;
+	*n = 0;
 	if (!root)
 		return -1;
 	if (json_array_size(root))
@@ -270,60 +275,56 @@ static int decode_list(const char *json, size_t len, const char *what, size_t si
 			break;
 	}
 	json_decref(root);
-	if (d.err) {
-		*err = d.err;
-		return -1;
-	}
-	return 0;
+	return dec_end(&d, err);
 }
 
 static void service_item(struct dec *d, json_t *o, void *out)
 {
 	struct service *s = out;
 
-	s->id = get_str(d, o, "ID");
-	s->version = get_u64(d, o, "Version.Index");
-	s->created_ns = get_time(d, o, "CreatedAt");
-	s->updated_ns = get_time(d, o, "UpdatedAt");
-	s->name = get_str(d, o, "Spec.Name");
-	get_labels(d, o, "Spec.Labels", &s->labels);
-	s->image = get_str(d, o, "Spec.TaskTemplate.ContainerSpec.Image");
-	s->tty = get_bool(d, o, "Spec.TaskTemplate.ContainerSpec.TTY");
+	s->id = dec_str(d, o, "ID");
+	s->version = dec_u64(d, o, "Version.Index");
+	s->created_ns = dec_time(d, o, "CreatedAt");
+	s->updated_ns = dec_time(d, o, "UpdatedAt");
+	s->name = dec_str(d, o, "Spec.Name");
+	dec_labels(d, o, "Spec.Labels", &s->labels);
+	s->image = dec_str(d, o, "Spec.TaskTemplate.ContainerSpec.Image");
+	s->tty = dec_bool(d, o, "Spec.TaskTemplate.ContainerSpec.TTY");
 
-	if (get_obj(d, o, "Spec.Mode.Replicated")) {
+	if (dec_obj(d, o, "Spec.Mode.Replicated")) {
 		s->mode = MODE_REPLICATED;
-		s->replicas = get_u64(d, o, "Spec.Mode.Replicated.Replicas");
-	} else if (get_obj(d, o, "Spec.Mode.Global")) {
+		s->replicas = dec_u64(d, o, "Spec.Mode.Replicated.Replicas");
+	} else if (dec_obj(d, o, "Spec.Mode.Global")) {
 		s->mode = MODE_GLOBAL;
-	} else if (get_obj(d, o, "Spec.Mode.ReplicatedJob")) {
+	} else if (dec_obj(d, o, "Spec.Mode.ReplicatedJob")) {
 		/* The spec's defaults: TotalCompletions falls back to MaxConcurrent, which is 1. */
 		bool has_total, has_max;
 		s->mode = MODE_REPLICATED_JOB;
-		uint64_t total = (uint64_t)get_int_in(d, o, "Spec.Mode.ReplicatedJob.TotalCompletions",
+		uint64_t total = (uint64_t)dec_int_in(d, o, "Spec.Mode.ReplicatedJob.TotalCompletions",
 		                                      0, LLONG_MAX, &has_total);
-		uint64_t max = (uint64_t)get_int_in(d, o, "Spec.Mode.ReplicatedJob.MaxConcurrent",
+		uint64_t max = (uint64_t)dec_int_in(d, o, "Spec.Mode.ReplicatedJob.MaxConcurrent",
 		                                    0, LLONG_MAX, &has_max);
 		s->replicas = has_total ? total : has_max ? max : 1;
-	} else if (get_obj(d, o, "Spec.Mode.GlobalJob")) {
+	} else if (dec_obj(d, o, "Spec.Mode.GlobalJob")) {
 		s->mode = MODE_GLOBAL_JOB;
 	} else {
 		s->mode = MODE_UNKNOWN;
 	}
 
-	if (get_obj(d, o, "ServiceStatus")) {
+	if (dec_obj(d, o, "ServiceStatus")) {
 		s->has_status = true;
-		s->running_tasks = get_u64(d, o, "ServiceStatus.RunningTasks");
-		s->desired_tasks = get_u64(d, o, "ServiceStatus.DesiredTasks");
-		s->completed_tasks = get_u64(d, o, "ServiceStatus.CompletedTasks");
+		s->running_tasks = dec_u64(d, o, "ServiceStatus.RunningTasks");
+		s->desired_tasks = dec_u64(d, o, "ServiceStatus.DesiredTasks");
+		s->completed_tasks = dec_u64(d, o, "ServiceStatus.CompletedTasks");
 	}
 
-	s->limit_nano_cpus = get_i64(d, o, "Spec.TaskTemplate.Resources.Limits.NanoCPUs");
-	s->limit_memory = get_i64(d, o, "Spec.TaskTemplate.Resources.Limits.MemoryBytes");
-	s->reserve_nano_cpus = get_i64(d, o, "Spec.TaskTemplate.Resources.Reservations.NanoCPUs");
-	s->reserve_memory = get_i64(d, o, "Spec.TaskTemplate.Resources.Reservations.MemoryBytes");
-	s->restart_condition = get_str(d, o, "Spec.TaskTemplate.RestartPolicy.Condition");
-	s->restart_max_attempts = get_u64(d, o, "Spec.TaskTemplate.RestartPolicy.MaxAttempts");
-	get_strings(d, o, "Spec.TaskTemplate.Placement.Constraints", &s->constraints,
+	s->limit_nano_cpus = dec_i64(d, o, "Spec.TaskTemplate.Resources.Limits.NanoCPUs");
+	s->limit_memory = dec_i64(d, o, "Spec.TaskTemplate.Resources.Limits.MemoryBytes");
+	s->reserve_nano_cpus = dec_i64(d, o, "Spec.TaskTemplate.Resources.Reservations.NanoCPUs");
+	s->reserve_memory = dec_i64(d, o, "Spec.TaskTemplate.Resources.Reservations.MemoryBytes");
+	s->restart_condition = dec_str(d, o, "Spec.TaskTemplate.RestartPolicy.Condition");
+	s->restart_max_attempts = dec_u64(d, o, "Spec.TaskTemplate.RestartPolicy.MaxAttempts");
+	dec_strings(d, o, "Spec.TaskTemplate.Placement.Constraints", &s->constraints,
 	            &s->n_constraints);
 }
 
@@ -331,98 +332,84 @@ static void task_item(struct dec *d, json_t *o, void *out)
 {
 	struct task *t = out;
 
-	t->id = get_str(d, o, "ID");
-	t->service_id = get_str(d, o, "ServiceID");
-	t->node_id = get_str(d, o, "NodeID");
-	t->name = get_str(d, o, "Name");
-	t->slot = get_u64(d, o, "Slot");
-	t->desired_state = get_str(d, o, "DesiredState");
-	t->created_ns = get_time(d, o, "CreatedAt");
-	t->updated_ns = get_time(d, o, "UpdatedAt");
-	t->state = get_str(d, o, "Status.State");
-	t->message = get_str(d, o, "Status.Message");
-	t->err = get_str(d, o, "Status.Err");
-	t->timestamp_ns = get_time(d, o, "Status.Timestamp");
-	t->container_id = get_str(d, o, "Status.ContainerStatus.ContainerID");
-	t->exit_code = get_int(d, o, "Status.ContainerStatus.ExitCode", &t->has_exit_code);
-	t->pid = get_int(d, o, "Status.ContainerStatus.PID", NULL);
+	t->id = dec_str(d, o, "ID");
+	t->service_id = dec_str(d, o, "ServiceID");
+	t->node_id = dec_str(d, o, "NodeID");
+	t->name = dec_str(d, o, "Name");
+	t->slot = dec_u64(d, o, "Slot");
+	t->desired_state = dec_str(d, o, "DesiredState");
+	t->created_ns = dec_time(d, o, "CreatedAt");
+	t->updated_ns = dec_time(d, o, "UpdatedAt");
+	t->state = dec_str(d, o, "Status.State");
+	t->message = dec_str(d, o, "Status.Message");
+	t->err = dec_str(d, o, "Status.Err");
+	t->timestamp_ns = dec_time(d, o, "Status.Timestamp");
+	t->container_id = dec_str(d, o, "Status.ContainerStatus.ContainerID");
+	t->exit_code = dec_int(d, o, "Status.ContainerStatus.ExitCode", &t->has_exit_code);
+	t->pid = dec_int(d, o, "Status.ContainerStatus.PID", NULL);
 }
 
 static void node_item(struct dec *d, json_t *o, void *out)
 {
 	struct node *n = out;
 
-	n->id = get_str(d, o, "ID");
-	n->hostname = get_str(d, o, "Description.Hostname");
-	n->role = get_str(d, o, "Spec.Role");
-	n->availability = get_str(d, o, "Spec.Availability");
-	get_labels(d, o, "Spec.Labels", &n->labels);
-	n->state = get_str(d, o, "Status.State");
-	n->addr = get_str(d, o, "Status.Addr");
-	n->nano_cpus = get_i64(d, o, "Description.Resources.NanoCPUs");
-	n->memory_bytes = get_i64(d, o, "Description.Resources.MemoryBytes");
-	n->engine_version = get_str(d, o, "Description.Engine.EngineVersion");
-	n->leader = get_bool(d, o, "ManagerStatus.Leader");
+	n->id = dec_str(d, o, "ID");
+	n->hostname = dec_str(d, o, "Description.Hostname");
+	n->role = dec_str(d, o, "Spec.Role");
+	n->availability = dec_str(d, o, "Spec.Availability");
+	dec_labels(d, o, "Spec.Labels", &n->labels);
+	n->state = dec_str(d, o, "Status.State");
+	n->addr = dec_str(d, o, "Status.Addr");
+	n->nano_cpus = dec_i64(d, o, "Description.Resources.NanoCPUs");
+	n->memory_bytes = dec_i64(d, o, "Description.Resources.MemoryBytes");
+	n->engine_version = dec_str(d, o, "Description.Engine.EngineVersion");
+	n->leader = dec_bool(d, o, "ManagerStatus.Leader");
 }
 
 int decode_services(const char *json, size_t len, struct service_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "services", sizeof *out->v, service_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "services", sizeof *out->v, service_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		service_list_clear(out);
-	free(local);
 	return r;
 }
 
 int decode_tasks(const char *json, size_t len, struct task_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "tasks", sizeof *out->v, task_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "tasks", sizeof *out->v, task_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		task_list_clear(out);
-	free(local);
 	return r;
 }
 
 int decode_nodes(const char *json, size_t len, struct node_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "nodes", sizeof *out->v, node_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "nodes", sizeof *out->v, node_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		node_list_clear(out);
-	free(local);
 	return r;
 }
 
-/* Runs item on the single top-level object; 0, or -1 with *err. */
+/* Zeroes out (size bytes) and runs item on the single top-level object; 0, or -1 with *err. */
 static int decode_one(const char *json, size_t len, const char *what,
-                      void (*item)(struct dec *, json_t *, void *), void *out, char **err)
+                      void (*item)(struct dec *, json_t *, void *), void *out, size_t size,
+                      char **err)
 {
-	char *local, **e = err_sink(err, &local);
 	struct dec d = { .prefix = "", .err = NULL };
-	json_t *root = parse(json, len, what, false, e);
+	json_t *root = parse(json, len, what, false, err);
 
-	if (root) {
-		item(&d, root, out);
-		json_decref(root);
-		if (d.err)
-			*e = d.err;
-	}
-	free(local);
-	return root && !d.err ? 0 : -1;
+	memset(out, 0, size);
+	if (!root)
+		return -1;
+	item(&d, root, out);
+	json_decref(root);
+	return dec_end(&d, err);
 }
 
 static void stats_item(struct dec *d, json_t *o, void *out)
@@ -431,16 +418,16 @@ static void stats_item(struct dec *d, json_t *o, void *out)
 	json_t *percpu, *v;
 	size_t i;
 
-	s->id = get_str(d, o, "id");
-	s->name = get_str(d, o, "name");
-	s->read_ns = get_time(d, o, "read");
-	s->preread_ns = get_time(d, o, "preread");
-	s->cpu_total = get_u64(d, o, "cpu_stats.cpu_usage.total_usage");
-	s->precpu_total = get_u64(d, o, "precpu_stats.cpu_usage.total_usage");
-	s->system_cpu = get_u64(d, o, "cpu_stats.system_cpu_usage");
-	s->presystem_cpu = get_u64(d, o, "precpu_stats.system_cpu_usage");
-	s->online_cpus = (uint32_t)get_int_in(d, o, "cpu_stats.online_cpus", 0, UINT32_MAX, NULL);
-	percpu = get_arr(d, o, "cpu_stats.cpu_usage.percpu_usage");
+	s->id = dec_str(d, o, "id");
+	s->name = dec_str(d, o, "name");
+	s->read_ns = dec_time(d, o, "read");
+	s->preread_ns = dec_time(d, o, "preread");
+	s->cpu_total = dec_u64(d, o, "cpu_stats.cpu_usage.total_usage");
+	s->precpu_total = dec_u64(d, o, "precpu_stats.cpu_usage.total_usage");
+	s->system_cpu = dec_u64(d, o, "cpu_stats.system_cpu_usage");
+	s->presystem_cpu = dec_u64(d, o, "precpu_stats.system_cpu_usage");
+	s->online_cpus = (uint32_t)dec_int_in(d, o, "cpu_stats.online_cpus", 0, UINT32_MAX, NULL);
+	percpu = dec_arr(d, o, "cpu_stats.cpu_usage.percpu_usage");
 	if (percpu) {
 		json_array_foreach(percpu, i, v) {
 			if (!json_is_integer(v)) {
@@ -452,23 +439,22 @@ static void stats_item(struct dec *d, json_t *o, void *out)
 		}
 		s->percpu_count = (uint32_t)json_array_size(percpu);
 	}
-	s->mem_usage = get_u64(d, o, "memory_stats.usage");
-	s->mem_limit = get_u64(d, o, "memory_stats.limit");
-	s->total_inactive_file = (uint64_t)get_int_in(d, o, "memory_stats.stats.total_inactive_file",
+	s->mem_usage = dec_u64(d, o, "memory_stats.usage");
+	s->mem_limit = dec_u64(d, o, "memory_stats.limit");
+	s->total_inactive_file = (uint64_t)dec_int_in(d, o, "memory_stats.stats.total_inactive_file",
 	                                              0, LLONG_MAX, &s->has_total_inactive_file);
-	s->inactive_file = (uint64_t)get_int_in(d, o, "memory_stats.stats.inactive_file",
+	s->inactive_file = (uint64_t)dec_int_in(d, o, "memory_stats.stats.inactive_file",
 	                                        0, LLONG_MAX, &s->has_inactive_file);
-	s->pids = get_u64(d, o, "pids_stats.current");
+	s->pids = dec_u64(d, o, "pids_stats.current");
 
 	/* Newer engines answer {} for a stopped container; Engine 20.10 sends zeros with the
 	 * name and id but a zero "read" time. Either way there is no sample. */
-	s->empty = !get_obj(d, o, "cpu_stats") || (dig(d, o, "read") && s->read_ns == 0);
+	s->empty = !dec_obj(d, o, "cpu_stats") || (dig(d, o, "read") && s->read_ns == 0);
 }
 
 int decode_stats(const char *json, size_t len, struct stats_sample *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "stats", stats_item, out, err);
+	int r = decode_one(json, len, "stats", stats_item, out, sizeof *out, err);
 	if (r < 0)
 		stats_sample_clear(out);
 	return r;
@@ -479,19 +465,19 @@ static void event_item(struct dec *d, json_t *o, void *out)
 	struct event *e = out;
 	bool has_nano;
 
-	e->type = get_str(d, o, "Type");
+	e->type = dec_str(d, o, "Type");
 	/* status and id are the pre-1.22 names, still sent alongside up to API 1.51. */
-	e->action = get_str(d, o, "Action");
+	e->action = dec_str(d, o, "Action");
 	if (!e->action)
-		e->action = get_str(d, o, "status");
-	e->actor_id = get_str(d, o, "Actor.ID");
+		e->action = dec_str(d, o, "status");
+	e->actor_id = dec_str(d, o, "Actor.ID");
 	if (!e->actor_id)
-		e->actor_id = get_str(d, o, "id");
-	e->scope = get_str(d, o, "scope");
-	get_labels(d, o, "Actor.Attributes", &e->attributes);
-	e->time_ns = get_int_in(d, o, "timeNano", LLONG_MIN, LLONG_MAX, &has_nano);
+		e->actor_id = dec_str(d, o, "id");
+	e->scope = dec_str(d, o, "scope");
+	dec_labels(d, o, "Actor.Attributes", &e->attributes);
+	e->time_ns = dec_int_in(d, o, "timeNano", LLONG_MIN, LLONG_MAX, &has_nano);
 	if (!has_nano) {
-		int64_t sec = get_int_in(d, o, "time", LLONG_MIN / 1000000000, LLONG_MAX / 1000000000,
+		int64_t sec = dec_int_in(d, o, "time", LLONG_MIN / 1000000000, LLONG_MAX / 1000000000,
 		                         NULL);
 		e->time_ns = sec * 1000000000;
 	}
@@ -499,8 +485,7 @@ static void event_item(struct dec *d, json_t *o, void *out)
 
 int decode_event(const char *json, size_t len, struct event *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "event", event_item, out, err);
+	int r = decode_one(json, len, "event", event_item, out, sizeof *out, err);
 	if (r < 0)
 		event_clear(out);
 	return r;
@@ -510,19 +495,19 @@ static void info_item(struct dec *d, json_t *o, void *out)
 {
 	struct engine_info *i = out;
 
-	i->node_id = get_str(d, o, "Swarm.NodeID");
+	i->node_id = dec_str(d, o, "Swarm.NodeID");
 	if (i->node_id && !i->node_id[0]) {
 		/* Outside a swarm the engine sends "", the header promises NULL. */
 		free(i->node_id);
 		i->node_id = NULL;
 	}
-	i->local_node_state = get_str(d, o, "Swarm.LocalNodeState");
-	i->control_available = get_bool(d, o, "Swarm.ControlAvailable");
-	i->name = get_str(d, o, "Name");
-	i->server_version = get_str(d, o, "ServerVersion");
-	i->ncpu = get_i64(d, o, "NCPU");
-	i->mem_total = get_i64(d, o, "MemTotal");
-	json_t *sec = get_arr(d, o, "SecurityOptions"), *v;
+	i->local_node_state = dec_str(d, o, "Swarm.LocalNodeState");
+	i->control_available = dec_bool(d, o, "Swarm.ControlAvailable");
+	i->name = dec_str(d, o, "Name");
+	i->server_version = dec_str(d, o, "ServerVersion");
+	i->ncpu = dec_i64(d, o, "NCPU");
+	i->mem_total = dec_i64(d, o, "MemTotal");
+	json_t *sec = dec_arr(d, o, "SecurityOptions"), *v;
 	size_t k;
 	json_array_foreach(sec, k, v)
 		if (json_is_string(v) && !strcmp(json_string_value(v), "name=no-new-privileges"))
@@ -531,8 +516,7 @@ static void info_item(struct dec *d, json_t *o, void *out)
 
 int decode_info(const char *json, size_t len, struct engine_info *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "info", info_item, out, err);
+	int r = decode_one(json, len, "info", info_item, out, sizeof *out, err);
 	if (r < 0)
 		engine_info_clear(out);
 	return r;
@@ -542,17 +526,16 @@ static void container_item(struct dec *d, json_t *o, void *out)
 {
 	struct container_state *c = out;
 
-	c->oom_killed = get_bool(d, o, "State.OOMKilled");
-	c->exit_code = get_int(d, o, "State.ExitCode", NULL);
-	c->status = get_str(d, o, "State.Status");
-	c->error = get_str(d, o, "State.Error");
-	c->finished_ns = get_time(d, o, "State.FinishedAt");
+	c->oom_killed = dec_bool(d, o, "State.OOMKilled");
+	c->exit_code = dec_int(d, o, "State.ExitCode", NULL);
+	c->status = dec_str(d, o, "State.Status");
+	c->error = dec_str(d, o, "State.Error");
+	c->finished_ns = dec_time(d, o, "State.FinishedAt");
 }
 
 int decode_container_state(const char *json, size_t len, struct container_state *out, char **err)
 {
-	memset(out, 0, sizeof *out);
-	int r = decode_one(json, len, "container", container_item, out, err);
+	int r = decode_one(json, len, "container", container_item, out, sizeof *out, err);
 	if (r < 0)
 		container_state_clear(out);
 	return r;
@@ -562,11 +545,11 @@ static void config_item(struct dec *d, json_t *o, void *out)
 {
 	struct swarm_config *c = out;
 
-	c->id = get_str(d, o, "ID");
-	c->name = get_str(d, o, "Spec.Name");
-	c->created_ns = get_time(d, o, "CreatedAt");
-	get_labels(d, o, "Spec.Labels", &c->labels);
-	char *b64 = get_str(d, o, "Spec.Data");
+	c->id = dec_str(d, o, "ID");
+	c->name = dec_str(d, o, "Spec.Name");
+	c->created_ns = dec_time(d, o, "CreatedAt");
+	dec_labels(d, o, "Spec.Labels", &c->labels);
+	char *b64 = dec_str(d, o, "Spec.Data");
 	gsize n = 0;
 	guchar *raw = b64 && *b64 ? g_base64_decode(b64, &n) : NULL;
 	c->data = xmalloc(n + 1);
@@ -580,29 +563,24 @@ static void config_item(struct dec *d, json_t *o, void *out)
 
 int decode_configs(const char *json, size_t len, struct config_list *out, char **err)
 {
-	char *local, **e = err_sink(err, &local);
-	void *v = NULL;
-
-	memset(out, 0, sizeof *out);
-	int r = decode_list(json, len, "configs", sizeof *out->v, config_item, &v, &out->n, e);
+	void *v;
+	int r = decode_list(json, len, "configs", sizeof *out->v, config_item, &v, &out->n, err);
 	out->v = v;
 	if (r < 0)
 		config_list_clear(out);
-	free(local);
 	return r;
 }
 
 static void digest_item(struct dec *d, json_t *o, void *out)
 {
-	*(char **)out = get_str(d, o, "Descriptor.digest");
+	*(char **)out = dec_str(d, o, "Descriptor.digest");
 	if (!*(char **)out && !d->err)
 		dec_fail(d, "Descriptor.digest", strlen("Descriptor.digest"), "a string");
 }
 
 int decode_distribution_digest(const char *json, size_t len, char **digest, char **err)
 {
-	*digest = NULL;
-	int r = decode_one(json, len, "distribution", digest_item, digest, err);
+	int r = decode_one(json, len, "distribution", digest_item, digest, sizeof *digest, err);
 	if (r < 0) {
 		free(*digest);
 		*digest = NULL;
@@ -617,7 +595,7 @@ static void created_item(struct dec *d, json_t *o, void *out)
 	struct created *c = out;
 	json_t *w;
 
-	c->id = get_str(d, o, json_object_get(o, "ID") ? "ID" : "Id");
+	c->id = dec_str(d, o, json_object_get(o, "ID") ? "ID" : "Id");
 	if (!c->id && !d->err)
 		dec_fail(d, "ID", 2, "a string");
 	w = json_object_get(o, "Warnings");
@@ -641,7 +619,7 @@ static void created_item(struct dec *d, json_t *o, void *out)
 int decode_created(const char *json, size_t len, char **id, char **warnings, char **err)
 {
 	struct created c = {0};
-	int r = decode_one(json, len, "created", created_item, &c, err);
+	int r = decode_one(json, len, "created", created_item, &c, sizeof c, err);
 	if (r < 0) {
 		free(c.id);
 		free(c.warnings);

@@ -4,8 +4,8 @@
  * string"). Every decoder takes the raw body, returns 0 or -1 with *err (caller frees),
  * overwrites *out without freeing it, and leaves *out cleared on failure. JSON null counts
  * as missing. Timestamps (RFC 3339 with nanoseconds) become unix ns. */
-#ifndef GB_API_DECODE_H
-#define GB_API_DECODE_H
+#ifndef GB_API_ENGINE_DECODE_H
+#define GB_API_ENGINE_DECODE_H
 
 #include "api/engine/model.h"
 

@@ -1,6 +1,5 @@
 #include "api/engine/endpoint.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "api/base/chars.h"
+#include "api/base/err.h"
 #include "api/base/xalloc.h"
 
 #define DEFAULT_SOCKET "/var/run/docker.sock"
@@ -37,10 +38,10 @@ void endpoint_clear(struct endpoint *ep)
 	memset(ep, 0, sizeof *ep);
 }
 
-static bool nonempty(const char *s) { return s && *s; }
+static bool endpoint_nonempty(const char *s) { return s && *s; }
 
 /* The bad value goes back to a terminal inside the error: printable ASCII only, bounded. */
-static char *shown(const char *s)
+static char *endpoint_shown(const char *s)
 {
 	size_t n = strlen(s), cap = n > 120 ? 120 : n;
 	char *out = xmalloc(cap + 4);
@@ -62,15 +63,15 @@ struct parse {
 };
 
 __attribute__((format(printf, 2, 3)))
-static int fail(const struct parse *p, const char *fmt, ...)
+static int endpoint_fail(const struct parse *p, const char *fmt, ...)
 {
 	char reason[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
-	char *v = shown(p->value);
-	*p->err = xasprintf("invalid %s \"%s\": %s", p->source, v, reason);
+	char *v = endpoint_shown(p->value);
+	err_set(p->err, "invalid %s \"%s\": %s", p->source, v, reason);
 	free(v);
 	return -1;
 }
@@ -78,15 +79,15 @@ static int fail(const struct parse *p, const char *fmt, ...)
 static int parse_unix(const struct parse *p, const char *path, struct endpoint *out)
 {
 	if (!*path)
-		return fail(p, "unix:// needs a socket path, e.g. unix://" DEFAULT_SOCKET);
+		return endpoint_fail(p, "unix:// needs a socket path, e.g. unix://" DEFAULT_SOCKET);
 	if (strstr(path, "://"))
-		return fail(p, "expected a single unix:// prefix");
+		return endpoint_fail(p, "expected a single unix:// prefix");
 	for (const char *c = path; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return fail(p, "the socket path contains control characters");
+			return endpoint_fail(p, "the socket path contains control characters");
 	if (strlen(path) >= sizeof ((struct sockaddr_un *)0)->sun_path)
-		return fail(p, "the socket path is longer than the %zu bytes a unix socket allows",
-		            sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+		return endpoint_fail(p, "the socket path is longer than the %zu bytes a unix "
+		                     "socket allows", sizeof ((struct sockaddr_un *)0)->sun_path - 1);
 	out->kind = ENDPOINT_UNIX;
 	out->socket_path = xstrdup(path);
 	out->base_url = xstrdup("http://localhost");
@@ -102,7 +103,7 @@ static int parse_port(const char *s, size_t n, int *port)
 		return -1;
 	long v = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
+		if (!char_is_digit(s[i]))
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
@@ -112,14 +113,9 @@ static int parse_port(const char *s, size_t n, int *port)
 	return 0;
 }
 
-static bool host_char_ok(char c)
-{
-	return isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_';
-}
-
 static bool ipv6_char_ok(char c)
 {
-	return isxdigit((unsigned char)c) || c == ':' || c == '.';
+	return char_is_hex(c) || c == ':' || c == '.';
 }
 
 enum scheme { SCHEME_TCP, SCHEME_HTTP, SCHEME_HTTPS };
@@ -136,10 +132,12 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 	size_t alen = strcspn(authority, "/?#");
 	const char *rest = authority + alen;
 	if (*rest && strcmp(rest, "/") != 0)
-		return fail(p, "glovebox takes only %s://host:port, without a path or query",
-		            scheme_name(scheme));
+		return endpoint_fail(p,
+		                     "glovebox takes only %s://host:port, without a path or query",
+		                     scheme_name(scheme));
 	if (memchr(authority, '@', alen))
-		return fail(p, "user names and passwords in the address are not supported");
+		return endpoint_fail(p,
+		                     "user names and passwords in the address are not supported");
 
 	const char *host = authority, *port_s = NULL;
 	size_t hlen, plen = 0;
@@ -147,7 +145,7 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 	if (alen > 0 && authority[0] == '[') {
 		const char *close = memchr(authority, ']', alen);
 		if (!close)
-			return fail(p, "missing ']' after the IPv6 address");
+			return endpoint_fail(p, "missing ']' after the IPv6 address");
 		host = authority + 1;
 		hlen = (size_t)(close - host);
 		bracketed = true;
@@ -155,27 +153,28 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 		size_t left = alen - (size_t)(after - authority);
 		if (left > 0) {
 			if (*after != ':')
-				return fail(p, "expected ':port' after the IPv6 address");
+				return endpoint_fail(p, "expected ':port' after the IPv6 address");
 			port_s = after + 1;
 			plen = left - 1;
 		}
 		if (hlen == 0 || !memchr(host, ':', hlen))
-			return fail(p, "the brackets must hold an IPv6 address");
+			return endpoint_fail(p, "the brackets must hold an IPv6 address");
 		for (size_t i = 0; i < hlen; i++)
 			if (!ipv6_char_ok(host[i]))
-				return fail(p, "the brackets must hold an IPv6 address");
+				return endpoint_fail(p, "the brackets must hold an IPv6 address");
 	} else {
 		const char *colon = memchr(authority, ':', alen);
 		if (colon && memchr(colon + 1, ':', alen - (size_t)(colon + 1 - authority)))
-			return fail(p, "put an IPv6 address in brackets, e.g. tcp://[::1]:2375");
+			return endpoint_fail(p, "put an IPv6 address in brackets, e.g. "
+			                     "tcp://[::1]:2375");
 		hlen = colon ? (size_t)(colon - authority) : alen;
 		if (colon) {
 			port_s = colon + 1;
 			plen = alen - hlen - 1;
 		}
 		for (size_t i = 0; i < hlen; i++)
-			if (!host_char_ok(host[i]))
-				return fail(p, "the host name may hold only letters, digits, '-', '.' and '_'");
+			if (!char_is_name(host[i]))
+				return endpoint_fail(p, "the host name may hold only letters, digits, '-', '.' and '_'");
 	}
 
 	bool tls;
@@ -183,7 +182,7 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 		tls = true;
 	} else if (scheme == SCHEME_HTTP) {
 		if (tls_env)
-			return fail(p, "http:// asks for plain HTTP but DOCKER_TLS or DOCKER_TLS_VERIFY "
+			return endpoint_fail(p, "http:// asks for plain HTTP but DOCKER_TLS or DOCKER_TLS_VERIFY "
 			               "is set: use https:// or unset them");
 		tls = false;
 	} else {
@@ -193,7 +192,7 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 	int port;
 	if (plen > 0) {
 		if (parse_port(port_s, plen, &port) != 0)
-			return fail(p, "the port must be a number from 1 to 65535");
+			return endpoint_fail(p, "the port must be a number from 1 to 65535");
 	} else if (scheme == SCHEME_HTTPS) {
 		port = PORT_TLS;
 	} else if (scheme == SCHEME_TCP && hlen == 0 && tls) {
@@ -206,7 +205,7 @@ static int parse_net(const struct parse *p, enum scheme scheme, const char *auth
 	char *h;
 	if (hlen == 0) {
 		if (scheme != SCHEME_TCP)
-			return fail(p, "missing host name");
+			return endpoint_fail(p, "missing host name");
 		h = xstrdup(DEFAULT_TCP_HOST);
 	} else if (bracketed) {
 		h = xasprintf("[%.*s]", (int)hlen, host);
@@ -233,11 +232,11 @@ static int reject_ssh(const struct parse *p, const char *authority)
 		if (colon[1])
 			port = xasprintf("-p %s ", colon + 1);
 	}
-	char *t = shown(*target ? target : "host");
-	char *pp = port ? shown(port) : xstrdup("");
-	fail(p, "ssh:// hosts are not supported yet: forward the socket with "
+	char *t = endpoint_shown(*target ? target : "host");
+	char *pp = port ? endpoint_shown(port) : xstrdup("");
+	endpoint_fail(p, "ssh:// hosts are not supported yet: forward the socket with "
 	        "`ssh -N -L /tmp/docker.sock:" DEFAULT_SOCKET " %s%s` and use unix:///tmp/docker.sock",
-	     pp, t);
+	              pp, t);
 	free(t);
 	free(pp);
 	free(port);
@@ -273,19 +272,21 @@ static int parse_value(const struct parse *p, bool tls_env, struct endpoint *out
 	if (scheme_is(v, slen, "ssh"))
 		return reject_ssh(p, rest);
 	if (scheme_is(v, slen, "fd"))
-		return fail(p, "fd:// is for dockerd's socket activation, not for clients: "
+		return endpoint_fail(p,
+		                     "fd:// is for dockerd's socket activation, not for clients: "
 		               "use unix://, tcp://, http:// or https://");
 	if (scheme_is(v, slen, "npipe"))
-		return fail(p, "npipe:// is for Windows: use unix://, tcp://, http:// or https://");
-	return fail(p, "unknown scheme: use unix://, tcp://, http:// or https://");
+		return endpoint_fail(p, "npipe:// is for Windows: use unix://, tcp://, http:// or "
+		                     "https://");
+	return endpoint_fail(p, "unknown scheme: use unix://, tcp://, http:// or https://");
 }
 
 static char *trimmed(const char *s)
 {
-	while (isspace((unsigned char)*s))
+	while (char_is_space((unsigned char)*s))
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
+	while (n > 0 && char_is_space((unsigned char)s[n - 1]))
 		n--;
 	return xstrndup(s, n);
 }
@@ -294,11 +295,11 @@ static char *trimmed(const char *s)
 static void find_certs(const struct endpoint_env *env, struct endpoint *out)
 {
 	char *dir;
-	if (nonempty(env->docker_cert_path))
+	if (endpoint_nonempty(env->docker_cert_path))
 		dir = xstrdup(env->docker_cert_path);
-	else if (nonempty(env->docker_config))
+	else if (endpoint_nonempty(env->docker_config))
 		dir = xstrdup(env->docker_config);
-	else if (nonempty(env->home))
+	else if (endpoint_nonempty(env->home))
 		dir = xasprintf("%s/.docker", env->home);
 	else
 		return;
@@ -323,7 +324,8 @@ int endpoint_resolve(const char *flag_host, const struct endpoint_env *env,
 	if (!env)
 		env = &none;
 	memset(out, 0, sizeof *out);
-	bool tls_env = nonempty(env->docker_tls) || nonempty(env->docker_tls_verify);
+	bool tls_env = endpoint_nonempty(env->docker_tls) ||
+	               endpoint_nonempty(env->docker_tls_verify);
 
 	char *value;
 	struct parse p = { .err = err };

@@ -7,8 +7,8 @@
  * Certificates come from DOCKER_CERT_PATH, else $DOCKER_CONFIG, else ~/.docker:
  * ca.pem, cert.pem, key.pem; a missing file is simply not used.
  */
-#ifndef GB_API_ENDPOINT_H
-#define GB_API_ENDPOINT_H
+#ifndef GB_API_ENGINE_ENDPOINT_H
+#define GB_API_ENGINE_ENDPOINT_H
 
 #include <stdbool.h>
 
@@ -52,7 +52,8 @@ void endpoint_clear(struct endpoint *ep);
  * identity token that comes back) may travel to this endpoint: true for a unix socket and for
  * TLS, false for plain tcp:// and http://, loopback included (glovebox cannot tell where a
  * forwarded port leads). The one place that decides; the engine refuses requests flagged as
- * secret when this is false (api/engine.h), and the commands check it first to say why. */
+ * secret when this is false (api/engine/engine.h), and the commands check it first to say
+ * why. */
 bool endpoint_secure_for_secrets(const struct endpoint *ep);
 
 /* The same as a check: 0, or -1 with *err (owned), one sentence naming the endpoint and

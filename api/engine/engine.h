@@ -15,8 +15,8 @@
  * The first engine_new() initialises libcurl with allocation functions that wipe every block
  * curl frees (secmem_heap_free): what curl sent and received, credentials included, does not
  * stay behind in freed memory. */
-#ifndef GB_API_ENGINE_H
-#define GB_API_ENGINE_H
+#ifndef GB_API_ENGINE_ENGINE_H
+#define GB_API_ENGINE_ENGINE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Turning transport failures and engine error replies into sentences a person can act on. */
-#ifndef GB_API_ERRMAP_H
-#define GB_API_ERRMAP_H
+#ifndef GB_API_ENGINE_ERRMAP_H
+#define GB_API_ENGINE_ERRMAP_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* Plain C views of the Engine API objects glovebox uses. No json_t leaves api/.
  * Every char * is owned by the struct it is in and may be NULL when the engine left the
  * field out. Times are unix nanoseconds (0 = unknown). Decoders in decode.h. */
-#ifndef GB_API_MODEL_H
-#define GB_API_MODEL_H
+#ifndef GB_API_ENGINE_MODEL_H
+#define GB_API_ENGINE_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

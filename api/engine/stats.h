@@ -1,7 +1,7 @@
 /* The docker CLI's formulas (cli/command/container/stats_helpers.go), so glovebox's figures
  * match `docker stats`. See ../shared/ref/ENGINE-API-NOTES.md section 9. */
-#ifndef GB_API_STATS_H
-#define GB_API_STATS_H
+#ifndef GB_API_ENGINE_STATS_H
+#define GB_API_ENGINE_STATS_H
 
 #include "api/engine/model.h"
 

@@ -22,7 +22,7 @@ int version_parse(const char *text, int *minor)
 }
 
 /* Header and variable text go into messages shown on a terminal: printable ASCII, bounded. */
-static char *shown(const char *s)
+static char *version_shown(const char *s)
 {
 	size_t n = strlen(s);
 	if (n > 40)
@@ -39,7 +39,7 @@ int version_negotiate(const char *override, const char *header, int *minor, char
 	int v;
 	if (override && *override) {
 		if (version_parse(override, &v) != 0) {
-			char *s = shown(override);
+			char *s = version_shown(override);
 			*err = xasprintf("DOCKER_API_VERSION=\"%s\" is not an API version: "
 			                 "expected 1.%d to 1.%d, e.g. 1.%d",
 			                 s, API_MIN_MINOR, API_MAX_MINOR, API_MIN_MINOR);
@@ -62,7 +62,7 @@ int version_negotiate(const char *override, const char *header, int *minor, char
 		return 0;
 	}
 	if (version_parse(header, &v) != 0) {
-		char *s = shown(header);
+		char *s = version_shown(header);
 		*err = xasprintf("the engine announced API version \"%s\", which glovebox does not "
 		                 "understand (it speaks 1.%d to 1.%d)", s, API_MIN_MINOR, API_MAX_MINOR);
 		free(s);

@@ -1,7 +1,7 @@
 /* Engine API version negotiation (see ../shared/ref/ENGINE-API-NOTES.md section 1).
  * Versions are "1.NN"; glovebox only speaks major version 1. */
-#ifndef GB_API_VERSION_H
-#define GB_API_VERSION_H
+#ifndef GB_API_ENGINE_VERSION_H
+#define GB_API_ENGINE_VERSION_H
 
 #define API_MIN_MINOR 41   /* Debian's Engine 20.10; our feature floor */
 #define API_MAX_MINOR 56   /* the newest spec in ../shared/ref/ */

@@ -1,12 +1,13 @@
 #include "api/swarm/actions.h"
 
-#include <glib.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/engine/decode.h"
+#include "api/base/err.h"
+#include "api/engine/jsonout.h"
 #include "api/base/xalloc.h"
 
 #define BACKOFF_MAX_MS 2000
@@ -50,53 +51,54 @@ struct action {
 
 /* ---- pure parts ---- */
 
-static json_t *load_object(const char *json, size_t len, const char *what, char **err)
+/* The Spec of an engine object's description, borrowed from *root (the whole description,
+ * which the caller decrefs whatever happens), and its Version.Index. */
+static json_t *spec_load(const char *json, size_t len, const char *what, json_t **root,
+                         uint64_t *version, char **err)
 {
 	json_error_t jerr;
-	json_t *root = json_loadb(json, len, 0, &jerr);
-	if (!json_is_object(root)) {
-		*err = xasprintf("the engine's description of the %s cannot be read", what);
-		json_decref(root);
+	*root = json_loadb(json, len, 0, &jerr);
+	if (!json_is_object(*root)) {
+		err_set(err, "the engine's description of the %s cannot be read", what);
 		return NULL;
 	}
-	return root;
-}
-
-/* Version.Index and the Spec object (borrowed from root). */
-static json_t *spec_and_version(json_t *root, const char *what, uint64_t *version, char **err)
-{
-	json_t *idx = json_object_get(json_object_get(root, "Version"), "Index");
-	json_t *spec = json_object_get(root, "Spec");
+	json_t *idx = json_object_get(json_object_get(*root, "Version"), "Index");
+	json_t *spec = json_object_get(*root, "Spec");
 	if (!json_is_integer(idx) || json_integer_value(idx) < 0 || !json_is_object(spec)) {
-		*err = xasprintf("the engine's description of the %s has no Version.Index or Spec", what);
+		err_set(err, "the engine's description of the %s has no Version.Index or Spec", what);
 		return NULL;
 	}
 	*version = (uint64_t)json_integer_value(idx);
 	return spec;
 }
 
+/* The edited spec as the body of the update. */
+static char *spec_dump(const json_t *spec, const char *what, char **err)
+{
+	char *out = json_dumps(spec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!out)
+		err_set(err, "the %s's spec cannot be written back", what);
+	return out;
+}
+
 char *service_spec_scaled(const char *service_json, size_t len, uint64_t replicas,
                           uint64_t *version, uint64_t *old_replicas, char **err)
 {
-	json_t *root = load_object(service_json, len, "service", err);
-	if (!root)
-		return NULL;
+	json_t *root;
 	char *out = NULL;
-	json_t *spec = spec_and_version(root, "service", version, err);
+	json_t *spec = spec_load(service_json, len, "service", &root, version, err);
 	if (!spec)
 		goto out;
 	json_t *rep = json_object_get(json_object_get(spec, "Mode"), "Replicated");
 	if (!json_is_object(rep)) {
-		*err = xstrdup("only replicated services can be scaled; this one is global or a one-off job");
+		err_set(err, "only replicated services can be scaled; this one is global or a one-off job");
 		goto out;
 	}
 	json_t *cur = json_object_get(rep, "Replicas");
 	/* Replicas left out means one, as the engine reads it. */
 	*old_replicas = json_is_integer(cur) && json_integer_value(cur) >= 0 ? (uint64_t)json_integer_value(cur) : 1;
 	json_object_set_new(rep, "Replicas", json_integer((json_int_t)replicas));
-	out = json_dumps(spec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!out)
-		*err = xstrdup("the service's spec cannot be written back");
+	out = spec_dump(spec, "service", err);
 out:
 	json_decref(root);
 	return out;
@@ -105,19 +107,15 @@ out:
 char *node_spec_with_availability(const char *node_json, size_t len, const char *availability,
                                   uint64_t *version, char **old_availability, char **err)
 {
-	json_t *root = load_object(node_json, len, "node", err);
-	if (!root)
-		return NULL;
+	json_t *root;
 	char *out = NULL;
-	json_t *spec = spec_and_version(root, "node", version, err);
+	json_t *spec = spec_load(node_json, len, "node", &root, version, err);
 	if (!spec)
 		goto out;
 	json_t *cur = json_object_get(spec, "Availability");
 	*old_availability = xstrdup(json_is_string(cur) ? json_string_value(cur) : "active");
 	json_object_set_new(spec, "Availability", json_string(availability));
-	out = json_dumps(spec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!out)
-		*err = xstrdup("the node's spec cannot be written back");
+	out = spec_dump(spec, "node", err);
 out:
 	json_decref(root);
 	return out;
@@ -132,9 +130,16 @@ bool reply_out_of_sequence(long status, const char *body, const char *error)
 
 /* ---- the sequence ---- */
 
-static void next(struct action *a);
+static void actions_next(struct action *a);
 
-static void finish(struct action *a)
+/* Go on with step. */
+static void actions_go(struct action *a, enum step step)
+{
+	a->step = step;
+	actions_next(a);
+}
+
+static void actions_finish(struct action *a)
 {
 	a->step = S_DONE;
 	a->finished = true;
@@ -152,27 +157,39 @@ static void finish(struct action *a)
 		a->done(a->ud, &r);
 }
 
-static void fail(struct action *a, char *msg)
+static void actions_fail(struct action *a, char *msg)
 {
 	free(a->error);
 	a->error = msg;
 	a->ok = false;
-	finish(a);
+	actions_finish(a);
 }
 
-static void progress(struct action *a, const char *what)
+/* Whether the reply of the job's or the node's own request failed; then so does a. */
+static bool actions_failed(struct action *a, const struct engine_reply *r)
+{
+	if (!r->error)
+		return false;
+	a->unreachable = r->unreachable;
+	a->not_found = r->status == 404;
+	actions_fail(a, xstrdup(r->error));
+	return true;
+}
+
+static void actions_progress(struct action *a, const char *what)
 {
 	if (a->progress)
 		a->progress(a->ud, what);
 }
 
-static void on_reply(void *ud, const struct engine_reply *r);
+static void actions_on_reply(void *ud, const struct engine_reply *r);
 
-static void request(struct action *a, const char *method, const char *path, const char *body,
-                    const char *what)
+static void actions_request(struct action *a, const char *method, const char *path,
+                            const char *body,
+                            const char *what)
 {
-	progress(a, what);
-	a->req = engine_request(a->engine, method, path, body, what, on_reply, a);
+	actions_progress(a, what);
+	a->req = engine_request(a->engine, method, path, body, what, actions_on_reply, a);
 }
 
 static char *label_filter(const struct audit_record *rec)
@@ -186,14 +203,7 @@ static char *label_filter(const struct audit_record *rec)
 		json_object_set_new(labels, owner, json_true());
 		free(owner);
 	}
-	json_t *f = json_pack("{s:o}", "label", labels);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text ? text : "{}", NULL, FALSE);
-	char *out = xstrdup(esc);
-	g_free(esc);
-	free(text);
-	return out;
+	return jsonout_query(json_pack("{s:o}", "label", labels));
 }
 
 /* Networks from GET /networks whose labels name exactly this job (the filter already asked
@@ -240,15 +250,15 @@ static void net_retry(struct action *a, const char *why)
 		a->warning = w;
 		a->net_i++;
 		a->backoff_ms = a->opts.backoff_ms;
-		next(a);
+		actions_next(a);
 		return;
 	}
-	progress(a, "waiting for the job's tasks to stop before removing its network");
+	actions_progress(a, "waiting for the job's tasks to stop before removing its network");
 	a->wake_at = now + a->backoff_ms * 1000000LL;
 	a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
 }
 
-static void on_reply(void *ud, const struct engine_reply *r)
+static void actions_on_reply(void *ud, const struct engine_reply *r)
 {
 	struct action *a = ud;
 	a->req = NULL;
@@ -258,19 +268,14 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		/* 409: this very record is stored already (its name is a hash of its content). */
 		if (r->error && r->status != 409) {
 			a->unreachable = r->unreachable;
-			fail(a, xasprintf("nothing was done: the audit record could not be stored: %s", r->error));
+			actions_fail(a, xasprintf("nothing was done: the audit record could not be stored: %s", r->error));
 			return;
 		}
-		a->step = a->kind == K_REMOVE ? S_DELETE : S_UPDATE;
-		next(a);
+		actions_go(a, a->kind == K_REMOVE ? S_DELETE : S_UPDATE);
 		return;
 	case S_READ: {
-		if (r->error) {
-			a->unreachable = r->unreachable;
-			a->not_found = r->status == 404;
-			fail(a, xstrdup(r->error));
+		if (actions_failed(a, r))
 			return;
-		}
 		free(a->update_body);
 		char *old = NULL;
 		if (a->kind == K_SCALE) {
@@ -287,42 +292,31 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		}
 		free(old);
 		if (!a->update_body) {
-			fail(a, err);
+			actions_fail(a, err);
 			return;
 		}
 		/* The record goes first, once: a retried update is the same action. */
-		a->step = a->write_audit && !a->audit_config ? S_AUDIT : S_UPDATE;
-		next(a);
+		actions_go(a, a->write_audit && !a->audit_config ? S_AUDIT : S_UPDATE);
 		return;
 	}
 	case S_UPDATE:
 		if (r->error && reply_out_of_sequence(r->status, r->body, r->error) &&
 		    a->attempts < a->opts.update_attempts) {
 			/* Someone else changed it between our read and write: read again. */
-			a->step = S_READ;
-			next(a);
+			actions_go(a, S_READ);
 			return;
 		}
-		if (r->error) {
-			a->unreachable = r->unreachable;
-			a->not_found = r->status == 404;
-			fail(a, xstrdup(r->error));
+		if (actions_failed(a, r))
 			return;
-		}
 		a->ok = true;
-		finish(a);
+		actions_finish(a);
 		return;
 	case S_DELETE:
-		if (r->error) {
-			a->unreachable = r->unreachable;
-			a->not_found = r->status == 404;
-			fail(a, xstrdup(r->error));
+		if (actions_failed(a, r))
 			return;
-		}
 		a->ok = true;
 		/* Services not made by glovebox have no network of glovebox's. */
-		a->step = a->rec.owner ? S_NETWORKS : S_DONE;
-		next(a);
+		actions_go(a, a->rec.owner ? S_NETWORKS : S_DONE);
 		return;
 	case S_NETWORKS:
 		if (r->error) {
@@ -334,7 +328,7 @@ static void on_reply(void *ud, const struct engine_reply *r)
 			a->backoff_ms = a->opts.backoff_ms;
 			a->step = S_NET_DELETE;
 		}
-		next(a);
+		actions_next(a);
 		return;
 	case S_NET_DELETE:
 		if (r->error && r->status != 404) {
@@ -343,14 +337,14 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		}
 		a->net_i++;
 		a->backoff_ms = a->opts.backoff_ms;
-		next(a);
+		actions_next(a);
 		return;
 	case S_DONE:
 		return;
 	}
 }
 
-static void next(struct action *a)
+static void actions_next(struct action *a)
 {
 	char *path = NULL;
 	switch (a->step) {
@@ -358,11 +352,11 @@ static void next(struct action *a)
 		char *name = NULL;
 		char *body = audit_config_body(&a->rec, &name);
 		if (!body) {
-			fail(a, xstrdup("nothing was done: the audit record is incomplete or not valid text"));
+			actions_fail(a, xstrdup("nothing was done: the audit record is incomplete or not valid text"));
 			return;
 		}
 		a->audit_config = name;
-		request(a, "POST", "/configs/create", body, "recording the action in the audit log");
+		actions_request(a, "POST", "/configs/create", body, "recording the action in the audit log");
 		free(body);
 		return;
 	}
@@ -370,38 +364,38 @@ static void next(struct action *a)
 		a->attempts++;
 		if (a->kind == K_SCALE) {
 			path = xasprintf("/services/%s", a->rec.target_id);
-			request(a, "GET", path, NULL, "reading the job's service");
+			actions_request(a, "GET", path, NULL, "reading the job's service");
 		} else {
 			path = xasprintf("/nodes/%s", a->rec.target_id);
-			request(a, "GET", path, NULL, "reading the node");
+			actions_request(a, "GET", path, NULL, "reading the node");
 		}
 		break;
 	case S_UPDATE:
 		path = xasprintf("/%s/%s/update?version=%llu", a->kind == K_SCALE ? "services" : "nodes",
 		                 a->rec.target_id, (unsigned long long)a->version);
-		request(a, "POST", path, a->update_body, a->kind == K_SCALE ? "scaling the job" : "updating the node");
+		actions_request(a, "POST", path, a->update_body, a->kind == K_SCALE ? "scaling the job" : "updating the node");
 		break;
 	case S_DELETE:
 		path = xasprintf("/services/%s", a->rec.target_id);
-		request(a, "DELETE", path, NULL, "removing the job's service");
+		actions_request(a, "DELETE", path, NULL, "removing the job's service");
 		break;
 	case S_NETWORKS: {
 		char *f = label_filter(&a->rec);
 		path = xasprintf("/networks?filters=%s", f);
 		free(f);
-		request(a, "GET", path, NULL, "looking for the job's network");
+		actions_request(a, "GET", path, NULL, "looking for the job's network");
 		break;
 	}
 	case S_NET_DELETE:
 		if (a->net_i >= a->n_nets) {
-			finish(a);
+			actions_finish(a);
 			return;
 		}
 		path = xasprintf("/networks/%s", a->nets[a->net_i]);
-		request(a, "DELETE", path, NULL, "removing the job's network");
+		actions_request(a, "DELETE", path, NULL, "removing the job's network");
 		break;
 	case S_DONE:
-		finish(a);
+		actions_finish(a);
 		return;
 	}
 	free(path);
@@ -439,8 +433,7 @@ struct action *action_remove_job(struct engine *e, const struct audit_record *re
                                  action_done_fn done, void *ud)
 {
 	struct action *a = action_new(e, K_REMOVE, rec, opts, progress_fn, done, ud);
-	a->step = a->write_audit ? S_AUDIT : S_DELETE;
-	next(a);
+	actions_go(a, a->write_audit ? S_AUDIT : S_DELETE);
 	return a;
 }
 
@@ -450,8 +443,7 @@ struct action *action_scale_job(struct engine *e, const struct audit_record *rec
 {
 	struct action *a = action_new(e, K_SCALE, rec, opts, progress_fn, done, ud);
 	a->replicas = replicas;
-	a->step = S_READ;
-	next(a);
+	actions_go(a, S_READ);
 	return a;
 }
 
@@ -472,12 +464,11 @@ struct action *action_node_availability(struct engine *e, const struct audit_rec
 	struct action *a = action_new(e, K_NODE, rec, opts, progress_fn, done, ud);
 	const char *avail = node_availability_for(rec->action);
 	if (!avail) {
-		fail(a, xstrdup("not a node action"));
+		actions_fail(a, xstrdup("not a node action"));
 		return a;
 	}
 	a->availability = xstrdup(avail);
-	a->step = S_READ;
-	next(a);
+	actions_go(a, S_READ);
 	return a;
 }
 
@@ -491,7 +482,7 @@ void action_tick(struct action *a, int64_t now_mono_ns)
 	if (a->finished || a->req || a->wake_at == 0 || now_mono_ns < a->wake_at)
 		return;
 	a->wake_at = 0;
-	next(a);
+	actions_next(a);
 }
 
 bool action_finished(const struct action *a)

@@ -23,8 +23,8 @@
  *
  * The owner of the loop drives the engine (engine_poll) and, for the network retries, calls
  * action_tick() once it is due (action_wait_ms() says when): nothing here blocks or sleeps. */
-#ifndef GB_API_ACTIONS_H
-#define GB_API_ACTIONS_H
+#ifndef GB_API_SWARM_ACTIONS_H
+#define GB_API_SWARM_ACTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>

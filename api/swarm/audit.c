@@ -1,18 +1,20 @@
 #include "api/swarm/audit.h"
 
-#include <ctype.h>
 #include <glib.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "api/engine/decode.h"
+#include "api/base/chars.h"
+#include "api/base/err.h"
+#include "api/swarm/store.h"
+#include "api/base/str.h"
 #include "api/core/terms.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
@@ -49,61 +51,30 @@ bool audit_action_on_node(enum audit_action a)
 	return a == AUDIT_PAUSE_NODE || a == AUDIT_ACTIVATE_NODE || a == AUDIT_DRAIN_NODE;
 }
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_err(char **err, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = NULL;
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	*err = msg ? msg : xstrdup("audit record: out of memory");
-}
-
 static bool is_utf8(const char *s)
 {
 	return g_utf8_validate(s, -1, NULL);
-}
-
-static bool is_blank(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
 }
 
 /* No C0 control and no DEL: a record's fields are single lines. */
 static bool one_line(const char *s)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+		if (char_is_ctl((unsigned char)*s))
 			return false;
 	return true;
 }
 
 int audit_reason_check(const char *reason, char **err)
 {
-	if (!reason || is_blank(reason)) {
-		set_err(err, "the reason is empty: say in one line why");
-		return -1;
-	}
-	if (strlen(reason) > AUDIT_REASON_MAX) {
-		set_err(err, "the reason is longer than %d bytes", AUDIT_REASON_MAX);
-		return -1;
-	}
-	if (!is_utf8(reason)) {
-		set_err(err, "the reason is not valid UTF-8");
-		return -1;
-	}
-	if (!one_line(reason)) {
-		set_err(err, "the reason must be one line of text, without control characters");
-		return -1;
-	}
+	if (!reason || str_blank(reason))
+		return err_set(err, "the reason is empty: say in one line why");
+	if (strlen(reason) > AUDIT_REASON_MAX)
+		return err_set(err, "the reason is longer than %d bytes", AUDIT_REASON_MAX);
+	if (!is_utf8(reason))
+		return err_set(err, "the reason is not valid UTF-8");
+	if (!one_line(reason))
+		return err_set(err, "the reason must be one line of text, without control characters");
 	return 0;
 }
 
@@ -119,35 +90,27 @@ static int audit_validate(const struct audit_record *r, char **err)
 		{ "host", r->host, false },
 		{ "glovebox_version", r->glovebox_version, false },
 	};
-	if ((unsigned)r->action >= AUDIT_N) {
-		set_err(err, "audit record: unknown action");
-		return -1;
-	}
+	if ((unsigned)r->action >= AUDIT_N)
+		return err_set(err, "audit record: unknown action");
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *v = fields[i].value;
 		if (!v && fields[i].optional)
 			continue;
-		if (!v || !*v) {
-			set_err(err, "audit record: \"%s\" is empty", fields[i].key);
-			return -1;
-		}
-		if (!is_utf8(v) || !one_line(v)) {
-			set_err(err, "audit record: \"%s\" must be one line of UTF-8", fields[i].key);
-			return -1;
-		}
+		if (!v || !*v)
+			return err_set(err, "audit record: \"%s\" is empty", fields[i].key);
+		if (!is_utf8(v) || !one_line(v))
+			return err_set(err, "audit record: \"%s\" must be one line of UTF-8", fields[i].key);
 	}
 	if (r->reason) {
 		char *why = NULL;
 		if (audit_reason_check(r->reason, &why) != 0) {
-			set_err(err, "audit record: reason: %s", why);
+			err_set(err, "audit record: reason: %s", why);
 			free(why);
 			return -1;
 		}
 	}
-	if (r->time < 0 || r->time > RECORD_TIME_MAX) {
-		set_err(err, "audit record: time %" PRId64 " is outside 1970-9999", r->time);
-		return -1;
-	}
+	if (r->time < 0 || r->time > TIME_ISO8601_MAX)
+		return err_set(err, "audit record: time %" PRId64 " is outside 1970-9999", r->time);
 	return 0;
 }
 
@@ -159,8 +122,8 @@ static json_t *str_or_null(const char *s)
 /* NULL when a value is not UTF-8 (json_string() refuses it). */
 static json_t *record_object(const struct audit_record *r)
 {
-	char when[21];
-	record_time_format(r->time, when);
+	char when[TIME_ISO8601_SIZE];
+	time_iso8601(r->time, when);
 	json_t *o = json_object();
 	const struct { const char *key; json_t *v; } kv[] = {
 		{ "who", json_string(r->who) },
@@ -198,16 +161,12 @@ char *audit_to_json(const struct audit_record *r)
 static int get_field(json_t *o, const char *key, bool optional, char **to, char **err)
 {
 	json_t *v = json_object_get(o, key);
-	if (!v) {
-		set_err(err, "audit record: \"%s\" is missing", key);
-		return -1;
-	}
+	if (!v)
+		return err_set(err, "audit record: \"%s\" is missing", key);
 	if (optional && json_is_null(v))
 		return 0;
-	if (!json_is_string(v)) {
-		set_err(err, "audit record: \"%s\" must be a string%s", key, optional ? " or null" : "");
-		return -1;
-	}
+	if (!json_is_string(v))
+		return err_set(err, "audit record: \"%s\" must be a string%s", key, optional ? " or null" : "");
 	*to = xstrdup(json_string_value(v));
 	return 0;
 }
@@ -215,18 +174,11 @@ static int get_field(json_t *o, const char *key, bool optional, char **to, char 
 int audit_from_json(const char *json, size_t len, struct audit_record *out, char **err)
 {
 	struct audit_record r = {0};
-	json_error_t jerr;
 	int rc = -1;
 	char *action = NULL, *when = NULL;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		set_err(err, "audit record: not valid JSON (line %d: %s)", jerr.line, jerr.text);
+	json_t *root = record_json_load(json, len, "audit record", err);
+	if (!root)
 		return -1;
-	}
-	if (!json_is_object(root)) {
-		set_err(err, "audit record: not a JSON object");
-		goto out;
-	}
 	const struct { const char *key; char **to; bool optional; } fields[] = {
 		{ "who", &r.who, false },
 		{ "action", &action, false },
@@ -243,11 +195,11 @@ int audit_from_json(const char *json, size_t len, struct audit_record *out, char
 		if (get_field(root, fields[i].key, fields[i].optional, fields[i].to, err) != 0)
 			goto out;
 	if (audit_action_parse(action, &r.action) != 0) {
-		set_err(err, "audit record: unknown action \"%.40s\"", action);
+		err_set(err, "audit record: unknown action \"%.40s\"", action);
 		goto out;
 	}
-	if (record_time_parse(when, &r.time) != 0) {
-		set_err(err, "audit record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
+	if (time_iso8601_parse(when, &r.time) != 0) {
+		err_set(err, "audit record: time \"%.40s\" is not UTC ISO 8601 (2026-11-22T08:11:44Z)", when);
 		goto out;
 	}
 	if (audit_validate(&r, err) != 0)
@@ -313,13 +265,6 @@ void audit_copy(struct audit_record *dst, const struct audit_record *src)
 	};
 }
 
-/* ASCII only: isalnum() would let a Latin-1 locale pass bytes such as 0xE9. */
-static bool name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
-	       || ch == '_' || ch == '.' || ch == '-';
-}
-
 /* The name from the record's JSON text (for the hash). */
 static char *name_for(const struct audit_record *r, const char *json)
 {
@@ -337,7 +282,7 @@ static char *name_for(const struct audit_record *r, const char *json)
 	char *name = xmalloc(CONFIG_NAME_MAX + 1);
 	char *p = stpcpy(stpcpy(name, prefix), head);
 	for (size_t i = 0; i < tlen; i++)
-		*p++ = name_char(t[i]) ? t[i] : '-';
+		*p++ = char_is_name(t[i]) ? t[i] : '-';
 	*p++ = '-';
 	memcpy(p, sha, 8);
 	p[8] = '\0';
@@ -389,7 +334,7 @@ static int entry_cmp(const void *a, const void *b)
 		return x->rec.time > y->rec.time ? -1 : 1;
 	if (x->created_ns != y->created_ns)
 		return x->created_ns > y->created_ns ? -1 : 1;
-	return strcmp(x->config ? x->config : "", y->config ? y->config : "");
+	return str_cmp(x->config, y->config);
 }
 
 void audit_log_from_configs(const struct config_list *l, struct audit_log *out)
@@ -417,8 +362,7 @@ void audit_log_filter(struct audit_log *l, const struct actor *a)
 	size_t kept = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		struct audit_entry *e = &l->v[i];
-		bool mine = a->user && ((e->rec.who && strcmp(e->rec.who, a->user) == 0) ||
-		                        (e->rec.owner && strcmp(e->rec.owner, a->user) == 0));
+		bool mine = str_eq(e->rec.who, a->user) || str_eq(e->rec.owner, a->user);
 		if (mine) {
 			l->v[kept++] = *e;
 		} else {
@@ -467,26 +411,15 @@ struct audit_query {
 	void *ud;
 };
 
-static void on_configs(void *ud, const struct engine_reply *r)
+static void on_configs(void *ud, const struct config_list *l, const char *error, bool unreachable)
 {
 	struct audit_query *q = ud;
 	struct audit_log log = {0};
-	struct config_list l = {0};
-	char *err = NULL;
 	q->req = NULL;
-	if (r->error) {
-		q->fn(q->ud, &log, r->error, r->unreachable);
-	} else if (decode_configs(r->body, r->len, &l, &err) != 0) {
-		char *msg = xasprintf("the engine's list of configs cannot be read: %s", err);
-		q->fn(q->ud, &log, msg, false);
-		free(msg);
-	} else {
-		audit_log_from_configs(&l, &log);
-		q->fn(q->ud, &log, NULL, false);
-	}
+	if (!error)
+		audit_log_from_configs(l, &log);
+	q->fn(q->ud, &log, error, unreachable);
 	audit_log_clear(&log);
-	config_list_clear(&l);
-	free(err);
 }
 
 struct audit_query *audit_query_start(struct engine *e, audit_list_fn fn, void *ud)
@@ -495,9 +428,7 @@ struct audit_query *audit_query_start(struct engine *e, audit_list_fn fn, void *
 	q->engine = e;
 	q->fn = fn;
 	q->ud = ud;
-	/* {"label":{"glovebox.audit=1":true}}, URL-encoded */
-	q->req = engine_request(e, "GET", "/configs?filters=%7B%22label%22%3A%7B%22glovebox.audit%3D1%22%3Atrue%7D%7D",
-	                        NULL, "listing the audit records", on_configs, q);
+	q->req = configs_list_for(e, "listing the audit records", "glovebox.audit=1", NULL, on_configs, q);
 	return q;
 }
 
@@ -507,7 +438,7 @@ void audit_query_free(struct audit_query **pq)
 	if (!q)
 		return;
 	if (q->req)
-		engine_cancel(q->engine, q->req);
+		configs_list_cancel(q->engine, q->req);
 	free(q);
 	*pq = NULL;
 }

@@ -6,8 +6,8 @@
  * and labelled glovebox.audit=1, glovebox.actor, glovebox.action, glovebox.target (and
  * glovebox.target-owner when the target has one), so it can be listed and filtered
  * (docs/admin-guide.md). Labels can be changed by any manager; readers trust the data. */
-#ifndef GB_API_AUDIT_H
-#define GB_API_AUDIT_H
+#ifndef GB_API_SWARM_AUDIT_H
+#define GB_API_SWARM_AUDIT_H
 
 #include <stdbool.h>
 #include <stddef.h>

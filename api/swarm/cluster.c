@@ -6,6 +6,7 @@
 
 #include "api/engine/decode.h"
 #include "api/engine/stats.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 
 enum fetch { F_PING, F_INFO, F_SERVICES, F_TASKS, F_NODES, F_COUNT };
@@ -395,7 +396,7 @@ bool cluster_container_oom(const struct cluster *c, const char *cid, bool *oom_k
 const struct node *cluster_node(const struct cluster *c, const char *id)
 {
 	for (size_t i = 0; id && i < c->nodes.n; i++)
-		if (c->nodes.v[i].id && strcmp(c->nodes.v[i].id, id) == 0)
+		if (str_eq(c->nodes.v[i].id, id))
 			return &c->nodes.v[i];
 	return NULL;
 }

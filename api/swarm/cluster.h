@@ -3,8 +3,8 @@
  * (engine.h): the owner of the loop calls cluster_refresh()/cluster_sample() and keeps
  * driving engine_poll(); the listener is told whenever something arrived or failed.
  * Shared by `glovebox ls` and the console, so both show the same figures. */
-#ifndef GB_API_CLUSTER_H
-#define GB_API_CLUSTER_H
+#ifndef GB_API_SWARM_CLUSTER_H
+#define GB_API_SWARM_CLUSTER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * Text is kept as the engine sent it (raw bytes, NUL-terminated for convenience, possibly with
  * NULs inside: len is authoritative); sanitise it when it is drawn. Search compares those raw
  * bytes, ignoring ASCII case. */
-#ifndef GB_API_LOGRING_H
-#define GB_API_LOGRING_H
+#ifndef GB_API_SWARM_LOGRING_H
+#define GB_API_SWARM_LOGRING_H
 
 #include <stdbool.h>
 #include <stddef.h>

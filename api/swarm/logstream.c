@@ -3,12 +3,18 @@
 #include <glib.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "api/base/chars.h"
 #include "api/engine/decode.h"
+#include "api/base/err.h"
+#include "api/engine/jsonout.h"
+#include "api/base/str.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 
 /* "2026-11-22T08:11:44.123456789+01:00" is 35 bytes; anything longer is not a timestamp. */
@@ -217,21 +223,23 @@ static void flush_ts(struct logstream *ls, struct line_buf *lb)
 	}
 }
 
-static int fail(struct logstream *ls, char **err, char *msg)
+static int logstream_fail(struct logstream *ls, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int logstream_fail(struct logstream *ls, char **err, const char *fmt, ...)
 {
 	ls->failed = true;
-	if (err)
-		*err = msg;
-	else
-		free(msg);
+	va_list ap;
+	va_start(ap, fmt);
+	err_vset(err, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
 int logstream_feed(struct logstream *ls, const char *data, size_t len, char **err)
 {
 	if (ls->failed || ls->finished)
-		return fail(ls, err, xstrdup(ls->finished ? "the log stream has ended"
-		                                          : "the log stream failed earlier"));
+		return logstream_fail(ls, err, "%s", ls->finished ? "the log stream has ended"
+		                                        : "the log stream failed earlier");
 	if (!ls->o.multiplexed) {
 		process(ls, LOG_STDOUT, data, len);
 		return 0;
@@ -250,16 +258,16 @@ int logstream_feed(struct logstream *ls, const char *data, size_t len, char **er
 			const unsigned char *h = ls->hdr;
 			ls->hdr_len = 0;
 			if (h[0] > 3 || h[1] || h[2] || h[3])
-				return fail(ls, err, xasprintf(
+				return logstream_fail(ls, err,
 					"the log stream is not multiplexed as expected (a frame header starts "
 					"with %02x %02x %02x %02x): did the job's TTY setting change? Try again",
-					h[0], h[1], h[2], h[3]));
+					h[0], h[1], h[2], h[3]);
 			uint32_t size = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
 			if (size > LOGSTREAM_FRAME_MAX)
-				return fail(ls, err, xasprintf(
+				return logstream_fail(ls, err,
 					"the log stream is corrupt: a frame of %" PRIu32 " bytes, where the engine "
 					"sends at most a few KiB (glovebox accepts up to %" PRIu32 ")",
-					size, LOGSTREAM_FRAME_MAX));
+					size, LOGSTREAM_FRAME_MAX);
 			if (size == 0)
 				continue;
 			ls->cur = h[0] == 3 ? LOG_ENGINE : h[0] == 2 ? LOG_STDERR : LOG_STDOUT;
@@ -290,8 +298,8 @@ int logstream_feed(struct logstream *ls, const char *data, size_t len, char **er
 int logstream_finish(struct logstream *ls, char **err)
 {
 	if (ls->failed || ls->finished)
-		return fail(ls, err, xstrdup(ls->finished ? "the log stream has ended"
-		                                          : "the log stream failed earlier"));
+		return logstream_fail(ls, err, "%s", ls->finished ? "the log stream has ended"
+		                                        : "the log stream failed earlier");
 	ls->finished = true;
 	bool truncated = ls->o.multiplexed && (ls->in_payload || ls->hdr_len > 0);
 	for (int s = 0; s < 3; s++) {
@@ -316,15 +324,9 @@ void log_cut_marker(char *buf, size_t sz, uint64_t cut, bool ascii)
 
 void log_format_time(char *buf, size_t sz, int64_t ts_ns)
 {
-	if (ts_ns < 0)
-		ts_ns = 0;
-	time_t secs = (time_t)(ts_ns / 1000000000);
-	long nanos = (long)(ts_ns % 1000000000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	char date[32];
-	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, sz, "%s.%09ldZ", date, nanos);
+	char t[TIME_ISO8601_NS_SIZE];
+	time_iso8601_ns(ts_ns < 0 ? 0 : ts_ns, 9, t);
+	snprintf(buf, sz, "%s", t);
 }
 
 /* ---- What to ask for, and who may ---- */
@@ -334,8 +336,7 @@ char *logs_path(const char *service_id, const struct logs_request *req)
 	GString *p = g_string_new("/services/");
 	for (const char *c = service_id; *c; c++) {
 		unsigned char u = (unsigned char)*c;
-		if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-		    u == '-' || u == '_' || u == '.')
+		if (char_is_name(u))
 			g_string_append_c(p, (char)u);
 		else
 			g_string_append_printf(p, "%%%02X", u);
@@ -464,13 +465,10 @@ static char *removal_watch_path(const char *service_id)
 	                      "event", "remove", 1, "service", service_id, 1);
 	if (!f)
 		return NULL;
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
+	char *q = jsonout_query(f);
 	/* Replay the last minute, in case the job went between finding it and now. */
-	char *path = xasprintf("/events?since=%lld&filters=%s", (long long)time(NULL) - 60, esc);
-	g_free(esc);
-	free(text);
+	char *path = xasprintf("/events?since=%lld&filters=%s", (long long)time(NULL) - 60, q);
+	free(q);
 	return path;
 }
 
@@ -552,7 +550,7 @@ static void resolve_end(struct resolve *rs)
 	if (rs->error)
 		goto out;
 	for (size_t i = 0; !found && i < rs->by_name.n; i++)
-		if (rs->by_name.v[i].name && strcmp(rs->by_name.v[i].name, rs->want) == 0 &&
+		if (str_eq(rs->by_name.v[i].name, rs->want) &&
 		    (!rs->actor || actor_sees_service(rs->actor, &rs->by_name.v[i])))
 			found = &rs->by_name.v[i];
 	for (size_t i = 0; !found && i < rs->by_id.n; i++) {
@@ -605,14 +603,10 @@ static char *services_filter_path(const char *key, const char *value)
 {
 	/* A value that is not UTF-8 names no service; the caller compares with the original. */
 	gchar *valid = g_utf8_make_valid(value, -1);
-	json_t *f = json_pack("{s:{s:b}}", key, valid, 1);
+	char *f = jsonout_query(json_pack("{s:{s:b}}", key, valid, 1));
 	g_free(valid);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
-	char *path = xasprintf("/services?filters=%s", esc);
-	g_free(esc);
-	free(text);
+	char *path = xasprintf("/services?filters=%s", f);
+	free(f);
 	return path;
 }
 

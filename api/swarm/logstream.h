@@ -22,8 +22,8 @@
  * A line keeps at most line_max bytes (64 KiB by default); the rest is counted, not kept, and
  * the line says how much was cut. A line never grows beyond that however long the job writes
  * without a newline, so the decoder holds at most one line_max buffer per stream. */
-#ifndef GB_API_LOGSTREAM_H
-#define GB_API_LOGSTREAM_H
+#ifndef GB_API_SWARM_LOGSTREAM_H
+#define GB_API_SWARM_LOGSTREAM_H
 
 #include <stdbool.h>
 #include <stddef.h>

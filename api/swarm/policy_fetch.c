@@ -179,8 +179,9 @@ struct policy_fetch {
 	void *ud;
 };
 
-static void on_list(struct policy_fetch *f, int i, const struct config_list *l, const char *error,
-                    bool unreachable)
+static void policy_fetch_on_list(struct policy_fetch *f, int i, const struct config_list *l,
+                                 const char *error,
+                                 bool unreachable)
 {
 	f->req[i] = NULL;
 	if (error) {
@@ -200,12 +201,12 @@ static void on_list(struct policy_fetch *f, int i, const struct config_list *l, 
 
 static void on_policies(void *ud, const struct config_list *l, const char *error, bool unreachable)
 {
-	on_list(ud, 0, l, error, unreachable);
+	policy_fetch_on_list(ud, 0, l, error, unreachable);
 }
 
 static void on_terms(void *ud, const struct config_list *l, const char *error, bool unreachable)
 {
-	on_list(ud, 1, l, error, unreachable);
+	policy_fetch_on_list(ud, 1, l, error, unreachable);
 }
 
 static char *distrust_notice(const char *path, const char *why)

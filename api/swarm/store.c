@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
+#include "api/base/str.h"
 #include "api/core/terms.h"
 #include "api/base/xalloc.h"
 
@@ -14,7 +16,7 @@ struct list_ctx {
 	void *ud;
 };
 
-static void on_list(void *ud, const struct engine_reply *r)
+static void configs_on_list(void *ud, const struct engine_reply *r)
 {
 	struct list_ctx *c = ud;
 	struct config_list l = {0};
@@ -36,21 +38,23 @@ static void on_list(void *ud, const struct engine_reply *r)
 struct engine_req *configs_list(struct engine *e, const char *label1, const char *label2,
                                 configs_fn fn, void *ud)
 {
+	return configs_list_for(e, "listing swarm configs", label1, label2, fn, ud);
+}
+
+struct engine_req *configs_list_for(struct engine *e, const char *what, const char *label1,
+                                    const char *label2, configs_fn fn, void *ud)
+{
 	json_t *labels = json_object();
 	json_object_set_new(labels, label1, json_true());
 	if (label2)
 		json_object_set_new(labels, label2, json_true());
-	json_t *f = json_pack("{s:o}", "label", labels);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
-	char *path = xasprintf("/configs?filters=%s", esc);
-	g_free(esc);
-	free(text);
+	char *f = jsonout_query(json_pack("{s:o}", "label", labels));
+	char *path = xasprintf("/configs?filters=%s", f);
+	free(f);
 	struct list_ctx *c = xcalloc(1, sizeof *c);
 	c->fn = fn;
 	c->ud = ud;
-	struct engine_req *r = engine_request(e, "GET", path, NULL, "listing swarm configs", on_list, c);
+	struct engine_req *r = engine_request(e, "GET", path, NULL, what, configs_on_list, c);
 	free(path);
 	return r;
 }
@@ -72,7 +76,7 @@ const struct swarm_config *configs_newest(const struct config_list *l)
 const struct swarm_config *configs_named(const struct config_list *l, const char *name)
 {
 	for (size_t i = 0; name && i < l->n; i++)
-		if (l->v[i].name && strcmp(l->v[i].name, name) == 0)
+		if (str_eq(l->v[i].name, name))
 			return &l->v[i];
 	return NULL;
 }

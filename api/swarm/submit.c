@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
 #include "api/base/secmem.h"
 #include "api/base/xalloc.h"
 
@@ -39,9 +40,16 @@ struct submit {
 	enum job_field field;
 };
 
-static void next(struct submit *s);
+static void submit_next(struct submit *s);
 
-static void fail(struct submit *s, enum job_field field, char *msg)
+/* Go on with step. */
+static void submit_go(struct submit *s, enum step step)
+{
+	s->step = step;
+	submit_next(s);
+}
+
+static void submit_fail(struct submit *s, enum job_field field, char *msg)
 {
 	if (!s->error) {
 		s->error = msg;
@@ -49,11 +57,10 @@ static void fail(struct submit *s, enum job_field field, char *msg)
 	} else {
 		free(msg);
 	}
-	s->step = s->network_id ? S_ROLLBACK : S_DONE;
-	next(s);
+	submit_go(s, s->network_id ? S_ROLLBACK : S_DONE);
 }
 
-static void finish(struct submit *s)
+static void submit_finish(struct submit *s)
 {
 	struct submit_result r = {
 		.ok = s->error == NULL,
@@ -70,22 +77,19 @@ static void finish(struct submit *s)
 		s->done(s->ud, &r);
 }
 
-static void progress(struct submit *s, const char *what)
+static void submit_progress(struct submit *s, const char *what)
 {
 	if (s->progress)
 		s->progress(s->ud, what);
 }
 
-static char *json_filter(const char *key, const char *value)
+/* "/<kind>?filters={"name":{"<name>":true}}": the services or networks of that name. */
+static char *named_path(const char *kind, const char *name)
 {
-	json_t *f = json_pack("{s:{s:b}}", key, value, 1);
-	char *text = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	char *esc = g_uri_escape_string(text, NULL, FALSE);
-	free(text);
-	char *out = xstrdup(esc);
-	g_free(esc);
-	return out;
+	char *f = jsonout_query(json_pack("{s:{s:b}}", "name", name, 1));
+	char *path = xasprintf("/%s?filters=%s", kind, f);
+	free(f);
+	return path;
 }
 
 static bool label_is(json_t *labels, const char *key, const char *want)
@@ -133,29 +137,65 @@ static void name_taken(struct submit *s)
 	uint32_t rnd;
 	char *err = NULL;
 	if (!s->plan->name_derived) {
-		fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
+		submit_fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
 		return;
 	}
 	if (s->name_tries >= NAME_TRIES) {
-		fail(s, JF_NAME, xasprintf("no free name was found for the job in %d tries: submit again, "
-		                           "or choose a name", NAME_TRIES));
+		submit_fail(s, JF_NAME, xasprintf("no free name was found for the job in %d tries: submit again, "
+		                                  "or choose a name", NAME_TRIES));
 		return;
 	}
 	if (submit_name_random(&rnd, &err) != 0) {
-		fail(s, JF_NAME, err);
+		submit_fail(s, JF_NAME, err);
 		return;
 	}
 	s->name_tries++;
 	job_plan_rename(s->plan, rnd);
-	s->step = S_CHECK_NAME;
-	next(s);
+	submit_go(s, S_CHECK_NAME);
+}
+
+/* The reply to the check of the job's name (networks false) or its network's name: true
+ * when the name is free but for, with networks, a leftover of this job in u->leftover;
+ * otherwise s failed or drew another name. */
+static bool name_free(struct submit *s, const struct engine_reply *r, bool networks,
+                      struct name_use *u)
+{
+	if (r->error) {
+		submit_fail(s, JF_COUNT, xasprintf("the job's %s could not be checked: %s",
+		                                   networks ? "network name" : "name", r->error));
+		return false;
+	}
+	name_use(r->body, r->len, networks ? s->plan->network : s->plan->name, s->plan, networks, u);
+	if (u->others) {
+		free(u->leftover);
+		name_taken(s);
+		return false;
+	}
+	return true;
+}
+
+/* The reply of the step that made the job's network or its service (what): true with the new
+ * object's ID in *id (and the engine's warnings in *warnings, which may be NULL); otherwise
+ * s failed. */
+static bool submit_made(struct submit *s, const struct engine_reply *r, const char *what,
+                        char **id, char **warnings)
+{
+	char *err = NULL;
+	if (r->error)
+		submit_fail(s, JF_COUNT, xasprintf("%s could not be made: %s", what, r->error));
+	else if (decode_created(r->body, r->len, id, warnings, &err) != 0)
+		submit_fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
+	else
+		return true;
+	free(err);
+	return false;
 }
 
 /* Everything the creating steps send, built before the first of them: what cannot be built
  * (text that is not UTF-8, a dataset the policy lost, labels that do not parse) must fail
  * while nothing exists, not after the network or the acceptance record was made. The service
  * spec is checked with a stand-in for the network's ID and built for good once it is known. */
-static int prepare(struct submit *s, char **err)
+static int submit_prepare(struct submit *s, char **err)
 {
 	struct job_meta meta = {
 		.image_pinned = s->image_pinned, .terms_sha256 = s->terms_sha256,
@@ -194,7 +234,7 @@ static int prepare(struct submit *s, char **err)
 	return 0;
 }
 
-static void on_reply(void *ud, const struct engine_reply *r)
+static void submit_on_reply(void *ud, const struct engine_reply *r)
 {
 	struct submit *s = ud;
 	char *err = NULL;
@@ -205,14 +245,13 @@ static void on_reply(void *ud, const struct engine_reply *r)
 		char *digest = NULL;
 		char *name = imageref_name_tag(&s->plan->image);
 		if (r->error) {
-			fail(s, JF_IMAGE, xasprintf("cannot resolve %s to a digest on its registry: %s", name,
-			                            r->error));
+			submit_fail(s, JF_IMAGE, xasprintf("cannot resolve %s to a digest on its registry: %s", name,
+			                                   r->error));
 		} else if (decode_distribution_digest(r->body, r->len, &digest, &err) != 0) {
-			fail(s, JF_IMAGE, xasprintf("the registry's answer for %s cannot be read: %s", name, err));
+			submit_fail(s, JF_IMAGE, xasprintf("the registry's answer for %s cannot be read: %s", name, err));
 		} else {
 			s->image_pinned = imageref_pinned(&s->plan->image, digest);
-			s->step = S_CHECK_NAME;
-			next(s);
+			submit_go(s, S_CHECK_NAME);
 		}
 		free(digest);
 		free(name);
@@ -220,78 +259,49 @@ static void on_reply(void *ud, const struct engine_reply *r)
 	}
 	case S_CHECK_NAME: {
 		struct name_use u = {0};
-		if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the job's name could not be checked: %s", r->error));
-			break;
-		}
-		name_use(r->body, r->len, s->plan->name, s->plan, false, &u);
-		if (u.others) {
-			name_taken(s);
-		} else {
-			s->step = S_CHECK_NET;
-			next(s);
+		if (name_free(s, r, false, &u)) {
+			submit_go(s, S_CHECK_NET);
 		}
 		break;
 	}
 	case S_CHECK_NET: {
 		struct name_use u = {0};
-		if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the job's network name could not be checked: %s", r->error));
-			break;
+		if (name_free(s, r, true, &u)) {
+			free(s->stale_network);
+			s->stale_network = u.leftover;
+			submit_go(s, u.leftover ? S_REMOVE_NET : S_NETWORK);
 		}
-		name_use(r->body, r->len, s->plan->network, s->plan, true, &u);
-		if (u.others) {
-			free(u.leftover);
-			name_taken(s);
-			break;
-		}
-		free(s->stale_network);
-		s->stale_network = u.leftover;
-		s->step = u.leftover ? S_REMOVE_NET : S_NETWORK;
-		next(s);
 		break;
 	}
 	case S_REMOVE_NET:
 		/* Only ever the submitter's own network: saying so reveals nothing of anyone else. */
 		if (r->error && r->status != 404) {
-			fail(s, JF_NAME, xasprintf("a network %s is left from an earlier submission of yours "
-			                           "and cannot be removed: %s", s->plan->network, r->error));
+			submit_fail(s, JF_NAME, xasprintf("a network %s is left from an earlier submission of yours "
+			                                  "and cannot be removed: %s", s->plan->network, r->error));
 		} else {
-			s->step = S_NETWORK;
-			next(s);
+			submit_go(s, S_NETWORK);
 		}
 		break;
 	case S_NETWORK:
 		if (r->status == 409) {
 			name_taken(s);   /* made between the check and now; nothing of ours exists yet */
-		} else if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the job's network could not be made: %s", r->error));
-		} else if (decode_created(r->body, r->len, &s->network_id, NULL, &err) != 0) {
-			fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
-		} else {
-			s->step = S_CONSENT;
-			next(s);
+		} else if (submit_made(s, r, "the job's network", &s->network_id, NULL)) {
+			submit_go(s, S_CONSENT);
 		}
 		break;
 	case S_CONSENT:
 		/* 409: the same record exists already (same user, second and terms): fine. */
 		if (r->error && r->status != 409) {
-			fail(s, JF_COUNT, xasprintf("the acceptance of the terms could not be recorded: %s", r->error));
+			submit_fail(s, JF_COUNT, xasprintf("the acceptance of the terms could not be recorded: %s", r->error));
 		} else {
-			s->step = S_SERVICE;
-			next(s);
+			submit_go(s, S_SERVICE);
 		}
 		break;
 	case S_SERVICE:
 		if (r->status == 409) {
-			fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
-		} else if (r->error) {
-			fail(s, JF_COUNT, xasprintf("the service could not be made: %s", r->error));
-		} else if (decode_created(r->body, r->len, &s->service_id, &s->warnings, &err) != 0) {
-			fail(s, JF_COUNT, xasprintf("the engine's answer cannot be read: %s", err));
-		} else {
-			s->step = S_DONE;
-			next(s);
+			submit_fail(s, JF_NAME, xasprintf("the name %s cannot be used: choose another", s->plan->name));
+		} else if (submit_made(s, r, "the service", &s->service_id, &s->warnings)) {
+			submit_go(s, S_DONE);
 		}
 		break;
 	case S_ROLLBACK:
@@ -305,8 +315,7 @@ static void on_reply(void *ud, const struct engine_reply *r)
 			s->network_id = NULL;
 			s->rolled_back = true;
 		}
-		s->step = S_DONE;
-		next(s);
+		submit_go(s, S_DONE);
 		break;
 	case S_DONE:
 		break;
@@ -314,10 +323,10 @@ static void on_reply(void *ud, const struct engine_reply *r)
 	free(err);
 }
 
-static void request(struct submit *s, const char *method, const char *path, const char *body,
-                    const char *what)
+static void submit_request(struct submit *s, const char *method, const char *path, const char *body,
+                           const char *what)
 {
-	progress(s, what);
+	submit_progress(s, what);
 	static const char name[] = "X-Registry-Auth: ";
 	const char *hdr[1];
 	size_t nh = 0;
@@ -331,11 +340,11 @@ static void request(struct submit *s, const char *method, const char *path, cons
 		hdr[nh++] = auth;
 	}
 	s->req = engine_request_flags(s->engine, method, path, body, hdr, nh, nh ? ENGINE_SECRET : 0,
-	                              what, on_reply, s);
+	                              what, submit_on_reply, s);
 	secmem_free(&auth);
 }
 
-static void next(struct submit *s)
+static void submit_next(struct submit *s)
 {
 	char *path = NULL, *body = NULL, *err = NULL;
 	if (s->interrupted && s->step != S_ROLLBACK && s->step != S_DONE && !s->service_id) {
@@ -349,48 +358,40 @@ static void next(struct submit *s)
 	case S_RESOLVE: {
 		if (s->plan->image.digest) {
 			s->image_pinned = imageref_pinned(&s->plan->image, s->plan->image.digest);
-			s->step = S_CHECK_NAME;
-			next(s);
+			submit_go(s, S_CHECK_NAME);
 			return;
 		}
 		char *name = imageref_name_tag(&s->plan->image);
 		path = xasprintf("/distribution/%s/json", name);
 		free(name);
-		request(s, "GET", path, NULL, "resolving the image to a digest");
+		submit_request(s, "GET", path, NULL, "resolving the image to a digest");
 		break;
 	}
-	case S_CHECK_NAME: {
-		char *f = json_filter("name", s->plan->name);
-		path = xasprintf("/services?filters=%s", f);
-		free(f);
-		request(s, "GET", path, NULL, "checking the job name");
+	case S_CHECK_NAME:
+		path = named_path("services", s->plan->name);
+		submit_request(s, "GET", path, NULL, "checking the job name");
 		break;
-	}
-	case S_CHECK_NET: {
-		char *f = json_filter("name", s->plan->network);
-		path = xasprintf("/networks?filters=%s", f);
-		free(f);
-		request(s, "GET", path, NULL, "checking for a leftover network");
+	case S_CHECK_NET:
+		path = named_path("networks", s->plan->network);
+		submit_request(s, "GET", path, NULL, "checking for a leftover network");
 		break;
-	}
 	case S_REMOVE_NET:
 		path = xasprintf("/networks/%s", s->stale_network);
-		request(s, "DELETE", path, NULL, "removing a leftover network");
+		submit_request(s, "DELETE", path, NULL, "removing a leftover network");
 		break;
 	case S_NETWORK:
-		if (prepare(s, &err) != 0) {
-			fail(s, JF_COUNT, err);
+		if (submit_prepare(s, &err) != 0) {
+			submit_fail(s, JF_COUNT, err);
 			return;
 		}
-		request(s, "POST", "/networks/create", s->network_body, "creating the job's internal network");
+		submit_request(s, "POST", "/networks/create", s->network_body, "creating the job's internal network");
 		break;
 	case S_CONSENT:
 		if (!s->consent_body) {
-			s->step = S_SERVICE;
-			next(s);
+			submit_go(s, S_SERVICE);
 			return;
 		}
-		request(s, "POST", "/configs/create", s->consent_body, "recording the acceptance of the terms");
+		submit_request(s, "POST", "/configs/create", s->consent_body, "recording the acceptance of the terms");
 		break;
 	case S_SERVICE: {
 		struct job_meta meta = {
@@ -404,18 +405,18 @@ static void next(struct submit *s)
 		body = job_service_spec(s->plan, &meta);
 		if (!body) {
 			/* prepare built it with a stand-in ID; only the engine's own ID can fail here */
-			fail(s, JF_COUNT, xstrdup("the service spec cannot be built with the network's ID"));
+			submit_fail(s, JF_COUNT, xstrdup("the service spec cannot be built with the network's ID"));
 			return;
 		}
-		request(s, "POST", "/services/create", body, "creating the service");
+		submit_request(s, "POST", "/services/create", body, "creating the service");
 		break;
 	}
 	case S_ROLLBACK:
 		path = xasprintf("/networks/%s", s->network_id);
-		request(s, "DELETE", path, NULL, "removing the network again");
+		submit_request(s, "DELETE", path, NULL, "removing the network again");
 		break;
 	case S_DONE:
-		finish(s);
+		submit_finish(s);
 		break;
 	}
 	free(path);
@@ -439,8 +440,7 @@ struct submit *submit_start(struct engine *e, const struct submit_args *a,
 	s->done = done;
 	s->ud = ud;
 	s->field = JF_COUNT;
-	s->step = S_RESOLVE;
-	next(s);
+	submit_go(s, S_RESOLVE);
 	return s;
 }
 

@@ -16,8 +16,8 @@
  * acceptance record stays: it records a fact (the researcher accepted the terms), and records
  * are immutable; it is made after the network so that a network that cannot be made leaves
  * no record behind either. */
-#ifndef GB_API_SUBMIT_H
-#define GB_API_SUBMIT_H
+#ifndef GB_API_SWARM_SUBMIT_H
+#define GB_API_SWARM_SUBMIT_H
 
 #include <stdbool.h>
 #include <stdint.h>

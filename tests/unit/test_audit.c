@@ -188,14 +188,18 @@ static void test_reason_check(void **state)
 	assert_int_equal(audit_reason_check(NULL, &err), -1);
 	assert_non_null(strstr(err, "empty"));
 	free(err);
+	err = NULL;
 	assert_int_equal(audit_reason_check(" \t", &err), -1);
 	free(err);
+	err = NULL;
 	assert_int_equal(audit_reason_check("a\nb", &err), -1);
 	assert_non_null(strstr(err, "one line"));
 	free(err);
+	err = NULL;
 	assert_int_equal(audit_reason_check("bad \xc3\x28", &err), -1);
 	assert_non_null(strstr(err, "UTF-8"));
 	free(err);
+	err = NULL;
 	assert_int_equal(audit_reason_check("esc \x1b]0;x\x07", NULL), -1);
 }
 

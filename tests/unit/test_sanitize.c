@@ -426,6 +426,26 @@ static void test_sanitize_str(void **state)
 	free(out);
 }
 
+/* For JSON: only ill-formed UTF-8 changes; controls, bidi and valid text stay. */
+static void test_sanitize_utf8(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{ "", "" },
+		{ "Zo\xC3\xAB \xE6\x97\xA5\x07\x1B[31m\xE2\x80\xAE",
+		  "Zo\xC3\xAB \xE6\x97\xA5\x07\x1B[31m\xE2\x80\xAE" },
+		{ "a\xFF" "b", "a" FFFD "b" },
+		{ "\xE2\x82\xE2\x82\xAC", FFFD "\xE2\x82\xAC" },
+		{ "\xED\xA0\x80", FFFD FFFD FFFD },
+		{ "\xC3", FFFD },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = sanitize_utf8(cases[i].in);
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+}
+
 static void test_large_growth(void **state)
 {
 	(void)state;
@@ -631,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_ascii_mode),
 		cmocka_unit_test(test_strip_escapes),
 		cmocka_unit_test(test_sanitize_str),
+		cmocka_unit_test(test_sanitize_utf8),
 		cmocka_unit_test(test_large_growth),
 		cmocka_unit_test(test_all_code_points),
 		cmocka_unit_test(test_random_bytes),

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,23 +13,15 @@
 #include "api/swarm/audit.h"
 #include "api/swarm/cluster.h"
 #include "api/swarm/jobview.h"
+#include "api/engine/jsonout.h"
+#include "tui/cli/out.h"
+#include "api/base/str.h"
+#include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/admin.h"
 #include "api/base/sanitize.h"
 
 /* ---- shared ---- */
-
-static int san_flags(void)
-{
-	return locale_is_utf8() ? 0 : SAN_ASCII;
-}
-
-void put_sanitised(FILE *f, const char *prefix, const char *s)
-{
-	char *clean = sanitize_str(s, san_flags());
-	fprintf(f, "%s%s\n", prefix, clean);
-	free(clean);
-}
 
 /* err_print() for text that came from the engine or a user. */
 static void error_sanitised(const char *prefix, const char *s)
@@ -85,85 +76,6 @@ int cli_cluster(struct session *cli, bool inspect, struct cluster **out)
 	}
 	*out = cl;
 	return 0;
-}
-
-void table_print(const char *const *headers, const size_t *max_width, size_t ncols,
-                 char *const *cells, size_t nrows, bool tty)
-{
-	bool ascii = san_flags() & SAN_ASCII;
-	size_t *width = xcalloc(ncols, sizeof *width);
-	for (size_t c = 0; c < ncols; c++)
-		width[c] = strlen(headers[c]);
-	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < ncols; c++) {
-			size_t w = text_width(cells[r * ncols + c]);
-			if (max_width && max_width[c] && w > max_width[c])
-				w = max_width[c];
-			if (w > width[c])
-				width[c] = w;
-		}
-	size_t last_cols = 0;
-	if (tty) {
-		struct winsize ws;
-		size_t used = 0;
-		for (size_t c = 0; c + 1 < ncols; c++)
-			used += width[c] + 2;
-		size_t cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
-		last_cols = cols > used + 8 ? cols - used : 8;
-	}
-	size_t bufsz = 256;
-	char *buf = xmalloc(bufsz);
-	for (size_t r = 0; r <= nrows; r++) {
-		for (size_t c = 0; c < ncols; c++) {
-			const char *s = r == 0 ? headers[c] : cells[(r - 1) * ncols + c];
-			bool last = c + 1 == ncols;
-			size_t w = last ? (last_cols ? last_cols : text_width(s)) : width[c];
-			if (bufsz < w * 4 + 8) {
-				bufsz = w * 4 + 8;
-				buf = xrealloc(buf, bufsz);
-			}
-			text_fit(buf, bufsz, s, w, !last, ascii);
-			fputs(buf, stdout);
-			if (!last)
-				fputs("  ", stdout);
-		}
-		fputc('\n', stdout);
-	}
-	free(buf);
-	free(width);
-}
-
-void json_print(json_t *j)
-{
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | (isatty(STDOUT_FILENO) ? JSON_ENSURE_ASCII : 0);
-	char *text = json_dumps(j, flags);
-	json_decref(j);
-	if (!text)
-		abort();   /* only on out-of-memory */
-	puts(text);
-	free(text);
-}
-
-static void iso_time(int64_t t, char buf[static 21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* json_string() refuses text that is not UTF-8: show such values with U+FFFD instead. */
-static json_t *jstr(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	char *fixed = sanitize_str(s, SAN_KEEP_TAB | SAN_KEEP_NEWLINE);
-	j = json_string(fixed);
-	free(fixed);
-	return j ? j : json_null();
 }
 
 /* A line from the terminal, without its newline; NULL at end of input. */
@@ -233,14 +145,14 @@ static void outcome_clear(struct outcome *o)
 	memset(o, 0, sizeof *o);
 }
 
-static void on_progress(void *ud, const char *step)
+static void admin_on_progress(void *ud, const char *step)
 {
 	(void)ud;
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "glovebox: %s...\n", step);
 }
 
-static void on_done(void *ud, const struct action_result *r)
+static void admin_on_done(void *ud, const struct action_result *r)
 {
 	struct outcome *o = ud;
 	o->ok = r->ok;
@@ -271,7 +183,7 @@ static int outcome_rc(const struct outcome *o)
 }
 
 /* Connect, learn who runs glovebox and fetch the cluster. */
-static int prepare(struct session *cli, struct who *w, struct cluster **cl, bool inspect)
+static int admin_prepare(struct session *cli, struct who *w, struct cluster **cl, bool inspect)
 {
 	int rc = cli_connect_negotiated(cli);
 	if (rc == 0)
@@ -318,7 +230,7 @@ struct job_act {
 static int job_act_open(struct session *cli, struct job_act *ja, const char *name, enum act act,
                         uint64_t replicas, const char *deny_what)
 {
-	int rc = prepare(cli, &ja->w, &ja->cl, false);
+	int rc = admin_prepare(cli, &ja->w, &ja->cl, false);
 	if (rc != 0)
 		return rc;
 	ja->view = jobview_new(NULL);
@@ -330,7 +242,7 @@ static int job_act_open(struct session *cli, struct job_act *ja, const char *nam
 	                              : actor_may(&ja->w.actor, act, ja->j->owner);
 	if (ja->permit != PERMIT_DENY)
 		return 0;
-	bool own = ja->j->owner && strcmp(ja->j->owner, ja->w.me.user) == 0;
+	bool own = str_eq(ja->j->owner, ja->w.me.user);
 	if (act == ACT_SCALE && replicas > 1 && own) {
 		err_print("researchers scale their own jobs to 0 or 1 only (pause and resume): each "
 		          "replica reserves the job's CPUs and memory again; ask an admin for more");
@@ -384,27 +296,17 @@ static const char rm_usage[] =
 
 int cmd_rm(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	const char *reason_arg = NULL;
-	bool yes = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:yh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason_arg = optarg; break;
-		case 'y': yes = true; break;
-		case 'h': fputs(rm_usage, stdout); return GB_EXIT_OK;
-		default: fputs(rm_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason_arg;
+	bool yes;
+	int rc = cli_reason_args(argc, argv, rm_usage, &reason_arg, &yes);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 1) {
 		err_print("rm takes one job name (glovebox rm --help)");
 		return GB_EXIT_USAGE;
 	}
 	struct job_act ja = {0};
-	int rc = job_act_open(cli, &ja, argv[optind], ACT_RM, 0, "remove other users' jobs");
+	rc = job_act_open(cli, &ja, argv[optind], ACT_RM, 0, "remove other users' jobs");
 	if (rc == 0)
 		rc = job_act_reason(&ja, reason_arg, "removing a job that is not yours");
 	if (rc != 0)
@@ -419,7 +321,7 @@ int cmd_rm(struct session *cli, int argc, char **argv)
 		char *prompt = xasprintf("Remove job %s (owner %s, %llu running)? Its tasks are stopped%s. [y/N] ",
 		                         j->name, j->owner ? j->owner : "none: not made by glovebox",
 		                         (unsigned long long)j->running, j->managed ? " and its network removed" : "");
-		char *clean = sanitize_str(prompt, san_flags());
+		char *clean = sanitize_str(prompt, 0);
 		bool ok = confirmed(clean);
 		free(clean);
 		free(prompt);
@@ -430,7 +332,7 @@ int cmd_rm(struct session *cli, int argc, char **argv)
 		}
 	}
 	rc = job_act_run(cli, &ja, action_remove_job(cli->engine, job_act_record(&ja, AUDIT_RM), NULL,
-	                                             on_progress, on_done, &ja.o));
+	                                             admin_on_progress, admin_on_done, &ja.o));
 	if (ja.o.ok) {
 		char *msg = xasprintf("removed job %s (audit record %s)", j->name, ja.o.audit ? ja.o.audit : "none");
 		put_sanitised(stdout, "", msg);
@@ -458,19 +360,10 @@ static const char scale_usage[] =
 
 int cmd_scale(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *reason_arg = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason_arg = optarg; break;
-		case 'h': fputs(scale_usage, stdout); return GB_EXIT_OK;
-		default: fputs(scale_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason_arg;
+	int rc = cli_reason_args(argc, argv, scale_usage, &reason_arg, NULL);
+	if (rc >= 0)
+		return rc;
 	uint64_t replicas;
 	if (argc - optind != 2 || replicas_parse(argv[optind + 1], &replicas) != 0) {
 		err_print("usage: glovebox scale NAME REPLICAS (0 pauses the job, 1 resumes it; admins up to %d)",
@@ -478,7 +371,7 @@ int cmd_scale(struct session *cli, int argc, char **argv)
 		return GB_EXIT_USAGE;
 	}
 	struct job_act ja = {0};
-	int rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, replicas, "scale other users' jobs");
+	rc = job_act_open(cli, &ja, argv[optind], ACT_SCALE, replicas, "scale other users' jobs");
 	if (rc != 0)
 		goto out;
 	const struct job *j = ja.j;
@@ -493,7 +386,7 @@ int cmd_scale(struct session *cli, int argc, char **argv)
 	if (rc != 0)
 		goto out;
 	rc = job_act_run(cli, &ja, action_scale_job(cli->engine, job_act_record(&ja, AUDIT_SCALE), replicas,
-	                                            NULL, on_progress, on_done, &ja.o));
+	                                            NULL, admin_on_progress, admin_on_done, &ja.o));
 	if (ja.o.ok) {
 		char *msg = xasprintf("scaled job %s: %s (audit record %s)", j->name, ja.o.detail ? ja.o.detail : "",
 		                      ja.o.audit ? ja.o.audit : "none");
@@ -519,21 +412,11 @@ static const char node_usage_text[] =
 
 int cmd_node(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
-	const char *reason = NULL;
-	bool yes = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:yh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason = optarg; break;
-		case 'y': yes = true; break;
-		case 'h': fputs(node_usage_text, stdout); return GB_EXIT_OK;
-		default: fputs(node_usage_text, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason;
+	bool yes;
+	int rc = cli_reason_args(argc, argv, node_usage_text, &reason, &yes);
+	if (rc >= 0)
+		return rc;
 	enum audit_action act;
 	if (argc - optind != 2) {
 		fputs(node_usage_text, stderr);
@@ -560,7 +443,7 @@ int cmd_node(struct session *cli, int argc, char **argv)
 	struct cluster *cl = NULL;
 	struct outcome o = {0};
 	struct audit_record rec = {0};
-	int rc = prepare(cli, &w, &cl, false);
+	rc = admin_prepare(cli, &w, &cl, false);
 	if (rc != 0)
 		goto out;
 	if (actor_may(&w.actor, ACT_NODE, NULL) == PERMIT_DENY) {
@@ -594,7 +477,7 @@ int cmd_node(struct session *cli, int argc, char **argv)
 		}
 	}
 	audit_record_init(&rec, w.me.user, act, host, n->id, NULL, reason);
-	struct action *a = action_node_availability(cli->engine, &rec, NULL, on_progress, on_done, &o);
+	struct action *a = action_node_availability(cli->engine, &rec, NULL, admin_on_progress, admin_on_done, &o);
 	action_wait(cli, a);
 	action_free(&a);
 	rc = outcome_rc(&o);
@@ -641,7 +524,7 @@ static int reaped_cmp(const void *a, const void *b)
 	const struct reaped *x = a, *y = b;
 	if (x->expires_at != y->expires_at)
 		return x->expires_at < y->expires_at ? -1 : 1;
-	return strcmp(x->job->name ? x->job->name : "", y->job->name ? y->job->name : "");
+	return str_cmp(x->job->name, y->job->name);
 }
 
 int cmd_reap(struct session *cli, int argc, char **argv)
@@ -674,7 +557,7 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 	struct jobview *view = NULL;
 	struct reaped *list = NULL;
 	size_t n = 0;
-	int rc = prepare(cli, &w, &cl, false);
+	int rc = admin_prepare(cli, &w, &cl, false);
 	if (rc != 0)
 		goto out;
 	if (actor_may(&w.actor, ACT_REAP, NULL) == PERMIT_DENY) {
@@ -702,12 +585,12 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 	unsigned failed = 0;
 	for (size_t i = 0; i < n && !dry; i++) {
 		const struct job *j = list[i].job;
-		char when[21];
-		iso_time(list[i].expires_at, when);
+		char when[TIME_ISO8601_SIZE];
+		time_iso8601(list[i].expires_at, when);
 		char *reason = xasprintf("past its lifetime: glovebox.expires-at %s", when);
 		struct audit_record rec;
 		audit_record_init(&rec, w.me.user, AUDIT_REAP, j->name, j->id, j->owner, reason);
-		struct action *a = action_remove_job(cli->engine, &rec, NULL, NULL, on_done, &list[i].o);
+		struct action *a = action_remove_job(cli->engine, &rec, NULL, NULL, admin_on_done, &list[i].o);
 		action_wait(cli, a);
 		action_free(&a);
 		audit_clear(&rec);
@@ -724,21 +607,21 @@ int cmd_reap(struct session *cli, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++) {
 			const struct reaped *r = &list[i];
-			char when[21];
-			iso_time(r->expires_at, when);
+			char when[TIME_ISO8601_SIZE];
+			time_iso8601(r->expires_at, when);
 			json_t *o = json_object();
-			json_object_set_new(o, "name", jstr(r->job->name));
-			json_object_set_new(o, "id", jstr(r->job->id));
-			json_object_set_new(o, "owner", jstr(r->job->owner));
+			json_object_set_new(o, "name", jsonout_text(r->job->name));
+			json_object_set_new(o, "id", jsonout_text(r->job->id));
+			json_object_set_new(o, "owner", jsonout_text(r->job->owner));
 			json_object_set_new(o, "expires_at", json_string(when));
 			json_object_set_new(o, "removed", dry || !r->tried ? json_null() : json_boolean(r->o.ok));
-			json_object_set_new(o, "error", jstr(r->o.ok ? NULL : r->o.error));
-			json_object_set_new(o, "warning", jstr(r->o.warning));
-			json_object_set_new(o, "audit", jstr(r->o.audit));
+			json_object_set_new(o, "error", jsonout_text(r->o.ok ? NULL : r->o.error));
+			json_object_set_new(o, "warning", jsonout_text(r->o.warning));
+			json_object_set_new(o, "audit", jsonout_text(r->o.audit));
 			json_array_append_new(arr, o);
 		}
-		char now_s[21];
-		iso_time(now, now_s);
+		char now_s[TIME_ISO8601_SIZE];
+		time_iso8601(now, now_s);
 		json_print(json_pack("{s:b, s:s, s:o}", "dry_run", dry, "now", now_s, "jobs", arr));
 	} else {
 		for (size_t i = 0; i < n; i++) {
@@ -845,19 +728,18 @@ int cmd_audit(struct session *cli, int argc, char **argv)
 	static const char *const headers[A_COLS] = {"TIME", "WHO", "ACTION", "TARGET", "OWNER", "DETAIL", "REASON"};
 	static const size_t max_width[A_COLS] = {20, 16, 13, 32, 16, 32, 0};
 	char **cells = xcalloc(aw.log.n * A_COLS + 1, sizeof *cells);
-	int flags = san_flags();
 	for (size_t i = 0; i < aw.log.n; i++) {
 		const struct audit_record *r = &aw.log.v[i].rec;
-		char when[21];
-		iso_time(r->time, when);
+		char when[TIME_ISO8601_SIZE];
+		time_iso8601(r->time, when);
 		char **row = cells + i * A_COLS;
 		row[A_TIME] = xstrdup(when);
-		row[A_WHO] = sanitize_str(r->who, flags);
+		row[A_WHO] = sanitize_str(r->who, 0);
 		row[A_ACTION] = xstrdup(audit_action_name(r->action));
-		row[A_TARGET] = sanitize_str(r->target, flags);
-		row[A_OWNER] = sanitize_str(r->owner ? r->owner : "-", flags);
-		row[A_DETAIL] = sanitize_str(r->detail ? r->detail : "-", flags);
-		row[A_REASON] = sanitize_str(r->reason ? r->reason : "-", flags);
+		row[A_TARGET] = sanitize_str(r->target, 0);
+		row[A_OWNER] = sanitize_str(r->owner ? r->owner : "-", 0);
+		row[A_DETAIL] = sanitize_str(r->detail ? r->detail : "-", 0);
+		row[A_REASON] = sanitize_str(r->reason ? r->reason : "-", 0);
 	}
 	table_print(headers, max_width, A_COLS, cells, aw.log.n, isatty(STDOUT_FILENO));
 	for (size_t i = 0; i < aw.log.n * A_COLS; i++)

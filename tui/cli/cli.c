@@ -34,7 +34,7 @@ struct ping {
 	char *error;
 };
 
-static void on_ping(void *ud, const struct engine_reply *r)
+static void cli_on_ping(void *ud, const struct engine_reply *r)
 {
 	struct ping *p = ud;
 	p->done = true;
@@ -48,7 +48,7 @@ int cli_connect_negotiated(struct session *cli)
 	if (rc != 0)
 		return rc;
 	struct ping p = {0};
-	engine_negotiate(cli->engine, on_ping, &p);
+	engine_negotiate(cli->engine, cli_on_ping, &p);
 	cli_wait(cli, &p.done, NULL);
 	if (p.error) {
 		err_print("%s", p.error);
@@ -98,7 +98,7 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags)
 		return rc;
 	struct policy_fetch *f = policy_fetch_start(cli->engine, named, root, NULL, NULL);
 	if (policy_fetch_named_refused(f) && (flags & CLI_POLICY_INSIST)) {
-		char *clean = sanitize_str(policy_fetch_notice(f), locale_is_utf8() ? 0 : SAN_ASCII);
+		char *clean = sanitize_str(policy_fetch_notice(f), 0);
 		err_print("%s; leave out --policy and GLOVEBOX_POLICY to work under the platform's policy", clean);
 		free(clean);
 		policy_fetch_free(&f);
@@ -108,7 +108,7 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags)
 		if (engine_poll(cli->engine, NULL, 0, 200) != 0)
 			break;   /* the lists finished with an error (engine_poll) */
 	if (policy_fetch_notice(f)) {
-		char *clean = sanitize_str(policy_fetch_notice(f), locale_is_utf8() ? 0 : SAN_ASCII);
+		char *clean = sanitize_str(policy_fetch_notice(f), 0);
 		err_print("%s", clean);
 		free(clean);
 	}
@@ -118,7 +118,7 @@ int cli_policy(struct session *cli, struct policy *out, unsigned flags)
 	if (none && (flags & CLI_POLICY_OPTIONAL)) {
 		rc = 1;
 	} else if (rc != 0) {
-		char *clean = sanitize_str(err, locale_is_utf8() ? 0 : SAN_ASCII);
+		char *clean = sanitize_str(err, 0);
 		err_print("%s", clean);
 		free(clean);
 	}
@@ -145,6 +145,31 @@ int cli_json_args(int argc, char **argv, const char *cmd, const char *usage, int
 	if (argc - optind != nargs) {
 		err_print("%s takes %s (glovebox %s --help)", cmd, args_said, cmd);
 		return GB_EXIT_USAGE;
+	}
+	return -1;
+}
+
+int cli_reason_args(int argc, char **argv, const char *usage, const char **reason, bool *yes)
+{
+	static const struct option with_yes[] = {
+		{"reason", required_argument, NULL, 'r'}, {"yes", no_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	static const struct option without[] = {
+		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	*reason = NULL;
+	if (yes)
+		*yes = false;
+	while ((c = getopt_long(argc, argv, yes ? "r:yh" : "r:h", yes ? with_yes : without, NULL)) != -1) {
+		switch (c) {
+		case 'r': *reason = optarg; break;
+		case 'y': *yes = true; break;
+		case 'h': fputs(usage, stdout); return GB_EXIT_OK;
+		default: fputs(usage, stderr); return GB_EXIT_USAGE;
+		}
 	}
 	return -1;
 }

@@ -32,15 +32,9 @@ static const char login_usage[] =
 	"See docs/credentials.md.\n"
 	"exit codes: 0 ok, 1 error (refused, keyring unusable), 2 usage, 3 engine unreachable\n";
 
-/* Text from a registry name, the keyring or the engine, made safe for a terminal. */
-static char *clean(const char *s)
-{
-	return sanitize_str(s, locale_is_utf8() ? 0 : SAN_ASCII);
-}
-
 static void say_keyring(enum keyring_state st, const char *message)
 {
-	char *m = clean(message ? message : keyring_state_name(st));
+	char *m = sanitize_str(message ? message : keyring_state_name(st), 0);
 	err_print("%s", m);
 	free(m);
 	fputs(keyring_state_help(st), stderr);
@@ -201,7 +195,7 @@ static void plaintext_note(const struct dockercfg *cfg, const char *key)
 {
 	for (size_t i = 0; i < cfg->n_auths; i++)
 		if (strcmp(cfg->auths[i].key, key) == 0 && cfg->auths[i].has_secret) {
-			char *k = clean(key), *path = clean(cfg->path);
+			char *k = sanitize_str(key, 0), *path = sanitize_str(cfg->path, 0);
 			printf("note: %s holds a password for %s in plain text; glovebox does not use it:\n"
 			       "      `docker logout %s` removes it\n", path, k, k);
 			free(k);
@@ -214,7 +208,7 @@ static void docker_note(const char *key, bool stored)
 	struct dockercfg cfg;
 	char *err = NULL;
 	if (dockercfg_load(NULL, &cfg, &err) != 0) {
-		char *m = clean(err);
+		char *m = sanitize_str(err, 0);
 		err_print("note: docker's configuration cannot be read: %s", m);
 		free(m);
 		free(err);
@@ -222,9 +216,9 @@ static void docker_note(const char *key, bool stored)
 		return;
 	}
 	const char *helper = NULL;
-	char *k = clean(key), *path = clean(cfg.path);
+	char *k = sanitize_str(key, 0), *path = sanitize_str(cfg.path, 0);
 	enum dockercfg_store st = dockercfg_store_for(&cfg, key, &helper);
-	char *h = clean(helper);
+	char *h = sanitize_str(helper, 0);
 	switch (st) {
 	case DOCKERCFG_SECRETSERVICE:
 		if (stored)
@@ -288,14 +282,14 @@ static int login_status(const char *arg)
 
 	struct dockercfg cfg;
 	if (dockercfg_load(NULL, &cfg, &err) != 0) {
-		char *m = clean(err);
+		char *m = sanitize_str(err, 0);
 		err_print("docker's configuration cannot be read: %s", m);
 		free(m);
 		free(err);
 		err = NULL;
 	}
-	char *path = clean(cfg.path);
-	char *store = clean(cfg.creds_store);
+	char *path = sanitize_str(cfg.path, 0);
+	char *store = sanitize_str(cfg.creds_store, 0);
 	if (cfg.store_detected)
 		printf("docker: %s sets no credsStore: docker uses docker-credential-%s, which is installed\n",
 		       path, store);
@@ -319,7 +313,7 @@ static int login_status(const char *arg)
 		regs = dockercfg_registries(&cfg, &n);
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *k = clean(regs[i]);
+		char *k = sanitize_str(regs[i], 0);
 		struct cred *c = NULL;
 		char *m = NULL;
 		const char *helper = NULL;
@@ -331,7 +325,7 @@ static int login_status(const char *arg)
 			[DOCKERCFG_FILE] = "docker: plain text in config.json, not used by glovebox",
 		};
 		if (st == KEYRING_OK && keyring_lookup_sync(kr, regs[i], &c, &m) == KEYRING_OK) {
-			char *u = c ? clean(c->username) : NULL;
+			char *u = c ? sanitize_str(c->username, 0) : NULL;
 			if (c)
 				printf("%s: keyring: user \"%s\"; %s\n", k, u, dnames[ds]);
 			else
@@ -417,11 +411,11 @@ int cmd_login(struct session *cli, int argc, char **argv)
 	cred = cred_new_take(key, username, &password);
 
 	/* Check with the registry first: nothing is stored unless it works. */
-	char *shown = clean(key);
+	char *shown = sanitize_str(key, 0);
 	cred_check_start(cli->engine, cred, on_check, &chk);
 	cli_wait(cli, &chk.done, NULL);
 	if (!chk.ok) {
-		char *m = clean(chk.error);
+		char *m = sanitize_str(chk.error, 0);
 		err_print("login to %s failed: %s", shown, m);
 		err_print("nothing was stored");
 		log_msg(LOG_INFO, "login to %s refused or failed", key);
@@ -501,7 +495,7 @@ int cmd_logout(struct session *cli, int argc, char **argv)
 	}
 	bool removed = false;
 	enum keyring_state st = keyring_erase_sync(kr, key, &removed, &msg);
-	char *k = clean(key);
+	char *k = sanitize_str(key, 0);
 	if (st != KEYRING_OK) {
 		say_keyring(st, msg);
 		rc = GB_EXIT_ERROR;
@@ -542,7 +536,7 @@ int login_check_endpoint(struct session *cli)
 		ep = &own;
 	}
 	if (endpoint_check_secrets(ep, &err) != 0) {
-		char *m = clean(err);
+		char *m = sanitize_str(err, 0);
 		err_print("%s", m);
 		free(m);
 		log_msg(LOG_INFO, "registry credentials not sent: %s is plain HTTP", ep->display);
@@ -587,14 +581,14 @@ char *login_registry_auth(const char *registry, const char *user, char **passwor
 void login_explain_refusal(const char *registry, bool had_auth, const char *note)
 {
 	char *key = creds_server_key(registry);
-	char *k = clean(key ? key : registry);
+	char *k = sanitize_str(key ? key : registry, 0);
 	if (had_auth) {
 		err_print("the registry %s refused the credentials glovebox sent: log in again with `glovebox login %s`",
 		          k, k);
 	} else {
 		err_print("the registry %s needs a login: run `glovebox login %s`, then submit again", k, k);
 		if (note) {
-			char *n = clean(note);
+			char *n = sanitize_str(note, 0);
 			err_print("(the keyring could not be asked for credentials: %s)", n);
 			free(n);
 		}

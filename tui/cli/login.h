@@ -1,14 +1,9 @@
-/* glovebox login, logout, and the registry credentials glovebox submit sends (tui/cmd_login.c).
+/* glovebox login, logout, and the registry credentials glovebox submit sends (tui/cli/login.c).
  * See docs/credentials.md. */
-#ifndef GB_TUI_LOGIN_H
-#define GB_TUI_LOGIN_H
+#ifndef GB_TUI_CLI_LOGIN_H
+#define GB_TUI_CLI_LOGIN_H
 
 #include "tui/cli/cli.h"
-
-/* glovebox login [REGISTRY] [--username U] [--password-stdin] | login --status [REGISTRY] */
-int cmd_login(struct session *cli, int argc, char **argv);
-/* glovebox logout [REGISTRY] */
-int cmd_logout(struct session *cli, int argc, char **argv);
 
 /* Read a password or token into a secmem buffer: from fd until EOF (one trailing newline
  * removed, as docker login --password-stdin does) or, when fd is a terminal, one line typed

@@ -16,7 +16,6 @@
 #include "tui/cli/cli.h"
 #include "api/base/sanitize.h"
 
-
 static const char logs_usage[] =
 	"usage: glovebox logs NAME [--follow] [--tail N] [--timestamps]\n"
 	"\n"
@@ -196,9 +195,6 @@ static int stream_logs(struct session *cli, const struct service *svc, const str
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	return rc;
 }
-
-/* Declared here until tui/cli.h lists it with the other commands. */
-int cmd_logs(struct session *cli, int argc, char **argv);
 
 static int parse_tail(const char *s, long *tail)
 {

@@ -41,7 +41,7 @@ static const char submit_usage[] =
 /* Print text from the engine or the policy to a terminal safely. */
 static void put_clean(FILE *f, const char *prefix, const char *text)
 {
-	char *clean = sanitize_str(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB | (locale_is_utf8() ? 0 : SAN_ASCII));
+	char *clean = sanitize_str(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB);
 	fprintf(f, "%s%s\n", prefix, clean);
 	free(clean);
 }
@@ -72,7 +72,7 @@ struct outcome {
 	int rc;
 };
 
-static void on_progress(void *ud, const char *step)
+static void submit_on_progress(void *ud, const char *step)
 {
 	struct outcome *o = ud;
 	if (!o->json)
@@ -101,7 +101,7 @@ static json_t *posture_json(const struct job_posture *ps)
 	return a;
 }
 
-static void on_done(void *ud, const struct submit_result *r)
+static void submit_on_done(void *ud, const struct submit_result *r)
 {
 	struct outcome *o = ud;
 	o->done = true;
@@ -349,7 +349,8 @@ int cmd_submit(struct session *cli, int argc, char **argv)
 	shown.keyring_note = keyring_note;
 	shown.posture = &posture;
 	volatile int interrupted = 0;
-	struct submit *s = submit_start(cli->engine, &args, on_progress, on_done, &out);
+	struct submit *s = submit_start(cli->engine, &args, submit_on_progress, submit_on_done,
+	                                &out);
 	secmem_free(&reg_auth);   /* submit keeps its own copy, wiped when it is freed */
 	cli_wait(cli, &out.done, &interrupted);
 	if (!out.done) {
@@ -486,19 +487,10 @@ static int may_publish(struct session *cli, const struct whoami *me)
 
 int cmd_policy(struct session *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *reason = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': reason = optarg; break;
-		case 'h': fputs(policy_usage, stdout); return GB_EXIT_OK;
-		default: fputs(policy_usage, stderr); return GB_EXIT_USAGE;
-		}
-	}
+	const char *reason;
+	int rc = cli_reason_args(argc, argv, policy_usage, &reason, NULL);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 2 || (strcmp(argv[optind], "check") != 0 && strcmp(argv[optind], "publish") != 0) ||
 	    (reason && strcmp(argv[optind], "publish") != 0)) {
 		fputs(policy_usage, stderr);
@@ -524,7 +516,7 @@ int cmd_policy(struct session *cli, int argc, char **argv)
 	char *sha = sha256_hex(pol.terms_text, strlen(pol.terms_text));
 	char *psha = NULL, *tname = NULL, *pname = NULL, *tbody = NULL, *pbody = NULL;
 	char *abody = NULL, *aname = NULL;
-	int rc = GB_EXIT_OK;
+	rc = GB_EXIT_OK;
 	if (strcmp(verb, "check") == 0) {
 		put_clean(stdout, "", path);
 		printf("  valid: %zu classes, %zu datasets, terms version %s (sha256 %s)\n", pol.n_classes,

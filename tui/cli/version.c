@@ -13,7 +13,7 @@ struct ping_result {
 	char *error, *engine_max;
 };
 
-static void on_ping(void *ud, const struct engine_reply *r)
+static void version_on_ping(void *ud, const struct engine_reply *r)
 {
 	struct ping_result *p = ud;
 	p->done = true;
@@ -39,7 +39,7 @@ int cmd_version(struct session *cli, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	struct ping_result p = {0};
-	engine_negotiate(cli->engine, on_ping, &p);
+	engine_negotiate(cli->engine, version_on_ping, &p);
 	engine_run(cli->engine);
 	char *engine_max = sanitize_str(p.engine_max ? p.engine_max : "unknown", SAN_ASCII);
 	char *where = sanitize_str(cli->ep.display, SAN_ASCII);

@@ -1,0 +1,37 @@
+#include "api/base/str.h"
+
+#include <string.h>
+
+#include "api/base/chars.h"
+
+int str_cmp(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+bool str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+int str_cmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool str_blank(const char *s)
+{
+	for (; *s; s++)
+		if (!char_is_space((unsigned char)*s))
+			return false;
+	return true;
+}
+
+bool str_is_sha256_hex(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!char_is_lower_hex((unsigned char)s[i]))
+			return false;
+	return i == 64;
+}

@@ -1,0 +1,22 @@
+/* Small string rules that several modules share: NULL-safe comparison and blankness. */
+#ifndef GB_API_BASE_STR_H
+#define GB_API_BASE_STR_H
+
+#include <stdbool.h>
+
+/* strcmp() where NULL sorts as "" (the engine leaves fields out). */
+int str_cmp(const char *a, const char *b);
+
+/* Whether both are set and equal: a missing value matches nothing. */
+bool str_eq(const char *a, const char *b);
+
+/* A qsort() comparator for an array of char * (none NULL). */
+int str_cmp_ptr(const void *a, const void *b);
+
+/* Whether s holds nothing but char_is_space() characters (or nothing at all). */
+bool str_blank(const char *s);
+
+/* Whether s is exactly 64 lowercase hex digits: a SHA-256 as docker and glovebox write it. */
+bool str_is_sha256_hex(const char *s);
+
+#endif
