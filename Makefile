@@ -36,8 +36,9 @@ LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka)
 
 # The layers, bottom to top (docs/architecture.md; make layers checks the includes):
-# api/base < api/engine < api/core < api/swarm, api/creds < widgets < tui/console | tui/cli.
-API_SRC     := $(wildcard api/base/*.c api/engine/*.c api/core/*.c api/swarm/*.c api/creds/*.c)
+# api/base < api/engine < api/core < api/metrics < api/swarm, api/creds < widgets < tui/console | tui/cli.
+API_SRC     := $(wildcard api/base/*.c api/engine/*.c api/core/*.c api/metrics/*.c api/swarm/*.c \
+                          api/creds/*.c)
 WIDGETS_SRC := $(wildcard widgets/*.c)
 TUI_SRC     := $(wildcard tui/console/*.c tui/cli/*.c) tui/main.c
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
