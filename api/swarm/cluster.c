@@ -419,18 +419,3 @@ void cluster_container_figures(const struct cluster *c, struct usage **usage, si
 	*cstates = cs;
 	*n_cstates = ncs;
 }
-
-void cluster_jobs(const struct cluster *c, struct job_list *out)
-{
-	struct job_inputs in = {
-		.services = &c->services, .tasks = &c->tasks, .local_node_id = c->info.node_id,
-	};
-	struct usage *u;
-	struct cstate *cs;
-	cluster_container_figures(c, &u, &in.n_usage, &cs, &in.n_cstates);
-	in.usage = u;
-	in.cstates = cs;
-	jobs_derive(&in, out);
-	free(u);
-	free(cs);
-}

@@ -66,11 +66,6 @@ bool cluster_container_oom(const struct cluster *c, const char *cid, bool *oom_k
 void cluster_container_figures(const struct cluster *c, struct usage **usage, size_t *n_usage,
                                struct cstate **cstates, size_t *n_cstates);
 
-/* Jobs from the current data (see jobs.h), every service's, unfiltered; the caller clears
- * *out. Screens and commands read api/swarm/jobview.h instead, which also filters by role and
- * ranks by attention. */
-void cluster_jobs(const struct cluster *c, struct job_list *out);
-
 /* Realtime clock in unix ns. */
 int64_t now_ns(void);
 

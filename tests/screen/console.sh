@@ -186,7 +186,8 @@ if select_job main $P-oom; then
 	scr send-keys -t main Enter
 	if scr_wait 2 main "^tasks of $P-oom *\$"; then t_ok "Enter opens the tasks of the selected job"
 	else t_fail "Enter opens the tasks of the selected job" "$(scr_cap main)"; fi
-	scr_until 5 eval '[ "$(scr_cap main | grep -c " failed .* 137 ")" -ge 3 ]'
+	# The rows come with the tasks; "OOM killed" with the containers' inspection, a sample later.
+	scr_until 8 eval '[ "$(scr_cap main | grep -c " failed .* 137 OOM killed")" -ge 3 ]'
 	tasks=$(scr_cap main)
 	summary=$(printf '%s\n' "$tasks" | sed -n 2p)
 	t_match "tasks: image and memory limit" "$summary" '^glovebox/load:latest  \|  .*mem 32 MiB  \|  '

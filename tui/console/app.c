@@ -14,7 +14,6 @@
 #include "api/base/err.h"
 #include "api/creds/creds.h"
 #include "api/engine/errmap.h"
-#include "api/engine/decode.h"
 #include "api/creds/keyring.h"
 #include "api/base/xalloc.h"
 #include "tui/console/commands.h"
@@ -26,10 +25,6 @@
 
 #define MIN_ROWS 10
 #define MIN_COLS 40
-#define BACKOFF_MAX_MS 30000
-#define EVENTS_LINE_MAX (1u << 20)
-/* {"type":["service","node","container"]}: what changes the picture; tasks have no events. */
-#define EVENTS_PATH "/events?filters=%7B%22type%22%3A%5B%22service%22%2C%22node%22%2C%22container%22%5D%7D"
 
 static const struct keybinding global_keys[] = {
 	{KEY_F(1), "F1", "Help", "Show this help", KB_BAR, OP_HELP},
@@ -50,74 +45,9 @@ int64_t mono_ms(void)
 	return mono_ns() / 1000000;
 }
 
-/* Capped exponential backoff with +-20 % jitter, so many consoles do not reconnect in step. */
-static int64_t backoff_ms(struct app *a, unsigned attempt)
-{
-	int64_t ms = 500;
-	for (unsigned i = 0; i < attempt && ms < BACKOFF_MAX_MS; i++)
-		ms *= 2;
-	if (ms > BACKOFF_MAX_MS)
-		ms = BACKOFF_MAX_MS;
-	int jitter = (int)(rand_r(&a->rng) % 41) - 20;
-	return ms + ms * jitter / 100;
-}
-
 void app_request_refresh(struct app *a)
 {
-	int64_t soon = mono_ms() + 150;   /* a burst of events makes one refresh */
-	if (a->next_refresh > soon)
-		a->next_refresh = soon;
-}
-
-/* --- the events stream --- */
-
-static void events_stop(struct app *a)
-{
-	if (a->events)
-		engine_cancel(a->session->engine, a->events);
-	a->events = NULL;
-	a->ev_len = 0;
-}
-
-static int on_events_data(void *ud, const char *data, size_t len)
-{
-	struct app *a = ud;
-	if (a->ev_len + len > EVENTS_LINE_MAX) {
-		a->ev_len = 0;   /* an absurd line: drop it, a refresh will catch up */
-		app_request_refresh(a);
-		return 0;
-	}
-	a->ev_buf = xrealloc(a->ev_buf, a->ev_len + len + 1);
-	memcpy(a->ev_buf + a->ev_len, data, len);
-	a->ev_len += len;
-	char *nl;
-	while ((nl = memchr(a->ev_buf, '\n', a->ev_len))) {
-		size_t n = (size_t)(nl - a->ev_buf);
-		struct event ev = {0};
-		if (n > 0 && decode_event(a->ev_buf, n, &ev, NULL) == 0)
-			app_request_refresh(a);
-		event_clear(&ev);
-		memmove(a->ev_buf, nl + 1, a->ev_len - n - 1);
-		a->ev_len -= n + 1;
-	}
-	a->ev_backoff = 0;
-	return 0;
-}
-
-static void on_events_done(void *ud, const struct engine_reply *r)
-{
-	struct app *a = ud;
-	(void)r;
-	a->events = NULL;
-	a->ev_len = 0;
-	a->next_events = mono_ms() + backoff_ms(a, a->ev_backoff++);
-	app_request_refresh(a);
-}
-
-static void events_start(struct app *a)
-{
-	a->events = engine_stream(a->session->engine, EVENTS_PATH, "following engine events",
-	                          on_events_data, on_events_done, a);
+	watch_request_refresh(a->watch);
 }
 
 /* --- data --- */
@@ -132,21 +62,15 @@ static struct table *current_table(struct app *a);
 
 static void status_update(struct app *a)
 {
-	const char *err = cluster_error(a->cluster);
 	struct table *shown = current_table(a);
 	/* Each table keeps its own filter: the line shows the one of the screen in front. */
 	if (!a->filtering && shown)
 		snprintf(a->filter, sizeof a->filter, "%s", table_filter(shown));
-	char left[512], right[128];
-	size_t pending = 0, failed = 0, running = 0;
-	for (size_t i = 0; i < a->jobs.n; i++) {
-		enum job_state s = a->jobs.v[i].state;
-		pending += s == JOB_PENDING;
-		failed += s == JOB_FAILED || s == JOB_OOM;
-		running += s == JOB_RUNNING;
-	}
-	snprintf(left, sizeof left, "%zu jobs: %zu running, %zu pending, %zu failed%s%s", a->jobs.n,
-	         running, pending, failed, a->filter[0] ? "  filter: " : "", a->filter);
+	char left[512], right[128], msg[1024];
+	struct jobview_tally n;
+	jobview_tally(a->view, &n);
+	snprintf(left, sizeof left, "%zu jobs: %zu running, %zu pending, %zu failed%s%s", n.jobs,
+	         n.running, n.pending, n.failed, a->filter[0] ? "  filter: " : "", a->filter);
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
@@ -161,23 +85,12 @@ static void status_update(struct app *a)
 		snprintf(right, sizeof right, "%s  %s", role, clock);
 	statusbar_set(a->status, left, right);
 	if (a->filtering) {
-		char *msg = xasprintf("/%s", a->filter);
+		snprintf(msg, sizeof msg, "/%s", a->filter);
 		statusbar_message(a->status, STATUS_INFO, msg);
-		free(msg);
 	} else if (a->notice && mono_ms() < a->notice_until) {
 		statusbar_message(a->status, a->notice_level, a->notice);
-	} else if (err) {
-		char *msg;
-		int64_t wait = (a->next_refresh - mono_ms() + 999) / 1000;
-		if (a->last_ok_ns) {
-			int64_t stale = (now_ns() - a->last_ok_ns) / 1000000000LL;
-			msg = xasprintf("stale for %llds, reconnecting in %llds: %s", (long long)stale,
-			                (long long)(wait > 0 ? wait : 0), err);
-		} else {
-			msg = xasprintf("reconnecting in %llds: %s", (long long)(wait > 0 ? wait : 0), err);
-		}
+	} else if (watch_status(a->watch, mono_ms(), msg, sizeof msg)) {
 		statusbar_message(a->status, STATUS_ERROR, msg);
-		free(msg);
 	} else {
 		statusbar_message(a->status, STATUS_INFO, NULL);
 	}
@@ -214,9 +127,7 @@ static void select_pending(struct app *a)
 	if (!a->select_id || !t)
 		return;
 	if (!table_select_id(t, a->select_id)) {
-		bool listed = false;
-		for (size_t i = 0; i < a->jobs.n && !listed; i++)
-			listed = a->jobs.v[i].id && strcmp(a->jobs.v[i].id, a->select_id) == 0;
+		bool listed = jobview_by_id(a->view, a->select_id, NULL) != NULL;
 		if (!listed || !a->filter[0])
 			return;
 		a->filter[0] = '\0';
@@ -228,32 +139,14 @@ static void select_pending(struct app *a)
 	a->select_id = NULL;
 }
 
+/* The cluster told something: the watch schedules what follows (a retry after an error), the
+ * role may need the policy, the view updates and every screen hears of it. */
 static void rebuild(struct app *a)
 {
 	a->data_dirty = false;
-	const char *err = cluster_error(a->cluster);
-	int64_t now = mono_ms();
-	if (err) {
-		/* Keep the last data on screen; try again later, ever more slowly. */
-		events_stop(a);
-		engine_reset_version(a->session->engine);
-		if (!cluster_busy(a->cluster) && !a->retry_scheduled) {
-			a->next_refresh = now + backoff_ms(a, a->backoff++);
-			a->retry_scheduled = true;
-		}
-	} else if (cluster_updated_ns(a->cluster) != a->last_ok_ns) {
-		a->last_ok_ns = cluster_updated_ns(a->cluster);
-		if (a->backoff) {   /* just recovered: start sampling and events again at once */
-			a->next_sample = now;
-			a->next_events = now;
-		}
-		a->backoff = 0;
-		a->ev_backoff = 0;
-	}
-	job_list_clear(&a->jobs);
+	watch_cluster_changed(a->watch, mono_ms());
 	triage_data_changed(a->triage);
-	cluster_jobs(a->cluster, &a->jobs);
-	actor_filter_jobs(app_actor(a), &a->jobs);
+	jobview_update_cluster(a->view, a->cluster, app_actor(a), now_ns() / 1000000000LL);
 	for (size_t i = 0; i < a->depth; i++)
 		if (a->stack[i].ops->data_changed)
 			a->stack[i].ops->data_changed(a->stack[i].data);
@@ -559,19 +452,7 @@ static void tick_screens(struct app *a)
 
 static void run_timers(struct app *a, int64_t now)
 {
-	if (now >= a->next_refresh) {
-		a->retry_scheduled = false;
-		cluster_refresh(a->cluster);
-		a->next_refresh = now + a->opts.refresh_ms;
-	}
-	if (now >= a->next_sample && cluster_updated_ns(a->cluster) && !cluster_error(a->cluster)) {
-		cluster_sample(a->cluster, false);
-		a->next_sample = now + a->opts.refresh_ms;
-	}
-	if (!a->events && now >= a->next_events && engine_api_minor(a->session->engine) &&
-	    !cluster_error(a->cluster)) {
-		events_start(a);
-	}
+	watch_tick(a->watch, now);
 	if (now >= a->next_tick) {
 		status_update(a);
 		a->next_tick = now + 1000;
@@ -580,17 +461,9 @@ static void run_timers(struct app *a, int64_t now)
 
 static int next_wait(struct app *a, int64_t now)
 {
-	int64_t t = a->next_tick;
-	if (a->next_refresh < t)
-		t = a->next_refresh;
-	/* Samples and the events stream wait for a good refresh (run_timers skips them until
-	 * then): their deadlines must not wake the loop meanwhile, or it spins while the engine
-	 * is away. */
-	bool connected = cluster_updated_ns(a->cluster) && !cluster_error(a->cluster);
-	if (connected && a->next_sample < t)
-		t = a->next_sample;
-	if (connected && !a->events && engine_api_minor(a->session->engine) && a->next_events < t)
-		t = a->next_events;
+	int64_t t = a->next_tick, w = watch_next_ms(a->watch);
+	if (w < t)
+		t = w;
 	t -= now;
 	/* Deadlines of their own, in ms from now; -1 for none. */
 	int k[] = {
@@ -620,8 +493,7 @@ int app_run(struct session *session, const struct app_opts *opts)
 	a.session = session;
 	a.opts = *opts;
 	if (a.opts.refresh_ms <= 0)
-		a.opts.refresh_ms = 2000;
-	a.rng = (unsigned)getpid() ^ (unsigned)time(NULL);
+		a.opts.refresh_ms = WATCH_REFRESH_MS;
 
 	if (!opts->headless && term_check(&err) != 0) {
 		err_print("%s", err);
@@ -644,6 +516,8 @@ int app_run(struct session *session, const struct app_opts *opts)
 	theme_init(&a.theme, 0);
 	a.cluster = cluster_new(session->engine);
 	cluster_set_listener(a.cluster, on_cluster, &a);
+	a.watch = watch_new(session->engine, a.cluster, &(struct watch_opts){.refresh_ms = a.opts.refresh_ms});
+	a.view = jobview_new(NULL);
 	a.status = statusbar_new(&a.theme);
 	a.keybar = keybar_new(NULL, &a.theme);   /* the top screen's keys at every paint */
 	a.triage = triage_new(&a);
@@ -686,11 +560,10 @@ int app_run(struct session *session, const struct app_opts *opts)
 
 	if (opts->headless) {
 		char *e = sanitize_str(cluster_error(a.cluster) ? cluster_error(a.cluster) : "none", SAN_ASCII);
-		printf("headless: %ld turns, %zu jobs, last error: %s\n", turns, a.jobs.n, e);
+		printf("headless: %ld turns, %zu jobs, last error: %s\n", turns, jobview_count(a.view), e);
 		free(e);
 	}
-	events_stop(&a);
-	free(a.ev_buf);
+	watch_free(&a.watch);
 	/* The screens first: their streams and actions, before the engine and the role go, and
 	 * the form's keyring request before the keyring. A submission undone meanwhile may open
 	 * the login dialog: it goes after them. */
@@ -705,8 +578,8 @@ int app_run(struct session *session, const struct app_opts *opts)
 	free(a.notice);
 	keybar_free(&a.keybar);
 	statusbar_free(&a.status);
+	jobview_free(&a.view);
 	cluster_free(&a.cluster);
-	job_list_clear(&a.jobs);
 	term_stop(&a.term);
 	xalloc_set_oom_hook(NULL);
 	return a.quit_signal ? 128 + a.quit_signal : GB_EXIT_OK;   /* as a shell reports it */

@@ -1,8 +1,9 @@
 /* The console: one event loop that owns the engine transfers, the terminal, the timers and
  * the screen stack (screen.h).
  *
- * Each turn: run due timers (refresh, usage samples, reconnect, clock), rebuild the view
- * model when the cluster data changed (and tell every screen on the stack), tick the
+ * Each turn: run what the watch has due (refresh, usage samples, events, reconnect:
+ * api/swarm/watch.h) and the clock, update the jobview when the cluster data changed (and
+ * tell every screen on the stack), tick the
  * screens, paint once if anything is dirty (the top screen, the status line, the key bar,
  * the overlays; one doupdate()), then wait in engine_poll() on curl's sockets, stdin and the
  * signal self-pipe until the nearest timer or screen deadline. Keys are read until ERR each
@@ -15,9 +16,11 @@
 #include <stdint.h>
 #include <wchar.h>
 
-#include "api/swarm/cluster.h"
 #include "api/core/jobs.h"
+#include "api/swarm/cluster.h"
+#include "api/swarm/jobview.h"
 #include "api/swarm/session.h"
+#include "api/swarm/watch.h"
 #include "tui/console/screen.h"
 #include "tui/console/term.h"
 #include "widgets/help.h"
@@ -54,8 +57,11 @@ struct app {
 	bool quit;
 	int quit_signal;                 /* the signal that ended the console, or 0 */
 
-	struct job_list jobs;            /* the view model: the jobs the user may see, for every screen */
-	bool data_dirty;                 /* the cluster changed since jobs were built */
+	/* The one data path (docs/data-path.md): the cluster, kept fresh by the watch, read by
+	 * every screen through the jobview. All three owned. */
+	struct jobview *view;            /* the jobs the user may see, their attention and history */
+	struct watch *watch;             /* refresh and sample schedule, events, reconnect backoff */
+	bool data_dirty;                 /* the cluster changed since the view was updated */
 	bool dirty;                      /* something must be painted */
 
 	/* The screens (screen.h): the stack, depth of them, the jobs list first and the one
@@ -82,18 +88,7 @@ struct app {
 	bool filtering;                  /* the '/' prompt has the keyboard */
 	char filter[256];
 
-	/* Timers, CLOCK_MONOTONIC ms. */
-	int64_t next_refresh, next_sample, next_tick, next_events;
-	unsigned backoff;                /* failed attempts in a row */
-	bool retry_scheduled;            /* next_refresh is a backoff retry */
-	unsigned rng;                    /* jitter */
-	int64_t last_ok_ns;              /* realtime of the last good refresh */
-
-	/* The /events stream: services, nodes and containers changing trigger a refresh. */
-	struct engine_req *events;
-	char *ev_buf;
-	size_t ev_len;
-	unsigned ev_backoff;
+	int64_t next_tick;               /* the status line's clock, CLOCK_MONOTONIC ms */
 };
 
 int app_run(struct session *session, const struct app_opts *opts);

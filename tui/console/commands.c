@@ -74,7 +74,7 @@ static bool arity(struct app *a, const struct keybinding *k, int argc, int min, 
 static const struct job *find_job(struct app *a, const char *name)
 {
 	char *err = NULL;
-	const struct job *j = job_find(&a->jobs, name, &err);
+	const struct job *j = jobview_find(a->view, name, NULL, &err);
 	if (!j) {
 		app_say(a, STATUS_WARN, err);
 		free(err);
@@ -270,10 +270,10 @@ void commands_complete(struct app *a, const char *line, size_t cursor, struct co
 		kind = k ? arg_kind(k->op) : ARG_NONE;
 	}
 	if (kind == ARG_JOB) {
-		n = a->jobs.n;
+		n = jobview_count(a->view);
 		cands = xcalloc(n + 1, sizeof *cands);
 		for (size_t i = 0; i < n; i++)
-			cands[i] = a->jobs.v[i].name;
+			cands[i] = jobview_job(a->view, i)->name;
 	} else if (kind == ARG_NODE) {
 		const struct node_list *nl = cluster_nodes(a->cluster);
 		n = nl ? nl->n : 0;

@@ -161,10 +161,7 @@ static const struct service *logs_find_service(struct app *a, const char *id)
 
 static const struct job *logs_find_job(struct app *a, const char *id)
 {
-	for (size_t i = 0; i < a->jobs.n; i++)
-		if (a->jobs.v[i].id && strcmp(a->jobs.v[i].id, id) == 0)
-			return &a->jobs.v[i];
-	return NULL;
+	return jobview_by_id(a->view, id, NULL);
 }
 
 /* Once the console knows who uses it: authorise, then open the stream. */

@@ -70,11 +70,8 @@ struct services_screen {
 	struct app *app;
 	struct table *table;
 	struct rect area;
-	/* The attention assessment of every job (parallel to app->jobs) and the jobs' indices
-	 * most urgent first; rows follow that order while attention is on. */
-	struct attention *att;
-	size_t *order;
-	size_t n_att;
+	/* Rows follow the jobview's attention order while attention is on, its name order
+	 * otherwise (api/swarm/jobview.h). */
 	bool attention;
 	int saved_sort;              /* the sort before attention went on */
 	bool saved_desc;
@@ -82,26 +79,25 @@ struct services_screen {
 
 static size_t job_index(struct services_screen *s, size_t row)
 {
-	return s->attention && row < s->n_att ? s->order[row] : row;
+	const struct jobview *v = s->app->view;
+	return s->attention && row < jobview_count(v) ? jobview_ranked(v, row) : row;
 }
 
 static const struct job *job_at(struct services_screen *s, size_t row)
 {
-	size_t i = job_index(s, row);
-	return i < s->app->jobs.n ? &s->app->jobs.v[i] : NULL;
+	return jobview_job(s->app->view, job_index(s, row));
 }
 
 /* The job's assessment, or NULL. */
 static const struct attention *att_at(struct services_screen *s, size_t row)
 {
-	size_t i = job_index(s, row);
-	return i < s->n_att ? &s->att[i] : NULL;
+	return jobview_attention(s->app->view, job_index(s, row));
 }
 
 static size_t services_src_count(void *ctx)
 {
 	struct services_screen *s = ctx;
-	return s->app->jobs.n;
+	return jobview_count(s->app->view);
 }
 
 static const char *services_src_id(void *ctx, size_t row)
@@ -121,18 +117,13 @@ static void bar(const struct gauge *g, struct meter *m, char *text, size_t sz)
 	m->text = g->known ? text : NULL;
 }
 
-static void cpu_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
+/* The CPU (col C_CPU) or memory bar of the job on row, from the jobview's gauges. */
+static void usage_meter(struct services_screen *s, size_t row, int col, struct meter *m, char *text,
+                        size_t sz)
 {
-	struct gauge g;
-	job_cpu_gauge(j, cluster_info(a->cluster)->ncpu, &g);
-	bar(&g, m, text, sz);
-}
-
-static void mem_meter(const struct app *a, const struct job *j, struct meter *m, char *text, size_t sz)
-{
-	struct gauge g;
-	job_mem_gauge(j, cluster_info(a->cluster)->mem_total, &g);
-	bar(&g, m, text, sz);
+	struct gauge cpu, mem;
+	jobview_gauges(s->app->view, job_index(s, row), &cpu, &mem);
+	bar(col == C_CPU ? &cpu : &mem, m, text, sz);
 }
 
 /* With attention on, why a job needs it; otherwise its state and reason. An expired job says
@@ -190,11 +181,8 @@ static void services_src_cell(void *ctx, size_t row, int col, char *buf, size_t 
 		return;
 	}
 	case C_CPU:
-		cpu_meter(s->app, j, &m, tmp, sizeof tmp);
-		snprintf(buf, sz, "%s", m.known ? tmp : "n/a");
-		return;
 	case C_MEM:
-		mem_meter(s->app, j, &m, tmp, sizeof tmp);
+		usage_meter(s, row, col, &m, tmp, sizeof tmp);
 		snprintf(buf, sz, "%s", m.known ? tmp : "n/a");
 		return;
 	case C_AGE:
@@ -236,10 +224,7 @@ static bool services_src_draw(void *ctx, size_t row, int col, WINDOW *win, int y
 	struct meter m;
 	if (!j || (col != C_CPU && col != C_MEM))
 		return false;
-	if (col == C_CPU)
-		cpu_meter(s->app, j, &m, text, sizeof text);
-	else
-		mem_meter(s->app, j, &m, text, sizeof text);
+	usage_meter(s, row, col, &m, text, sizeof text);
 	meter_draw(win, y, x, width, &m, &s->app->theme, selected);
 	return true;
 }
@@ -299,19 +284,9 @@ static struct services_screen *services_new(struct app *a)
 	return s;
 }
 
-static void att_clear(struct services_screen *s)
-{
-	for (size_t i = 0; i < s->n_att; i++)
-		attention_clear(&s->att[i]);
-	s->n_att = 0;
-}
-
 static void services_free(void *data)
 {
 	struct services_screen *s = data;
-	att_clear(s);
-	free(s->att);
-	free(s->order);
 	table_free(&s->table);
 	free(s);
 }
@@ -350,27 +325,9 @@ static void services_place(void *data, struct rect area)
 	             (struct rect){area.y + 1, area.x, area.h - 2, area.w});
 }
 
-/* Assess every job again: expiries and waits move with the clock, failures with the data. */
-static void assess(struct services_screen *s)
-{
-	struct app *a = s->app;
-	att_clear(s);
-	s->att = xreallocarray(s->att, a->jobs.n + 1, sizeof *s->att);
-	s->order = xreallocarray(s->order, a->jobs.n + 1, sizeof *s->order);
-	memset(s->att, 0, (a->jobs.n + 1) * sizeof *s->att);
-	struct attention_inputs in = {
-		.services = cluster_services(a->cluster), .tasks = cluster_tasks(a->cluster),
-		.nodes = cluster_nodes(a->cluster), .history = triage_history(a->triage),
-		.now = now_ns() / 1000000000LL,
-	};
-	attention_rank(&in, &a->jobs, s->att, s->order);
-	s->n_att = a->jobs.n;
-}
-
 static void services_data_changed(void *data)
 {
 	struct services_screen *s = data;
-	assess(s);
 	table_refresh(s->table);
 }
 

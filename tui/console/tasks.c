@@ -295,7 +295,7 @@ static void tasks_draw(void *data)
 		           true, th->ascii);
 	}
 	widget_draw(table_widget(s->table));
-	job_history_line(line, sizeof line, triage_history(a->triage), s->service_id, now_ns());
+	job_history_line(line, sizeof line, jobview_history(a->view), s->service_id, now_ns());
 	widget_put(stdscr, r.y + r.h - 2, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 	size_t row;
 	line[0] = '\0';

@@ -38,7 +38,6 @@ struct triage {
 	bool role_known;
 	struct policy_fetch *fetch;  /* the policy being read */
 	bool fetched;                /* fetch has a result, read by on_fetch */
-	struct restart_history *history;
 
 	struct action *action;       /* in flight, or finished and waiting for triage_tick */
 	char *action_name;           /* the job acted on */
@@ -100,7 +99,6 @@ struct triage *triage_new(struct app *a)
 	struct triage *t = xcalloc(1, sizeof *t);
 	char *err = NULL;
 	t->app = a;
-	t->history = restart_history_new();
 	if (whoami_current(&t->who.me, &err) != 0) {
 		/* Nobody's jobs are this account's: it sees nothing and may do nothing. */
 		t->who.actor.role = ROLE_RESEARCHER;
@@ -132,7 +130,6 @@ void triage_free(struct triage **pt)
 	free(t->box.owner);
 	free(t->box.text);
 	free(t->box.error);
-	restart_history_free(&t->history);
 	who_clear(&t->who);
 	free(t);
 	*pt = NULL;
@@ -153,16 +150,9 @@ const struct policy *triage_policy(const struct triage *t)
 	return t->role_known && t->who.have_policy ? &t->who.pol : NULL;
 }
 
-static bool oom_of(const void *ud, const char *container_id, bool *oom_killed)
-{
-	return cluster_container_oom(ud, container_id, oom_killed);
-}
-
 void triage_data_changed(struct triage *t)
 {
 	const struct cluster *cl = t->app->cluster;
-	if (cluster_updated_ns(cl) && !cluster_error(cl))
-		restart_history_update(t->history, cluster_services(cl), cluster_tasks(cl), oom_of, cl);
 	if (t->fetch && t->fetched) {
 		policy_fetch_free(&t->fetch);
 		t->fetched = false;
@@ -173,11 +163,6 @@ void triage_data_changed(struct triage *t)
 		if (policy_fetch_finished(t->fetch))   /* a named file: read at once */
 			on_fetch(t);
 	}
-}
-
-const struct restart_history *triage_history(const struct triage *t)
-{
-	return t->history;
 }
 
 /* ---- the actions ---- */
@@ -278,9 +263,9 @@ bool triage_busy(const struct triage *t)
  * where the selection is checked, once. */
 static const struct job *job_for(struct app *a, const char *service_id)
 {
-	for (size_t i = 0; service_id && i < a->jobs.n; i++)
-		if (a->jobs.v[i].id && strcmp(a->jobs.v[i].id, service_id) == 0)
-			return &a->jobs.v[i];
+	const struct job *j = service_id ? jobview_by_id(a->view, service_id, NULL) : NULL;
+	if (j)
+		return j;
 	app_say(a, STATUS_WARN, "that job is gone");
 	return NULL;
 }

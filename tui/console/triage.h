@@ -1,15 +1,11 @@
-/* Triage in the console: who uses it, what it remembers of each job's failures, and the
- * actions on a job (remove, pause and resume) with their confirmation box.
+/* Triage in the console: who uses it, and the actions on a job (remove, pause and resume)
+ * with their confirmation box.
  *
  * Role. Worked out once, as the commands do (api/core/roles.h who_apply_policy): root is an
  * admin at once; anyone else needs the admin_group of the policy that governs, read without
  * blocking once the engine has answered (api/swarm/policy_fetch.h: a named file only when it
  * is trusted, else the swarm's). Until then, and without a policy, the account is a
  * researcher; the jobs are rebuilt when the role changes.
- *
- * Restart history. Every rebuild of the jobs feeds the cluster's tasks into a
- * restart_history (api/core/attention.h), so the tasks screen can show failures and OOM
- * kills beyond the few tasks the swarm keeps.
  *
  * Actions. triage_remove and triage_scale check actor_may; a removal opens a modal box that
  * asks for confirmation, with a reason field when the job is not the actor's own (an admin's
@@ -44,11 +40,9 @@ bool triage_role_known(const struct triage *t);
  * read and when there is none: the log pager reads researcher_logs from it. */
 const struct policy *triage_policy(const struct triage *t);
 
-/* After each rebuild of the cluster data: the restart history takes in the tasks, and the
- * swarm's policy is asked for once the engine is negotiated. */
+/* After each change of the cluster data: the swarm's policy is asked for once the engine is
+ * negotiated. (The restart history is the jobview's: jobview_history.) */
 void triage_data_changed(struct triage *t);
-/* Borrowed; valid until the next triage_data_changed. */
-const struct restart_history *triage_history(const struct triage *t);
 
 /* Once per loop turn: goes on with a pausing action and frees a finished one. */
 void triage_tick(struct triage *t);
