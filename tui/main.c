@@ -8,9 +8,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "api/base/err.h"
 #include "api/base/priv.h"
 #include "api/base/secmem.h"
-#include "api/base/err.h"
 #include "api/base/xalloc.h"
 #include "tui/cli/cli.h"
 #include "tui/console/console.h"

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "widgets/wrap.h"
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "widgets/wrap.h"
 
 #define DEFAULT_MAX 4096
 #define CTRL(c) ((c) & 0x1f)

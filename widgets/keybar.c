@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 
 #define MIN_LABEL 4
 

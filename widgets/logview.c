@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "widgets/wrap.h"
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "widgets/wrap.h"
 
 #define CACHE_LINES 128   /* rendered lines kept: a page or two, even of wrapped lines */
 #define HSTEP 8

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "widgets/wrap.h"
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 #include "widgets/widget.h"
+#include "widgets/wrap.h"
 
 /* Eighth blocks U+258F..U+2589 (1/8 .. 7/8) and the full block U+2588. */
 static const char *const eighths[9] = {

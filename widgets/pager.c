@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "widgets/wrap.h"
+#include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
 #include "widgets/field.h"
-#include "api/base/sanitize.h"
+#include "widgets/wrap.h"
 
 #define KEY_ESC 27
 #define HSTEP 8

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/base/str.h"
-#include "widgets/wrap.h"
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/str.h"
+#include "api/base/xalloc.h"
+#include "widgets/wrap.h"
 
 #define GAP 1            /* blank columns between two columns */
 #define CELL_MAX 512     /* bytes of one cell's text from render_cell() */

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 
 struct rect rect_clip(WINDOW *win, struct rect r)
 {

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 #include "widgets/widget.h"
 
 static void push_n(struct wrap *w, const char *s, size_t n)

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/engine/decode.h"
-#include "api/core/fit.h"
 #include "api/base/str.h"
 #include "api/base/xalloc.h"
+#include "api/core/fit.h"
+#include "api/engine/decode.h"
 
 /* ---- lifetime ---- */
 

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/core/jobs.h"
 #include "api/base/str.h"
 #include "api/base/xalloc.h"
+#include "api/core/jobs.h"
 
 static const char *node_attr(const struct node *n, const char *key, bool *known)
 {

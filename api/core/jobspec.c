@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "api/base/chars.h"
-#include "api/engine/model.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
+#include "api/engine/model.h"
 
 #define NAME_MAX_LEN 48
 #define SUFFIX_LEN 9                         /* "-" and 8 hex digits */

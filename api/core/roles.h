@@ -17,8 +17,8 @@
 
 #include "api/core/identity.h"
 #include "api/core/jobs.h"
-#include "api/engine/model.h"
 #include "api/core/policy.h"
+#include "api/engine/model.h"
 
 enum role { ROLE_RESEARCHER, ROLE_ADMIN };
 

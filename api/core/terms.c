@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/core/terms.h"
 #include "api/base/chars.h"
 #include "api/base/err.h"
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
+#include "api/core/terms.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
 #define CONFIG_NAME_MAX   64

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/creds/creds.h"
 #include "api/base/secmem.h"
 #include "api/base/xalloc.h"
+#include "api/creds/creds.h"
 
 #define MAX_CONFIG (4u << 20)
 

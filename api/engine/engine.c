@@ -7,12 +7,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "api/engine/errmap.h"
 #include "api/base/log.h"
 #include "api/base/priv.h"
 #include "api/base/secmem.h"
-#include "api/engine/version.h"
 #include "api/base/xalloc.h"
+#include "api/engine/errmap.h"
+#include "api/engine/version.h"
 
 struct engine_req {
 	struct engine *engine;

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/engine/decode.h"
 #include "api/base/err.h"
-#include "api/engine/jsonout.h"
 #include "api/base/xalloc.h"
+#include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
 
 #define BACKOFF_MAX_MS 2000
 

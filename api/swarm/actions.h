@@ -29,8 +29,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api/swarm/audit.h"
 #include "api/engine/engine.h"
+#include "api/swarm/audit.h"
 
 struct action;
 

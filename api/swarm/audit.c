@@ -11,11 +11,11 @@
 
 #include "api/base/chars.h"
 #include "api/base/err.h"
-#include "api/swarm/store.h"
 #include "api/base/str.h"
-#include "api/core/terms.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
+#include "api/core/terms.h"
+#include "api/swarm/store.h"
 
 /* Swarm limits on configs (docker/swarmkit api/validation). */
 #define CONFIG_NAME_MAX 64

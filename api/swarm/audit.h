@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/core/roles.h"
 #include "api/engine/engine.h"
 #include "api/engine/model.h"
-#include "api/core/roles.h"
 
 enum audit_action {
 	AUDIT_RM,              /* a job removed by a person */

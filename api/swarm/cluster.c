@@ -4,10 +4,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/engine/decode.h"
-#include "api/engine/stats.h"
 #include "api/base/str.h"
 #include "api/base/xalloc.h"
+#include "api/engine/decode.h"
+#include "api/engine/stats.h"
 
 enum fetch { F_PING, F_INFO, F_SERVICES, F_TASKS, F_NODES, F_COUNT };
 

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api/engine/engine.h"
 #include "api/core/jobs.h"
+#include "api/engine/engine.h"
 #include "api/engine/model.h"
 
 struct cluster;

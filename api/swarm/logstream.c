@@ -10,12 +10,12 @@
 #include <time.h>
 
 #include "api/base/chars.h"
-#include "api/engine/decode.h"
 #include "api/base/err.h"
-#include "api/engine/jsonout.h"
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
+#include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
 
 /* "2026-11-22T08:11:44.123456789+01:00" is 35 bytes; anything longer is not a timestamp. */
 #define TS_MAX 40

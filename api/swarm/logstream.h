@@ -29,10 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api/engine/engine.h"
-#include "api/engine/model.h"
 #include "api/core/policy.h"
 #include "api/core/roles.h"
+#include "api/engine/engine.h"
+#include "api/engine/model.h"
 
 #define LOGSTREAM_LINE_MAX  ((size_t)64 << 10)   /* default bytes kept of one line */
 #define LOGSTREAM_FRAME_MAX ((uint32_t)1 << 20)  /* a longer frame means a corrupt stream */

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/str.h"
+#include "api/base/xalloc.h"
+#include "api/core/terms.h"
 #include "api/engine/decode.h"
 #include "api/engine/jsonout.h"
-#include "api/base/str.h"
-#include "api/core/terms.h"
-#include "api/base/xalloc.h"
 
 struct list_ctx {
 	configs_fn fn;

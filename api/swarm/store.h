@@ -8,9 +8,9 @@
 
 #include <stdbool.h>
 
+#include "api/core/policy.h"
 #include "api/engine/engine.h"
 #include "api/engine/model.h"
-#include "api/core/policy.h"
 
 /* l is borrowed during the call; error is NULL on success. */
 typedef void (*configs_fn)(void *ud, const struct config_list *l, const char *error, bool unreachable);

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "api/engine/decode.h"
-#include "api/engine/jsonout.h"
 #include "api/base/secmem.h"
 #include "api/base/xalloc.h"
+#include "api/engine/decode.h"
+#include "api/engine/jsonout.h"
 
 enum step { S_RESOLVE, S_CHECK_NAME, S_CHECK_NET, S_REMOVE_NET, S_NETWORK, S_CONSENT, S_SERVICE,
             S_ROLLBACK, S_DONE };

@@ -22,8 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api/engine/engine.h"
 #include "api/core/jobspec.h"
+#include "api/engine/engine.h"
 
 struct submit_args {
 	struct job_plan *plan;             /* borrowed until done; a derived name that is taken is

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/xalloc.h"
 #include "api/engine/decode.h"
 #include "api/engine/model.h"
 #include "api/engine/stats.h"
-#include "api/base/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

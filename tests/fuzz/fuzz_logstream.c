@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/swarm/logstream.h"
 #include "api/base/xalloc.h"
+#include "api/swarm/logstream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/core/policy.h"
 #include "api/base/xalloc.h"
+#include "api/core/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

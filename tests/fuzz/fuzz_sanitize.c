@@ -19,8 +19,8 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "api/base/xalloc.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

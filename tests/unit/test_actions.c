@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/swarm/actions.h"
+#include "api/base/xalloc.h"
 #include "api/engine/endpoint.h"
 #include "api/engine/engine.h"
-#include "api/base/xalloc.h"
+#include "api/swarm/actions.h"
 
 #define S(lit) ((char *)(uintptr_t)(lit))
 

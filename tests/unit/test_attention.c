@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/xalloc.h"
 #include "api/core/attention.h"
 #include "api/engine/decode.h"
-#include "api/base/xalloc.h"
 
 #define NOW INT64_C(1795335104)           /* 2026-11-22T08:11:44Z */
 #define NOW_ISO "2026-11-22T08:11:44Z"

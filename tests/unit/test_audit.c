@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/swarm/audit.h"
 #include "api/base/xalloc.h"
+#include "api/swarm/audit.h"
 
 #define TIME_ISO "2026-11-22T08:11:44Z"
 #define TIME_UNIX INT64_C(1795335104)

@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#include "api/engine/decode.h"
 #include "api/core/jobs.h"
+#include "api/engine/decode.h"
 #include "tests/unit/support.h"
 
 /* Test data in string literals for structs whose fields are owned char *. */

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/engine/decode.h"
 #include "api/core/jobtext.h"
+#include "api/engine/decode.h"
 
 #define NOW INT64_C(1795335104)           /* 2026-11-22T08:11:44Z */
 #define NS INT64_C(1000000000)

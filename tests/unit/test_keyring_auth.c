@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/creds/creds.h"
 #include "api/base/secmem.h"
+#include "api/creds/creds.h"
 
 /* ---- registry keys ---- */
 

@@ -34,14 +34,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "api/base/secmem.h"
+#include "api/core/jobspec.h"
+#include "api/core/policy.h"
 #include "api/creds/creds.h"
 #include "api/creds/dockercfg.h"
 #include "api/engine/endpoint.h"
 #include "api/engine/engine.h"
-#include "api/core/jobspec.h"
-#include "api/core/policy.h"
 #include "api/swarm/policy_fetch.h"
-#include "api/base/secmem.h"
 #include "api/swarm/submit.h"
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/swarm/logstream.h"
 #include "api/base/xalloc.h"
+#include "api/swarm/logstream.h"
 
 /* ---- Helpers ---- */
 

@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/base/xalloc.h"
 #include "api/core/policy.h"
 #include "api/swarm/policy_fetch.h"
-#include "api/base/xalloc.h"
 #include "tests/unit/support.h"
 
 #define KiB ((int64_t)1 << 10)

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/core/roles.h"
 #include "api/base/xalloc.h"
+#include "api/core/roles.h"
 
 #define S(lit) ((char *)(uintptr_t)(lit))
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/core/terms.h"
 #include "api/base/xalloc.h"
+#include "api/core/terms.h"
 
 #define TERMS "Data-use terms, version 3.\nDo not copy données out of the swarm. 🔒\n"
 #define TIME_ISO "2026-11-22T08:11:44Z"

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/base/trust.h"
 #include "api/core/policy.h"
 #include "api/swarm/policy_fetch.h"
-#include "api/base/trust.h"
 
 static bool trusted_path(const char *path, char **why)
 {

@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
+#include "api/base/sanitize.h"
 #include "widgets/help.h"
 #include "widgets/keybar.h"
-#include "api/base/sanitize.h"
 #include "widgets/statusbar.h"
 #include "widgets/table.h"
 

@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
+#include "api/base/sanitize.h"
 #include "tests/unit/support.h"
 #include "widgets/dialog.h"
-#include "api/base/sanitize.h"
 #include "widgets/wrap.h"
 
 static struct theme th;

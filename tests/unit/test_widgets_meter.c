@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "widgets/meter.h"
 #include "api/base/sanitize.h"
+#include "widgets/meter.h"
 
 #define FULL "\xE2\x96\x88"
 #define E2 "\xE2\x96\x8E"    /* 2/8 */

@@ -8,18 +8,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/swarm/actions.h"
-#include "api/core/attention.h"
-#include "api/swarm/audit.h"
-#include "api/swarm/cluster.h"
-#include "api/swarm/jobview.h"
-#include "api/engine/jsonout.h"
-#include "tui/cli/out.h"
+#include "api/base/sanitize.h"
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
+#include "api/core/attention.h"
+#include "api/engine/jsonout.h"
+#include "api/swarm/actions.h"
+#include "api/swarm/audit.h"
+#include "api/swarm/cluster.h"
+#include "api/swarm/jobview.h"
 #include "tui/cli/admin.h"
-#include "api/base/sanitize.h"
+#include "tui/cli/out.h"
 
 /* ---- shared ---- */
 

@@ -6,10 +6,10 @@
 
 #include <stdbool.h>
 
-#include "api/swarm/cluster.h"
 #include "api/core/identity.h"
 #include "api/core/policy.h"
 #include "api/core/roles.h"
+#include "api/swarm/cluster.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/out.h"   /* for ls.c and triage.c, which print through it */
 

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "api/base/err.h"
-#include "api/swarm/store.h"
-#include "api/base/xalloc.h"
-#include "tui/cli/cli.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/swarm/store.h"
+#include "tui/cli/cli.h"
 
 int cli_connect(struct session *cli)
 {

@@ -5,11 +5,11 @@
 #include <stdbool.h>
 
 #include "api/base/err.h"
+#include "api/core/policy.h"
 #include "api/engine/endpoint.h"
 #include "api/engine/engine.h"
 #include "api/engine/errmap.h"
 #include "api/engine/model.h"
-#include "api/core/policy.h"
 #include "api/swarm/policy_fetch.h"
 #include "api/swarm/session.h"
 

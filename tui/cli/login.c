@@ -8,14 +8,14 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "api/base/log.h"
+#include "api/base/sanitize.h"
+#include "api/base/secmem.h"
+#include "api/base/xalloc.h"
 #include "api/creds/creds.h"
 #include "api/creds/dockercfg.h"
 #include "api/creds/keyring.h"
-#include "api/base/log.h"
-#include "api/base/secmem.h"
-#include "api/base/xalloc.h"
 #include "tui/cli/login.h"
-#include "api/base/sanitize.h"
 
 #define SECRET_MAX 4096
 

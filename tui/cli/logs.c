@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/core/identity.h"
-#include "api/swarm/logstream.h"
-#include "api/core/roles.h"
-#include "api/swarm/store.h"
-#include "api/base/xalloc.h"
-#include "tui/cli/cli.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/core/identity.h"
+#include "api/core/roles.h"
+#include "api/swarm/logstream.h"
+#include "api/swarm/store.h"
+#include "tui/cli/cli.h"
 
 static const char logs_usage[] =
 	"usage: glovebox logs NAME [--follow] [--tail N] [--timestamps]\n"

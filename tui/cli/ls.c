@@ -9,15 +9,15 @@
 #include <jansson.h>
 #include <time.h>
 
-#include "api/core/attention.h"
-#include "api/swarm/cluster.h"
-#include "api/core/jobtext.h"
-#include "api/swarm/jobview.h"
-#include "api/core/roles.h"
-#include "api/base/xalloc.h"
-#include "tui/cli/cli.h"
-#include "tui/cli/admin.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/core/attention.h"
+#include "api/core/jobtext.h"
+#include "api/core/roles.h"
+#include "api/swarm/cluster.h"
+#include "api/swarm/jobview.h"
+#include "tui/cli/admin.h"
+#include "tui/cli/cli.h"
 
 enum { COL_ID, COL_NAME, COL_IMAGE, COL_OWNER, COL_CLASS, COL_REPLICAS, COL_STATE, COL_CPU,
        COL_MEM, COL_AGE, COL_EXPIRES, COL_REASON, N_COLS };

@@ -7,22 +7,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/swarm/audit.h"
-#include "api/swarm/cluster.h"
-#include "api/creds/creds.h"
-#include "api/engine/decode.h"
+#include "api/base/sanitize.h"
+#include "api/base/secmem.h"
+#include "api/base/xalloc.h"
 #include "api/core/fit.h"
 #include "api/core/identity.h"
 #include "api/core/jobspec.h"
 #include "api/core/roles.h"
-#include "api/base/secmem.h"
+#include "api/core/terms.h"
+#include "api/creds/creds.h"
+#include "api/engine/decode.h"
+#include "api/swarm/audit.h"
+#include "api/swarm/cluster.h"
 #include "api/swarm/store.h"
 #include "api/swarm/submit.h"
-#include "api/core/terms.h"
-#include "api/base/xalloc.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/login.h"
-#include "api/base/sanitize.h"
 
 static const char submit_usage[] =
 	"usage: glovebox submit --image REF --class NAME [--dataset NAME]... [--cpus N]\n"

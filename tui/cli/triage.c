@@ -6,12 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 #include "api/core/attention.h"
 #include "api/swarm/cluster.h"
 #include "api/swarm/jobview.h"
-#include "api/base/xalloc.h"
 #include "tui/cli/admin.h"
-#include "api/base/sanitize.h"
 
 static int san_flags(void)
 {

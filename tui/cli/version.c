@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "api/engine/version.h"
-#include "api/base/xalloc.h"
-#include "tui/cli/cli.h"
 #include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/engine/version.h"
+#include "tui/cli/cli.h"
 
 struct ping_result {
 	bool done, unreachable;

@@ -12,16 +12,16 @@
 #include <wchar.h>
 
 #include "api/base/err.h"
-#include "api/creds/creds.h"
-#include "api/engine/errmap.h"
-#include "api/creds/keyring.h"
+#include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
+#include "api/creds/creds.h"
+#include "api/creds/keyring.h"
+#include "api/engine/errmap.h"
 #include "tui/console/commands.h"
-#include "tui/console/prompt.h"
 #include "tui/console/login.h"
+#include "tui/console/prompt.h"
 #include "tui/console/services.h"
 #include "tui/console/triage.h"
-#include "api/base/sanitize.h"
 
 #define MIN_ROWS 10
 #define MIN_COLS 40

@@ -9,14 +9,14 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "api/creds/creds.h"
-#include "api/creds/keyring.h"
 #include "api/base/log.h"
+#include "api/base/sanitize.h"
 #include "api/base/secmem.h"
 #include "api/base/xalloc.h"
+#include "api/creds/creds.h"
+#include "api/creds/keyring.h"
 #include "tui/console/app.h"
 #include "widgets/field.h"
-#include "api/base/sanitize.h"
 #include "widgets/wrap.h"
 
 #define PASSWORD_MAX 4096

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/core/roles.h"
 #include "api/swarm/logring.h"
 #include "api/swarm/logstream.h"
-#include "api/core/roles.h"
-#include "api/base/xalloc.h"
 #include "tui/console/app.h"
 #include "tui/console/tasks.h"
 #include "tui/console/triage.h"
 #include "widgets/field.h"
 #include "widgets/logview.h"
-#include "api/base/sanitize.h"
 #include "widgets/wrap.h"
 
 #define PAINT_MS 50   /* at most 20 repaints a second while lines arrive */

@@ -5,16 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/swarm/actions.h"
-#include "api/core/attention.h"
-#include "api/swarm/audit.h"
-#include "api/core/roles.h"
+#include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
+#include "api/core/attention.h"
+#include "api/core/roles.h"
+#include "api/swarm/actions.h"
+#include "api/swarm/audit.h"
 #include "tui/console/app.h"
 #include "tui/console/triage.h"
 #include "widgets/dialog.h"
 #include "widgets/meter.h"
-#include "api/base/sanitize.h"
 
 enum { C_HOST, C_ROLE, C_AVAIL, C_STATE, C_CLASS, C_CPU, C_MEM, C_TASKS, N_COLS };
 

@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "api/base/log.h"
+#include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
 #include "tui/console/app.h"
 #include "tui/console/commands.h"
 #include "widgets/cmdline.h"
 #include "widgets/field.h"
-#include "api/base/sanitize.h"
 
 #define CTRL(c) ((c) & 0x1f)
 #define HISTORY_SIZE 500

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
 #include "api/core/attention.h"
 #include "api/core/jobtext.h"
-#include "api/base/xalloc.h"
 #include "tui/console/app.h"
 #include "tui/console/logs.h"
 #include "tui/console/nodes.h"
@@ -16,7 +17,6 @@
 #include "tui/console/tasks.h"
 #include "tui/console/triage.h"
 #include "widgets/meter.h"
-#include "api/base/sanitize.h"
 
 enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, C_EXPIRES, N_COLS };
 

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/core/jobtext.h"
+#include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
+#include "api/core/jobtext.h"
 #include "tui/console/app.h"
 #include "tui/console/logs.h"
 #include "tui/console/triage.h"
-#include "api/base/sanitize.h"
 
 enum { C_SLOT, C_NODE, C_DESIRED, C_STATE, C_EXIT, C_ERROR, C_ID, N_COLS };
 

@@ -6,15 +6,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/base/sanitize.h"
+#include "api/base/xalloc.h"
+#include "api/engine/errmap.h"
 #include "api/swarm/actions.h"
 #include "api/swarm/audit.h"
-#include "api/base/xalloc.h"
-#include "tui/console/app.h"
-#include "api/engine/errmap.h"
 #include "api/swarm/policy_fetch.h"
+#include "tui/console/app.h"
 #include "widgets/dialog.h"
 #include "widgets/field.h"
-#include "api/base/sanitize.h"
 #include "widgets/wrap.h"
 
 #define BOX_W 64
