@@ -1,7 +1,7 @@
 /* What keeps a cluster fresh under a loop that runs for long (the console's): when to refresh
  * and sample, the engine's /events stream, and the backoff while the engine is away.
  *
- * The schedule (docs/data-path.md says why):
+ * The schedule (docs/architecture.md, "The watch", says why):
  *   - refresh (services, tasks, nodes; /info at most once a minute, cluster.c) every
  *     refresh_ms, default WATCH_REFRESH_MS (`--refresh`): the engine sends no task events, so
  *     tasks are polled;

@@ -8,7 +8,7 @@
  * the overlays; one doupdate()), then wait in engine_poll() on curl's sockets, stdin and the
  * signal self-pipe until the nearest timer or screen deadline. Keys are read until ERR each
  * turn, so input is answered while transfers are in flight; each goes to the overlays, then
- * the top screen, then the global keys (screen.h). See docs/console-internals.md. */
+ * the top screen, then the global keys (screen.h). See docs/architecture.md. */
 #ifndef GB_TUI_CONSOLE_APP_H
 #define GB_TUI_CONSOLE_APP_H
 
@@ -57,7 +57,7 @@ struct app {
 	bool quit;
 	int quit_signal;                 /* the signal that ended the console, or 0 */
 
-	/* The one data path (docs/data-path.md): the cluster, kept fresh by the watch, read by
+	/* The one data path (docs/architecture.md): the cluster, kept fresh by the watch, read by
 	 * every screen through the jobview. All three owned. */
 	struct jobview *view;            /* the jobs the user may see, their attention and history */
 	struct watch *watch;             /* refresh and sample schedule, events, reconnect backoff */
