@@ -317,7 +317,7 @@ bool pager_search(struct pager *p, const char *query, bool forward)
 
 /* --- keys --- */
 
-static void set_message(struct pager *p, char *msg)
+static void pager_set_message(struct pager *p, char *msg)
 {
 	free(p->message);
 	p->message = msg;
@@ -338,7 +338,7 @@ static int pager_scroll_to(struct pager *p, long top)
 	return WR_HANDLED | WR_REDRAW;
 }
 
-static int prompt_input(struct pager *p, wint_t ch, bool is_code)
+static int pager_prompt_input(struct pager *p, wint_t ch, bool is_code)
 {
 	if (!is_code && ch == KEY_ESC) {
 		field_free(&p->prompt);
@@ -350,7 +350,7 @@ static int prompt_input(struct pager *p, wint_t ch, bool is_code)
 		char *q = xstrdup(field_text(p->prompt));
 		field_free(&p->prompt);
 		if (*q && !pager_search(p, q, true))
-			set_message(p, xasprintf("not found: %s", q));
+			pager_set_message(p, xasprintf("not found: %s", q));
 		clamp(p);
 		free(q);
 		p->w.dirty = true;
@@ -366,11 +366,11 @@ static int prompt_input(struct pager *p, wint_t ch, bool is_code)
 int pager_input(struct pager *p, wint_t ch, bool is_code)
 {
 	if (p->prompt)
-		return prompt_input(p, ch, is_code);
+		return pager_prompt_input(p, ch, is_code);
 	relayout(p);   /* the width may have changed since the last draw */
 	int r = 0;
 	if (p->message) {   /* a message lasts until the next key */
-		set_message(p, NULL);
+		pager_set_message(p, NULL);
 		clamp(p);
 		p->w.dirty = true;
 		r = WR_REDRAW;
@@ -405,9 +405,9 @@ int pager_input(struct pager *p, wint_t ch, bool is_code)
 	case PG_NEXT:
 	case PG_PREV:
 		if (!p->query)
-			set_message(p, xstrdup("no search yet: / starts one"));
+			pager_set_message(p, xstrdup("no search yet: / starts one"));
 		else if (!pager_search(p, p->query, k->op == PG_NEXT))
-			set_message(p, xasprintf("not found: %s", p->query));
+			pager_set_message(p, xasprintf("not found: %s", p->query));
 		clamp(p);
 		p->w.dirty = true;
 		return WR_HANDLED | WR_REDRAW;

@@ -1,5 +1,6 @@
 #include "api/base/str.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/base/chars.h"
@@ -34,4 +35,11 @@ bool str_is_sha256_hex(const char *s)
 		if (!char_is_lower_hex((unsigned char)s[i]))
 			return false;
 	return i == 64;
+}
+
+void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }

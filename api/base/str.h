@@ -3,6 +3,7 @@
 #define GB_API_BASE_STR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* strcmp() where NULL sorts as "" (the engine leaves fields out). */
 int str_cmp(const char *a, const char *b);
@@ -15,6 +16,9 @@ int str_cmp_ptr(const void *a, const void *b);
 
 /* Whether s holds nothing but char_is_space() characters (or nothing at all). */
 bool str_blank(const char *s);
+
+/* Free the n strings of v, then v (NULL with n == 0 is fine). */
+void strv_free(char **v, size_t n);
 
 /* Whether s is exactly 64 lowercase hex digits: a SHA-256 as docker and glovebox write it. */
 bool str_is_sha256_hex(const char *s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/base/chars.h"
+#include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
 #include "api/engine/model.h"
@@ -495,13 +496,6 @@ int job_plan_rename(struct job_plan *plan, uint32_t rnd)
 	plan->name = derive_name(plan->owner, &plan->image, rnd);
 	plan->network = xasprintf("%s-net", plan->name);
 	return 0;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 void job_plan_clear(struct job_plan *plan)

@@ -557,7 +557,7 @@ static void op_erase(struct keyring_req *r)
 	op_end(r, e, "removing the registry credentials", removed);
 }
 
-static void run(struct keyring_req *r)
+static void keyring_run(struct keyring_req *r)
 {
 	GDBusConnection *bus = NULL;
 	SecretService *svc = NULL;
@@ -595,7 +595,7 @@ static void *worker(void *arg)
 {
 	struct keyring_req *r = arg;
 	struct keyring *kr = r->kr;
-	run(r);
+	keyring_run(r);
 	/* The input secret is no longer needed: wipe it now, not when the result is delivered. */
 	cred_free(&r->in);
 	pthread_mutex_lock(&kr->mu);

@@ -132,7 +132,7 @@ static bool fetching(const struct cluster *c)
 	return false;
 }
 
-static void on_fetch(void *ud, const struct engine_reply *r)
+static void cluster_on_fetch(void *ud, const struct engine_reply *r)
 {
 	struct req_ctx *ctx = ud;
 	struct cluster *c = ctx->c;
@@ -229,9 +229,9 @@ static void fetch_start(struct cluster *c, enum fetch f)
 	ctx->c = c;
 	ctx->what = f;
 	if (f == F_PING)
-		c->fetch[f] = engine_negotiate(c->engine, on_fetch, ctx);
+		c->fetch[f] = engine_negotiate(c->engine, cluster_on_fetch, ctx);
 	else
-		c->fetch[f] = engine_request(c->engine, "GET", paths[f], NULL, whats[f], on_fetch, ctx);
+		c->fetch[f] = engine_request(c->engine, "GET", paths[f], NULL, whats[f], cluster_on_fetch, ctx);
 }
 
 void cluster_refresh(struct cluster *c)

@@ -56,10 +56,10 @@ const struct keybinding login_keys[] = {
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
-static void set_message(struct login_dialog *s, bool error, const char *fmt, ...)
+static void login_set_message(struct login_dialog *s, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void set_message(struct login_dialog *s, bool error, const char *fmt, ...)
+static void login_set_message(struct login_dialog *s, bool error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -106,14 +106,14 @@ static void on_store(void *ud, struct keyring_result *r)
 	if (r->state == KEYRING_OK) {
 		/* The keyring has them now: a session copy would only go stale. */
 		creds_remove(s->app->creds, s->cred->server);
-		set_message(s, false, "Login Succeeded: the credentials for %s are in your keyring.",
+		login_set_message(s, false, "Login Succeeded: the credentials for %s are in your keyring.",
 		            s->cred->server);
 		log_msg(LOG_INFO, "console login to %s: stored in the keyring", s->cred->server);
 		cred_free(&s->cred);
 		s->state = LS_RESULT;
 		return;
 	}
-	set_message(s, true,
+	login_set_message(s, true,
 	            "The registry accepted the credentials for %s, but the keyring cannot keep them: %s\n\n"
 	            "Keep them in memory for this session only? They are wiped when glovebox quits. "
 	            "(A keyring over SSH: see docs/credentials.md.)",
@@ -126,7 +126,7 @@ static void on_check(void *ud, struct cred_check_result *r)
 	struct login_dialog *s = ud;
 	s->check = NULL;
 	if (!r->ok) {
-		set_message(s, true, "Login to %s failed: %s. Nothing was stored.", s->cred->server, r->error);
+		login_set_message(s, true, "Login to %s failed: %s. Nothing was stored.", s->cred->server, r->error);
 		log_msg(LOG_INFO, "console login to %s refused or failed", s->cred->server);
 		cred_free(&s->cred);
 		s->state = LS_FORM;
@@ -139,7 +139,7 @@ static void on_check(void *ud, struct cred_check_result *r)
 		cred_free(&s->cred);
 		s->cred = t;
 	}
-	set_message(s, false, "The registry accepted the credentials; storing them in the keyring...");
+	login_set_message(s, false, "The registry accepted the credentials; storing them in the keyring...");
 	s->state = LS_STORING;
 	s->store_req = keyring_store(s->app->keyring, s->cred, on_store, s);
 }
@@ -149,7 +149,7 @@ static void start_check(struct login_dialog *s)
 	const char *reg = field_text(s->registry), *user = field_text(s->user);
 	char *key = creds_server_key(reg);
 	if (!key || !*user || s->pw_len == 0) {
-		set_message(s, true, "%s", !key ? "Name the registry (host[:port])."
+		login_set_message(s, true, "%s", !key ? "Name the registry (host[:port])."
 		                           : !*user ? "Give the user name." : "Give the password.");
 		focus_field(s, !key ? F_REGISTRY : !*user ? F_USER : F_PASSWORD);
 		free(key);
@@ -159,7 +159,7 @@ static void start_check(struct login_dialog *s)
 	if (endpoint_check_secrets(engine_endpoint(s->app->session->engine), &why) != 0) {
 		/* Nothing is sent; the password could not be checked here, so it goes too. */
 		why[0] = (char)toupper((unsigned char)why[0]);
-		set_message(s, true, "%s.", why);
+		login_set_message(s, true, "%s.", why);
 		log_msg(LOG_INFO, "console login to %s: not sent, the engine is plain HTTP", key);
 		wipe_password(s);
 		free(why);
@@ -167,14 +167,14 @@ static void start_check(struct login_dialog *s)
 		return;
 	}
 	if (!engine_api_minor(s->app->session->engine)) {
-		set_message(s, true, "Not connected to the engine yet: the login is checked through it. Try again in a moment.");
+		login_set_message(s, true, "Not connected to the engine yet: the login is checked through it. Try again in a moment.");
 		free(key);
 		return;
 	}
 	s->cred = cred_new(key, user, s->password);
 	wipe_password(s);
 	free(key);
-	set_message(s, false, "Checking the credentials with %s...", s->cred->server);
+	login_set_message(s, false, "Checking the credentials with %s...", s->cred->server);
 	s->state = LS_CHECKING;
 	s->check = cred_check_start(s->app->session->engine, s->cred, on_check, s);
 }
@@ -289,14 +289,14 @@ int login_dialog_input(struct login_dialog *s, wint_t ch, bool is_code)
 		if (!is_code && (ch == 'y' || ch == 'Y')) {
 			char *server = xstrdup(s->cred->server);
 			creds_put(s->app->creds, &s->cred);
-			set_message(s, false, "The credentials for %s are kept in memory for this session only.",
+			login_set_message(s, false, "The credentials for %s are kept in memory for this session only.",
 			            server);
 			log_msg(LOG_INFO, "console login to %s: kept in memory for the session", server);
 			free(server);
 			s->state = LS_RESULT;
 		} else if (esc || (!is_code && (ch == 'n' || ch == 'N'))) {
 			cred_free(&s->cred);
-			set_message(s, true, "The credentials were not kept.");
+			login_set_message(s, true, "The credentials were not kept.");
 			s->state = LS_RESULT;
 		}
 		return WR_HANDLED | WR_REDRAW;

@@ -149,7 +149,7 @@ static void remember(struct prompt *p, const char *line)
 	free(err);
 }
 
-static int run(struct prompt *p)
+static int prompt_run(struct prompt *p)
 {
 	char *line = xstrdup(field_text(p->field));
 	size_t len = strlen(line);
@@ -258,7 +258,7 @@ int prompt_input(struct prompt *p, wint_t ch, bool is_code)
 		p->esc = true;
 		return WR_HANDLED;
 	case PK_RUN:
-		return run(p);
+		return prompt_run(p);
 	case PK_COMPLETE:
 		return complete(p);
 	case PK_OLDER:

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 #include "api/core/fit.h"
 #include "tui/console/submit_int.h"
@@ -44,13 +45,6 @@ void submit_form_fmt_size(char *buf, size_t sz, int64_t bytes)
 		}
 	}
 	snprintf(buf, sz, "%lld", (long long)bytes);
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* --- the form's lines and items --- */

@@ -37,7 +37,7 @@ struct triage {
 	struct who who;              /* the account, its role and the policy */
 	bool role_known;
 	struct policy_fetch *fetch;  /* the policy being read */
-	bool fetched;                /* fetch has a result, read by on_fetch */
+	bool fetched;                /* fetch has a result, read by triage_on_fetch */
 
 	struct action *action;       /* in flight, or finished and waiting for triage_tick */
 	char *action_name;           /* the job acted on */
@@ -74,7 +74,7 @@ static void no_policy(struct triage *t, const char *why)
 	free(msg);
 }
 
-static void on_fetch(void *ud)
+static void triage_on_fetch(void *ud)
 {
 	struct triage *t = ud;
 	char *err = NULL;
@@ -159,9 +159,9 @@ void triage_data_changed(struct triage *t)
 	}
 	if (!t->role_known && !t->fetch && engine_api_minor(t->app->session->engine) && !cluster_error(cl)) {
 		t->fetch = policy_fetch_start(t->app->session->engine, session_policy_file(t->app->session), false,
-		                              on_fetch, t);
+		                              triage_on_fetch, t);
 		if (policy_fetch_finished(t->fetch))   /* a named file: read at once */
-			on_fetch(t);
+			triage_on_fetch(t);
 	}
 }
 
