@@ -9,6 +9,7 @@
 #include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
 #include "api/core/attention.h"
+#include "api/core/fit.h"
 #include "api/swarm/cluster.h"
 #include "api/swarm/jobview.h"
 #include "tui/cli/admin.h"
@@ -184,7 +185,7 @@ static const char nodes_usage[] =
 	"against the node's capacity (the scheduler places jobs by these reservations), and the\n"
 	"number of tasks running.\n";
 
-enum { N_ID, N_HOST, N_ROLE, N_AVAIL, N_STATE, N_CLASS, N_CPU, N_MEM, N_TASKS, N_COLS };
+enum { N_ID, N_HOST, N_ROLE, N_AVAIL, N_STATE, N_CLASS, N_CPU, N_MEM, N_GPU, N_TASKS, N_COLS };
 
 static int node_cmp(const void *a, const void *b)
 {
@@ -237,12 +238,24 @@ int cmd_nodes(struct session *cli, int argc, char **argv)
 			json_object_set_new(o, "mem_reserved", json_integer(u.mem_reserved));
 			json_object_set_new(o, "mem_capacity", json_integer(u.mem_capacity));
 			json_object_set_new(o, "tasks_running", json_integer(u.tasks_running));
+			json_t *gr = json_array();
+			for (size_t k = 0; k < n->generic.n; k++) {
+				const char *kind = n->generic.v[k].kind;
+				int64_t cap = n->generic.v[k].count;
+				json_t *g = json_object();
+				json_object_set_new(g, "kind", jstr(kind));
+				json_object_set_new(g, "reserved", json_integer(
+					cap - node_free_generic(n, cluster_services(cl), cluster_tasks(cl), kind)));
+				json_object_set_new(g, "capacity", json_integer(cap));
+				json_array_append_new(gr, g);
+			}
+			json_object_set_new(o, "generic_resources", gr);
 			json_array_append_new(arr, o);
 		}
 		json_print(arr);
 	} else {
-		static const char *const headers[N_COLS] = {"ID", "HOSTNAME", "ROLE", "AVAILABILITY", "STATE", "CLASS", "CPU", "MEM", "TASKS"};
-		static const size_t max_width[N_COLS] = {12, 32, 8, 12, 12, 16, 24, 32, 0};
+		static const char *const headers[N_COLS] = {"ID", "HOSTNAME", "ROLE", "AVAILABILITY", "STATE", "CLASS", "CPU", "MEM", "GPU", "TASKS"};
+		static const size_t max_width[N_COLS] = {12, 32, 8, 12, 12, 16, 24, 32, 12, 0};
 		int flags = san_flags();
 		char **cells = xcalloc(nodes->n * N_COLS + 1, sizeof *cells);
 		for (size_t i = 0; i < nodes->n; i++) {
@@ -262,6 +275,9 @@ int cmd_nodes(struct session *cli, int argc, char **argv)
 			format_bytes(a, sizeof a, u.mem_reserved > 0 ? (uint64_t)u.mem_reserved : 0);
 			format_bytes(b, sizeof b, u.mem_capacity > 0 ? (uint64_t)u.mem_capacity : 0);
 			row[N_MEM] = xasprintf("%s/%s (%.0f%%)", a, b, percent((double)u.mem_reserved, (double)u.mem_capacity));
+			row[N_GPU] = u.gpu_capacity > 0 ? xasprintf("%lld/%lld", (long long)u.gpu_reserved,
+			                                            (long long)u.gpu_capacity)
+			                                 : xstrdup("-");
 			row[N_TASKS] = xasprintf("%u", u.tasks_running);
 		}
 		table_print(headers, max_width, N_COLS, cells, nodes->n, isatty(STDOUT_FILENO));

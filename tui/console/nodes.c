@@ -318,7 +318,8 @@ static const struct node *selected(struct nodes_screen *s, size_t *row)
 }
 
 /* Two lines on the selected node: "alpha: manager (leader), engine 27.1, address 10.0.0.2" and
- * "CPU 0.5 of 4 reserved (13%), memory 1 GiB of 8 GiB (13%), 3 tasks running". */
+ * "CPU 0.5 of 4 reserved (13%), memory 1 GiB of 8 GiB (13%), 3 tasks running", with
+ * ", GPUs 1 of 2" before the tasks on a node that advertises GPUs. */
 static void detail_text(struct nodes_screen *s, char *who, char *use, size_t sz)
 {
 	size_t row;
@@ -335,9 +336,13 @@ static void detail_text(struct nodes_screen *s, char *who, char *use, size_t sz)
 	char mr[32], mc[32];
 	format_bytes(mr, sizeof mr, u->mem_reserved > 0 ? (uint64_t)u->mem_reserved : 0);
 	format_bytes(mc, sizeof mc, u->mem_capacity > 0 ? (uint64_t)u->mem_capacity : 0);
-	snprintf(use, sz, "CPU %.4g of %.4g reserved (%.0f%%), memory %s of %s (%.0f%%), %u task%s running",
+	char gpus[64] = "";
+	if (u->gpu_capacity > 0)
+		snprintf(gpus, sizeof gpus, ", GPUs %lld of %lld", (long long)u->gpu_reserved,
+		         (long long)u->gpu_capacity);
+	snprintf(use, sz, "CPU %.4g of %.4g reserved (%.0f%%), memory %s of %s (%.0f%%)%s, %u task%s running",
 	         u->cpu_reserved, u->cpu_capacity, 100 * share(u->cpu_reserved, u->cpu_capacity), mr, mc,
-	         100 * share((double)u->mem_reserved, (double)u->mem_capacity), u->tasks_running,
+	         100 * share((double)u->mem_reserved, (double)u->mem_capacity), gpus, u->tasks_running,
 	         u->tasks_running == 1 ? "" : "s");
 	free(host);
 	free(role);
