@@ -30,6 +30,7 @@ PACKAGES=(
 	procps
 	psmisc
 	acl
+	socat
 )
 
 installed() {

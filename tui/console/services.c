@@ -392,7 +392,7 @@ static int services_open_logs(void *data, int op)
 {
 	struct services_screen *s = data;
 	(void)op;
-	logs_screen_open(s->app, services_selected(s)->id);
+	logs_screen_open(s->app, services_selected(s)->id, NULL);
 	return WR_HANDLED | WR_REDRAW;
 }
 

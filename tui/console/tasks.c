@@ -24,7 +24,7 @@ static const struct table_column tasks_columns[N_COLS] = {
 	[C_ID]      = {"TASK", 12, 12, 0, 1, TABLE_LEFT, false},
 };
 
-enum { OP_LOGS = OP_SCREEN };
+enum { OP_LOGS = OP_SCREEN, OP_TASK_LOGS };
 
 /* The bar shows the KB_BAR entries in this order (Quit early: a narrow bar drops entries from
  * the end); KB_NOHELP entries are the global and the table keys'. Esc is the global back (it
@@ -36,6 +36,7 @@ static const struct keybinding tasks_keys[] = {
 	{'/', "/", "Filter", NULL, KB_BAR | KB_NOHELP, OP_FILTER},
 	{'>', "<>", "Sort", NULL, KB_BAR | KB_NOHELP, 0},
 	{'l', "l", "Logs", "The logs of this job: follow, search, wrap, timestamps", KB_BAR, OP_LOGS},
+	{'\r', "Enter", NULL, "The logs of the selected task only: that replica, on its node", 0, OP_TASK_LOGS},
 	{0, NULL, NULL, NULL, 0, 0},
 };
 
@@ -315,12 +316,24 @@ static int tasks_open_logs(void *data, int op)
 {
 	struct tasks_screen *s = data;
 	(void)op;
-	logs_screen_open(s->app, s->service_id);
+	logs_screen_open(s->app, s->service_id, NULL);
+	return WR_HANDLED | WR_REDRAW;
+}
+
+static int tasks_open_task_logs(void *data, int op)
+{
+	struct tasks_screen *s = data;
+	size_t row;
+	(void)op;
+	const struct task *t = table_selected_row(s->table, &row) ? row_task(s, row) : NULL;
+	if (t && t->id)   /* Enter on an empty list does nothing, and says nothing */
+		logs_screen_open(s->app, s->service_id, t);
 	return WR_HANDLED | WR_REDRAW;
 }
 
 static const struct screen_fn tasks_fns[] = {
 	{OP_LOGS, tasks_open_logs, 0},
+	{OP_TASK_LOGS, tasks_open_task_logs, 0},
 	{0, NULL, 0},
 };
 
