@@ -34,6 +34,8 @@ static const char usage_text[] =
 	"  audit [--json]             the audit log of removals and admin actions\n"
 	"  logs NAME [--follow] [--tail N] [--timestamps]   a job's logs, sanitised\n"
 	"  version [--json]           client version and the negotiated engine API version\n"
+	"  collect --textfile-dir DIR [--once|--interval SECS]   this node's containers' usage\n"
+	"                             from their cgroups, for node-exporter (docs/metrics.md)\n"
 	"  submit --image REF --class NAME [...] [-- CMD ARG...]   submit a job (glovebox submit --help)\n"
 	"  terms [--sha256]           the data-use terms and their SHA-256\n"
 	"  policy check|publish FILE  validate a policy file, or publish it to the swarm\n"
@@ -81,6 +83,7 @@ static const struct {
 	{"scale", cmd_scale},
 	{"reap", cmd_reap},
 	{"audit", cmd_audit},
+	{"collect", cmd_collect},
 	{"help", cmd_help},
 };
 
