@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/base/chars.h"
+#include "api/base/xalloc.h"
 
 int str_cmp(const char *a, const char *b)
 {
@@ -34,4 +35,25 @@ bool str_is_sha256_hex(const char *s)
 		if (!char_is_lower_hex((unsigned char)s[i]))
 			return false;
 	return i == 64;
+}
+
+char *str_join(size_t n, const char *(*get)(const void *ctx, size_t i), const void *ctx,
+               const char *sep)
+{
+	size_t len = 1, seplen = strlen(sep);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(get(ctx, i)) + seplen;
+	char *out = xmalloc(len), *o = out;
+	*o = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			o = stpcpy(o, sep);
+		o = stpcpy(o, get(ctx, i));
+	}
+	return out;
+}
+
+const char *str_at(const void *strv, size_t i)
+{
+	return ((const char *const *)strv)[i];
 }
