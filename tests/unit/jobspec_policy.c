@@ -17,13 +17,6 @@ char **strv(size_t n, const char *const *v)
 	return out;
 }
 
-void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void set_class(struct policy_class *c, const char *name, double cpus, double max_cpus,
                       int64_t mem, int64_t max_mem, unsigned gpus, size_t n_cons,
                       const char *const *cons)

@@ -3,6 +3,7 @@
 #ifndef GB_TESTS_JOBSPEC_POLICY_H
 #define GB_TESTS_JOBSPEC_POLICY_H
 
+#include "api/base/str.h"
 #include "api/core/identity.h"
 #include "api/core/jobspec.h"
 #include "api/core/policy.h"
@@ -14,9 +15,8 @@
 #define NOW 1700000000   /* 2023-11-14T22:13:20Z */
 #define NETID "q3v0kx1l2m8r5t7y9w4z6a1b3"
 
-/* Copies of n strings (calloc'd, never NULL); strv_free frees them. */
+/* Copies of n strings (calloc'd, never NULL); strv_free (api/base/str.h) frees them. */
 char **strv(size_t n, const char *const *v);
-void strv_free(char **v, size_t n);
 
 /* Classes default, highram and gpu; datasets public, oncology (group oncology) and genomics;
  * one registry, 127.0.0.1:5000. Free it with policy_free_by_hand. */

@@ -33,7 +33,7 @@ static json_t *at(json_t *root, const char *path)
 	return j;
 }
 
-static const char *str_at(json_t *root, const char *path)
+static const char *spec_str_at(json_t *root, const char *path)
 {
 	json_t *j = at(root, path);
 	if (!json_is_string(j))
@@ -87,31 +87,31 @@ static void plan_for(const struct policy *p, const char *cls, struct job_plan *p
 
 static void check_common(json_t *s, int api_minor)
 {
-	assert_string_equal(str_at(s, "Name"), "cohort-b");
+	assert_string_equal(spec_str_at(s, "Name"), "cohort-b");
 	assert_int_equal(json_object_size(at(s, "Labels")), 7);
-	assert_string_equal(str_at(s, "Labels/glovebox.owner"), "alice");
-	assert_string_equal(str_at(s, "Labels/glovebox.class"), "default");
-	assert_string_equal(str_at(s, "Labels/glovebox.datasets"), "public,genomics");
-	assert_string_equal(str_at(s, "Labels/glovebox.expires-at"), "2023-11-15T10:13:20Z");
-	assert_string_equal(str_at(s, "Labels/glovebox.terms-sha256"), "ab12");
-	assert_string_equal(str_at(s, "Labels/glovebox.consent"),
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.owner"), "alice");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.class"), "default");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.datasets"), "public,genomics");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.expires-at"), "2023-11-15T10:13:20Z");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.terms-sha256"), "ab12");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.consent"),
 	                    "glovebox-consent-alice-1700000000-ab12cd34");
-	assert_string_equal(str_at(s, "Labels/glovebox.network"), "cohort-b-net");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.network"), "cohort-b-net");
 	assert_int_equal(json_object_size(at(s, "Mode")), 1);
 	assert_int_equal(int_at(s, "Mode/Replicated/Replicas"), 1);
 	assert_null(at(s, "Networks"));          /* deprecated, ignored from 1.44 */
 	assert_null(at(s, "EndpointSpec"));      /* no published ports */
 
 	json_t *cs = at(s, "TaskTemplate/ContainerSpec");
-	assert_string_equal(str_at(cs, "Image"), "127.0.0.1:5000/lab/analysis:1.3@" DIGEST);
+	assert_string_equal(spec_str_at(cs, "Image"), "127.0.0.1:5000/lab/analysis:1.3@" DIGEST);
 	assert_null(at(cs, "Command"));          /* the image's ENTRYPOINT stays */
 	assert_int_equal(json_array_size(at(cs, "Args")), 3);
-	assert_string_equal(str_at(cs, "Args/0"), "run.py");
-	assert_string_equal(str_at(cs, "Args/1"), "--cohort");
-	assert_string_equal(str_at(cs, "Args/2"), "b");
+	assert_string_equal(spec_str_at(cs, "Args/0"), "run.py");
+	assert_string_equal(spec_str_at(cs, "Args/1"), "--cohort");
+	assert_string_equal(spec_str_at(cs, "Args/2"), "b");
 	assert_null(at(cs, "Labels"));
 	assert_null(at(cs, "Env"));
-	assert_string_equal(str_at(cs, "User"), "1000:1000");
+	assert_string_equal(spec_str_at(cs, "User"), "1000:1000");
 	assert_true(bool_at(cs, "ReadOnly"));
 	assert_true(bool_at(cs, "Init"));
 
@@ -123,19 +123,19 @@ static void check_common(json_t *s, int api_minor)
 	for (size_t i = 0; i < 2; i++) {
 		json_t *b = json_array_get(m, i);
 		assert_int_equal(json_object_size(b), 4);
-		assert_string_equal(str_at(b, "Type"), "bind");
-		assert_string_equal(str_at(b, "Source"), ro[i].src);
-		assert_string_equal(str_at(b, "Target"), ro[i].dst);
+		assert_string_equal(spec_str_at(b, "Type"), "bind");
+		assert_string_equal(spec_str_at(b, "Source"), ro[i].src);
+		assert_string_equal(spec_str_at(b, "Target"), ro[i].dst);
 		assert_true(bool_at(b, "ReadOnly"));
 	}
 	json_t *res = json_array_get(m, 2);
-	assert_string_equal(str_at(res, "Type"), "bind");
-	assert_string_equal(str_at(res, "Source"), "/srv/results/alice");
-	assert_string_equal(str_at(res, "Target"), "/results");
+	assert_string_equal(spec_str_at(res, "Type"), "bind");
+	assert_string_equal(spec_str_at(res, "Source"), "/srv/results/alice");
+	assert_string_equal(spec_str_at(res, "Target"), "/results");
 	assert_false(bool_at(res, "ReadOnly"));
 	json_t *tmp = json_array_get(m, 3);
-	assert_string_equal(str_at(tmp, "Type"), "tmpfs");
-	assert_string_equal(str_at(tmp, "Target"), "/tmp");
+	assert_string_equal(spec_str_at(tmp, "Type"), "tmpfs");
+	assert_string_equal(spec_str_at(tmp, "Target"), "/tmp");
 	assert_null(at(tmp, "Source"));
 	assert_int_equal(int_at(tmp, "TmpfsOptions/SizeBytes"), 268435456);
 	assert_int_equal(int_at(tmp, "TmpfsOptions/Mode"), 1023);
@@ -144,9 +144,9 @@ static void check_common(json_t *s, int api_minor)
 		json_t *o = at(tmp, "TmpfsOptions/Options");
 		assert_int_equal(json_array_size(o), 3);
 		assert_int_equal(json_array_size(json_array_get(o, 0)), 1);
-		assert_string_equal(str_at(o, "0/0"), "noexec");
-		assert_string_equal(str_at(o, "1/0"), "nosuid");
-		assert_string_equal(str_at(o, "2/0"), "nodev");
+		assert_string_equal(spec_str_at(o, "0/0"), "noexec");
+		assert_string_equal(spec_str_at(o, "1/0"), "nosuid");
+		assert_string_equal(spec_str_at(o, "2/0"), "nodev");
 		assert_int_equal(json_object_size(at(tmp, "TmpfsOptions")), 3);
 	} else {
 		/* older engines drop it silently: never sent, so the posture cannot believe in it */
@@ -157,21 +157,21 @@ static void check_common(json_t *s, int api_minor)
 	size_t writable = 0;
 	for (size_t i = 0; i < json_array_size(m); i++) {
 		json_t *b = json_array_get(m, i);
-		if (strcmp(str_at(b, "Type"), "bind") == 0 && !bool_at(b, "ReadOnly"))
+		if (strcmp(spec_str_at(b, "Type"), "bind") == 0 && !bool_at(b, "ReadOnly"))
 			writable++;
 	}
 	assert_int_equal(writable, 1);
 
 	if (api_minor >= 41) {
 		assert_int_equal(json_array_size(at(cs, "CapabilityDrop")), 1);
-		assert_string_equal(str_at(cs, "CapabilityDrop/0"), "ALL");
+		assert_string_equal(spec_str_at(cs, "CapabilityDrop/0"), "ALL");
 		json_t *ul = at(cs, "Ulimits");
 		assert_int_equal(json_array_size(ul), 2);
-		assert_string_equal(str_at(ul, "0/Name"), "nofile");
+		assert_string_equal(spec_str_at(ul, "0/Name"), "nofile");
 		assert_int_equal(int_at(ul, "0/Soft"), 1024);
 		assert_int_equal(int_at(ul, "0/Hard"), 4096);
 		assert_int_equal(json_object_size(json_array_get(ul, 0)), 3);
-		assert_string_equal(str_at(ul, "1/Name"), "nproc");
+		assert_string_equal(spec_str_at(ul, "1/Name"), "nproc");
 		assert_int_equal(int_at(ul, "1/Soft"), 2048);
 		assert_int_equal(int_at(ul, "1/Hard"), 2048);
 	} else {
@@ -199,19 +199,19 @@ static void check_common(json_t *s, int api_minor)
 	/* json-file with rotation from the policy, whatever the daemon's default driver */
 	json_t *ld = at(s, "TaskTemplate/LogDriver");
 	assert_int_equal(json_object_size(ld), 2);
-	assert_string_equal(str_at(ld, "Name"), "json-file");
+	assert_string_equal(spec_str_at(ld, "Name"), "json-file");
 	assert_int_equal(json_object_size(at(ld, "Options")), 2);
-	assert_string_equal(str_at(ld, "Options/max-size"), "10m");
-	assert_string_equal(str_at(ld, "Options/max-file"), "3");
+	assert_string_equal(spec_str_at(ld, "Options/max-size"), "10m");
+	assert_string_equal(spec_str_at(ld, "Options/max-file"), "3");
 
 	json_t *rp = at(s, "TaskTemplate/RestartPolicy");
-	assert_string_equal(str_at(rp, "Condition"), "on-failure");
+	assert_string_equal(spec_str_at(rp, "Condition"), "on-failure");
 	assert_int_equal(int_at(rp, "MaxAttempts"), 5);
 	assert_int_equal(int_at(rp, "Delay"), 10000000000LL);
 
 	assert_int_equal(json_array_size(at(s, "TaskTemplate/Networks")), 1);
 	/* by ID: by name the engine would attach any network called cohort-b-net */
-	assert_string_equal(str_at(s, "TaskTemplate/Networks/0/Target"), NETID);
+	assert_string_equal(spec_str_at(s, "TaskTemplate/Networks/0/Target"), NETID);
 	assert_int_equal(json_object_size(at(s, "TaskTemplate/Networks/0")), 1);
 }
 
@@ -227,7 +227,7 @@ static void test_service_spec_versions(void **state)
 		/* no GPUs in class default */
 		assert_null(at(s, "TaskTemplate/Resources/Reservations/GenericResources"));
 		assert_int_equal(json_array_size(at(s, "TaskTemplate/Placement/Constraints")), 1);
-		assert_string_equal(str_at(s, "TaskTemplate/Placement/Constraints/0"),
+		assert_string_equal(spec_str_at(s, "TaskTemplate/Placement/Constraints/0"),
 		                    "node.labels.glovebox.class==default");
 		json_decref(s);
 	}
@@ -241,16 +241,16 @@ static void test_service_spec_gpu(void **state)
 	p->classes[2].gpus = 2;
 	plan_for(p, "gpu", &plan);
 	json_t *s = spec_for(&plan, 44);
-	assert_string_equal(str_at(s, "Labels/glovebox.class"), "gpu");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.class"), "gpu");
 	json_t *gr = at(s, "TaskTemplate/Resources/Reservations/GenericResources");
 	assert_int_equal(json_array_size(gr), 1);
-	assert_string_equal(str_at(gr, "0/DiscreteResourceSpec/Kind"), "GPU");
+	assert_string_equal(spec_str_at(gr, "0/DiscreteResourceSpec/Kind"), "GPU");
 	assert_int_equal(int_at(gr, "0/DiscreteResourceSpec/Value"), 2);
 	assert_null(at(s, "TaskTemplate/Resources/Limits/GenericResources"));
 	json_t *c = at(s, "TaskTemplate/Placement/Constraints");
 	assert_int_equal(json_array_size(c), 2);
-	assert_string_equal(str_at(c, "0"), "node.labels.glovebox.class==gpu");
-	assert_string_equal(str_at(c, "1"), "node.platform.arch==x86_64");
+	assert_string_equal(spec_str_at(c, "0"), "node.labels.glovebox.class==gpu");
+	assert_string_equal(spec_str_at(c, "1"), "node.platform.arch==x86_64");
 	json_decref(s);
 	job_plan_clear(&plan);
 
@@ -275,18 +275,18 @@ static void test_service_spec_minimal(void **state)
 	json_t *s = json_loads(text, 0, NULL);
 	assert_non_null(s);
 	free(text);
-	assert_string_equal(str_at(s, "Labels/glovebox.datasets"), "");
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.datasets"), "");
 	assert_null(at(s, "Labels/glovebox.terms-sha256"));
 	assert_null(at(s, "Labels/glovebox.consent"));
-	assert_string_equal(str_at(s, "Labels/glovebox.expires-at"), "2023-11-21T22:13:20Z");
-	assert_string_equal(str_at(s, "TaskTemplate/ContainerSpec/Image"), IMAGE);
+	assert_string_equal(spec_str_at(s, "Labels/glovebox.expires-at"), "2023-11-21T22:13:20Z");
+	assert_string_equal(spec_str_at(s, "TaskTemplate/ContainerSpec/Image"), IMAGE);
 	assert_null(at(s, "TaskTemplate/ContainerSpec/Args"));
 	assert_null(at(s, "TaskTemplate/ContainerSpec/Command"));
 	/* results bind and tmpfs only */
 	json_t *m = at(s, "TaskTemplate/ContainerSpec/Mounts");
 	assert_int_equal(json_array_size(m), 2);
 	assert_false(bool_at(m, "0/ReadOnly"));
-	assert_string_equal(str_at(m, "1/Type"), "tmpfs");
+	assert_string_equal(spec_str_at(m, "1/Type"), "tmpfs");
 	assert_int_equal(int_at(s, "TaskTemplate/Resources/Limits/NanoCPUs"), 1000000000);
 	assert_int_equal(int_at(s, "TaskTemplate/Resources/Limits/MemoryBytes"), 2 * GiB);
 	json_decref(s);
@@ -302,7 +302,7 @@ static void test_service_spec_root_and_rounding(void **state)
 	struct job_plan plan;
 	expect_ok(p, &r, &root, &plan);
 	json_t *s = spec_for(&plan, 41);
-	assert_string_equal(str_at(s, "TaskTemplate/ContainerSpec/User"), "65534:65534");
+	assert_string_equal(spec_str_at(s, "TaskTemplate/ContainerSpec/User"), "65534:65534");
 	assert_int_equal(int_at(s, "TaskTemplate/Resources/Limits/NanoCPUs"), 333333333);
 	assert_int_equal(int_at(s, "TaskTemplate/Resources/Reservations/NanoCPUs"), 333333333);
 	json_decref(s);
@@ -350,8 +350,8 @@ static void test_service_spec_policy_fields(void **state)
 		p->log_max_files = 7;
 		plan_for(p, NULL, &plan);
 		json_t *s = spec_for(&plan, 41);
-		assert_string_equal(str_at(s, "TaskTemplate/LogDriver/Options/max-size"), sizes[i].want);
-		assert_string_equal(str_at(s, "TaskTemplate/LogDriver/Options/max-file"), "7");
+		assert_string_equal(spec_str_at(s, "TaskTemplate/LogDriver/Options/max-size"), sizes[i].want);
+		assert_string_equal(spec_str_at(s, "TaskTemplate/LogDriver/Options/max-file"), "7");
 		json_decref(s);
 		job_plan_clear(&plan);
 	}
@@ -396,14 +396,14 @@ static void test_network_spec(void **state)
 	assert_non_null(n);
 	free(text);
 	assert_int_equal(json_object_size(n), 6);
-	assert_string_equal(str_at(n, "Name"), "cohort-b-net");
-	assert_string_equal(str_at(n, "Driver"), "overlay");
+	assert_string_equal(spec_str_at(n, "Name"), "cohort-b-net");
+	assert_string_equal(spec_str_at(n, "Driver"), "overlay");
 	assert_true(bool_at(n, "Internal"));
 	assert_false(bool_at(n, "Attachable"));
 	assert_true(bool_at(n, "CheckDuplicate"));
 	assert_int_equal(json_object_size(at(n, "Labels")), 2);
-	assert_string_equal(str_at(n, "Labels/glovebox.job"), "cohort-b");
-	assert_string_equal(str_at(n, "Labels/glovebox.owner"), "alice");
+	assert_string_equal(spec_str_at(n, "Labels/glovebox.job"), "cohort-b");
+	assert_string_equal(spec_str_at(n, "Labels/glovebox.owner"), "alice");
 	assert_null(at(n, "Options"));        /* not encrypted unless the policy says so */
 	json_decref(n);
 	job_plan_clear(&plan);
@@ -417,7 +417,7 @@ static void test_network_spec(void **state)
 	free(text);
 	assert_int_equal(json_object_size(n), 7);
 	assert_int_equal(json_object_size(at(n, "Options")), 1);
-	assert_string_equal(str_at(n, "Options/encrypted"), "");
+	assert_string_equal(spec_str_at(n, "Options/encrypted"), "");
 	assert_true(bool_at(n, "Internal"));
 	json_decref(n);
 	job_plan_clear(&plan);
