@@ -10,23 +10,10 @@
 #define CACHE_LINES 128   /* rendered lines kept: a page or two, even of wrapped lines */
 #define HSTEP 8
 
-enum logview_op { LV_UP = 1, LV_DOWN, LV_PAGE_UP, LV_PAGE_DOWN, LV_HOME, LV_END, LV_LEFT, LV_RIGHT };
-
 const struct keybinding logview_keys[] = {
-	{ KEY_UP, "Up/k", "Up", "Scroll up one line (stops following)", 0, LV_UP },
-	{ 'k', NULL, NULL, NULL, 0, LV_UP },
-	{ KEY_DOWN, "Down/j", "Down", "Scroll down one line", 0, LV_DOWN },
-	{ 'j', NULL, NULL, NULL, 0, LV_DOWN },
-	{ KEY_PPAGE, "PgUp/b", "PgUp", "Scroll one page up (stops following)", 0, LV_PAGE_UP },
-	{ 'b', NULL, NULL, NULL, 0, LV_PAGE_UP },
-	{ KEY_NPAGE, "PgDn/Space", "PgDn", "Scroll one page down", 0, LV_PAGE_DOWN },
-	{ ' ', NULL, NULL, NULL, 0, LV_PAGE_DOWN },
-	{ KEY_HOME, "Home/g", "Top", "Go to the oldest line kept (stops following)", 0, LV_HOME },
-	{ 'g', NULL, NULL, NULL, 0, LV_HOME },
-	{ KEY_END, "End/G", "End", "Go to the newest line and follow new lines", KB_BAR, LV_END },
-	{ 'G', NULL, NULL, NULL, 0, LV_END },
-	{ KEY_LEFT, "Left/Right", NULL, "Scroll sideways when lines are not wrapped", 0, LV_LEFT },
-	{ KEY_RIGHT, NULL, NULL, NULL, 0, LV_RIGHT },
+	KEYS_SCROLL("Scroll up one line (stops following)", "Scroll one page up (stops following)", 0,
+	            "Go to the oldest line kept (stops following)",
+	            "Go to the newest line and follow new lines", KB_BAR),
 	{ 0, NULL, NULL, NULL, 0, 0 },
 };
 
@@ -289,23 +276,23 @@ int logview_handle_key(struct logview *v, int key)
 	if (!empty(v))
 		settle(v);
 	switch (k->op) {
-	case LV_UP:        v->follow = false; move_up(v, 1); break;
-	case LV_DOWN:      move_down(v, 1); break;
-	case LV_PAGE_UP:   v->follow = false; move_up(v, page); break;
-	case LV_PAGE_DOWN: move_down(v, page); break;
-	case LV_HOME:
+	case SCROLL_UP:        v->follow = false; move_up(v, 1); break;
+	case SCROLL_DOWN:      move_down(v, 1); break;
+	case SCROLL_PAGE_UP:   v->follow = false; move_up(v, page); break;
+	case SCROLL_PAGE_DOWN: move_down(v, page); break;
+	case SCROLL_HOME:
 		v->follow = false;
 		v->top = (struct pos){ v->src->first(v->ctx), 0 };
 		break;
-	case LV_END:
+	case SCROLL_END:
 		v->follow = true;
 		settle(v);
 		break;
-	case LV_LEFT:
-	case LV_RIGHT:
+	case SCROLL_LEFT:
+	case SCROLL_RIGHT:
 		if (v->wrap)
 			return WR_IGNORED;
-		v->hscroll += k->op == LV_LEFT ? -HSTEP : HSTEP;
+		v->hscroll += k->op == SCROLL_LEFT ? -HSTEP : HSTEP;
 		v->hscroll = v->hscroll < 0 ? 0 : v->hscroll;
 		break;
 	}

@@ -12,24 +12,10 @@
 #define KEY_ESC 27
 #define HSTEP 8
 
-enum pager_op { PG_UP = 1, PG_DOWN, PG_PAGE_UP, PG_PAGE_DOWN, PG_HOME, PG_END, PG_LEFT,
-                PG_RIGHT, PG_SEARCH, PG_NEXT, PG_PREV };
+enum pager_op { PG_SEARCH = SCROLL_OP_END, PG_NEXT, PG_PREV };
 
 const struct keybinding pager_keys[] = {
-	{ KEY_UP, "Up/k", "Up", "Scroll up one line", 0, PG_UP },
-	{ 'k', NULL, NULL, NULL, 0, PG_UP },
-	{ KEY_DOWN, "Down/j", "Down", "Scroll down one line", 0, PG_DOWN },
-	{ 'j', NULL, NULL, NULL, 0, PG_DOWN },
-	{ KEY_PPAGE, "PgUp/b", "PgUp", "Scroll one page up", 0, PG_PAGE_UP },
-	{ 'b', NULL, NULL, NULL, 0, PG_PAGE_UP },
-	{ KEY_NPAGE, "PgDn/Space", "PgDn", "Scroll one page down", KB_BAR, PG_PAGE_DOWN },
-	{ ' ', NULL, NULL, NULL, 0, PG_PAGE_DOWN },
-	{ KEY_HOME, "Home/g", "Top", "Go to the top", 0, PG_HOME },
-	{ 'g', NULL, NULL, NULL, 0, PG_HOME },
-	{ KEY_END, "End/G", "End", "Go to the end", KB_BAR, PG_END },
-	{ 'G', NULL, NULL, NULL, 0, PG_END },
-	{ KEY_LEFT, "Left/Right", NULL, "Scroll sideways when lines are not wrapped", 0, PG_LEFT },
-	{ KEY_RIGHT, NULL, NULL, NULL, 0, PG_RIGHT },
+	KEYS_SCROLL("Scroll up one line", "Scroll one page up", KB_BAR, "Go to the top", "Go to the end", KB_BAR),
 	{ '/', "/", "Search", "Search the text; Enter finds, Esc cancels", KB_BAR, PG_SEARCH },
 	{ 'n', "n/N", NULL, "Next or previous match", 0, PG_NEXT },
 	{ 'N', NULL, NULL, NULL, 0, PG_PREV },
@@ -382,17 +368,17 @@ int pager_input(struct pager *p, wint_t ch, bool is_code)
 		return r ? WR_HANDLED | r : WR_IGNORED;
 	long page = text_rows(p) > 1 ? text_rows(p) - 1 : 1;
 	switch (k->op) {
-	case PG_UP:        return r | pager_scroll_to(p, (long)p->top - 1);
-	case PG_DOWN:      return r | pager_scroll_to(p, (long)p->top + 1);
-	case PG_PAGE_UP:   return r | pager_scroll_to(p, (long)p->top - page);
-	case PG_PAGE_DOWN: return r | pager_scroll_to(p, (long)p->top + page);
-	case PG_HOME:      return r | pager_scroll_to(p, 0);
-	case PG_END:       return r | pager_scroll_to(p, (long)pager_max_top(p));
-	case PG_LEFT:
-	case PG_RIGHT:
+	case SCROLL_UP:        return r | pager_scroll_to(p, (long)p->top - 1);
+	case SCROLL_DOWN:      return r | pager_scroll_to(p, (long)p->top + 1);
+	case SCROLL_PAGE_UP:   return r | pager_scroll_to(p, (long)p->top - page);
+	case SCROLL_PAGE_DOWN: return r | pager_scroll_to(p, (long)p->top + page);
+	case SCROLL_HOME:      return r | pager_scroll_to(p, 0);
+	case SCROLL_END:       return r | pager_scroll_to(p, (long)pager_max_top(p));
+	case SCROLL_LEFT:
+	case SCROLL_RIGHT:
 		if (p->wrap)
 			return r ? WR_HANDLED | r : WR_IGNORED;
-		p->hscroll += k->op == PG_LEFT ? -HSTEP : HSTEP;
+		p->hscroll += k->op == SCROLL_LEFT ? -HSTEP : HSTEP;
 		p->hscroll = p->hscroll < 0 ? 0 : p->hscroll;
 		p->w.dirty = true;
 		return WR_HANDLED | WR_REDRAW;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/base/chars.h"
+#include "api/base/xalloc.h"
 
 int str_cmp(const char *a, const char *b)
 {
@@ -42,4 +43,25 @@ void strv_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+char *str_join(size_t n, const char *(*get)(const void *ctx, size_t i), const void *ctx,
+               const char *sep)
+{
+	size_t len = 1, seplen = strlen(sep);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(get(ctx, i)) + seplen;
+	char *out = xmalloc(len), *o = out;
+	*o = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			o = stpcpy(o, sep);
+		o = stpcpy(o, get(ctx, i));
+	}
+	return out;
+}
+
+const char *str_at(const void *strv, size_t i)
+{
+	return ((const char *const *)strv)[i];
 }

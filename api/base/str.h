@@ -1,4 +1,4 @@
-/* Small string rules that several modules share: NULL-safe comparison and blankness. */
+/* Small string rules that several modules share: NULL-safe comparison, blankness, joining. */
 #ifndef GB_API_BASE_STR_H
 #define GB_API_BASE_STR_H
 
@@ -22,5 +22,11 @@ void strv_free(char **v, size_t n);
 
 /* Whether s is exactly 64 lowercase hex digits: a SHA-256 as docker and glovebox write it. */
 bool str_is_sha256_hex(const char *s);
+
+/* The n strings get(ctx, i) returns, with sep between them ("a, b, c"). New string. */
+char *str_join(size_t n, const char *(*get)(const void *ctx, size_t i), const void *ctx,
+               const char *sep);
+/* A getter for str_join over an array of strings: ((const char *const *)strv)[i]. */
+const char *str_at(const void *strv, size_t i);
 
 #endif

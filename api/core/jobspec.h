@@ -80,6 +80,10 @@ void job_errors_clear(struct job_errors *e);
  * locale's decimal point: the one reading of --cpus and of the console form's field. Returns
  * 0, or -1 with *err (owned). */
 int parse_cpus(const char *s, int64_t *nanos, char **err);
+
+/* 2 -> "2 CPUs", 1 -> "1 CPU", 0.5 -> "0.5 CPU": nano-CPUs for people, locale-independent like
+ * parse_cpus. */
+void format_cpus(char *buf, size_t sz, int64_t nanos);
 /* "image", "class", ... for messages and --json output. */
 const char *job_field_name(enum job_field f);
 

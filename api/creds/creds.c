@@ -283,8 +283,7 @@ void cred_check_cancel(struct cred_check **pchk)
 	struct cred_check *chk = *pchk;
 	if (!chk)
 		return;
-	if (chk->req)
-		engine_cancel(chk->engine, chk->req);
+	engine_cancel_clear(chk->engine, &chk->req);
 	free(chk);
 	*pchk = NULL;
 }

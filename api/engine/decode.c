@@ -287,6 +287,28 @@ static int dec_end(struct dec *d, char **err)
 	return -1;
 }
 
+/* The public decoders (decode.h), one line each below their item function: DECODE_LIST for a
+ * top-level array of objects (decode_list), DECODE_ONE for a single object (decode_one); both
+ * clear what was filled in when decoding fails, so the caller never frees half a result. */
+#define DECODE_LIST(fn, type, what, item, clear)                                                 \
+	int fn(const char *json, size_t len, struct type *out, char **err)                          \
+	{                                                                                            \
+		void *v;                                                                                 \
+		int r = decode_list(json, len, what, sizeof *out->v, item, &v, &out->n, err);            \
+		out->v = v;                                                                              \
+		if (r < 0)                                                                               \
+			clear(out);                                                                          \
+		return r;                                                                                \
+	}
+#define DECODE_ONE(fn, type, what, item, clear)                                                  \
+	int fn(const char *json, size_t len, struct type *out, char **err)                          \
+	{                                                                                            \
+		int r = decode_one(json, len, what, item, out, sizeof *out, err);                        \
+		if (r < 0)                                                                               \
+			clear(out);                                                                          \
+		return r;                                                                                \
+	}
+
 /* The common shape of the list decoders: a top-level array of objects, each decoded by item
  * into the next element of a zeroed array. On failure *v and *n still describe what was
  * filled in, so the typed caller can clear it with its own _clear. */
@@ -408,35 +430,11 @@ static void node_item(struct dec *d, json_t *o, void *out)
 	n->leader = dec_bool(d, o, "ManagerStatus.Leader");
 }
 
-int decode_services(const char *json, size_t len, struct service_list *out, char **err)
-{
-	void *v;
-	int r = decode_list(json, len, "services", sizeof *out->v, service_item, &v, &out->n, err);
-	out->v = v;
-	if (r < 0)
-		service_list_clear(out);
-	return r;
-}
+DECODE_LIST(decode_services, service_list, "services", service_item, service_list_clear)
 
-int decode_tasks(const char *json, size_t len, struct task_list *out, char **err)
-{
-	void *v;
-	int r = decode_list(json, len, "tasks", sizeof *out->v, task_item, &v, &out->n, err);
-	out->v = v;
-	if (r < 0)
-		task_list_clear(out);
-	return r;
-}
+DECODE_LIST(decode_tasks, task_list, "tasks", task_item, task_list_clear)
 
-int decode_nodes(const char *json, size_t len, struct node_list *out, char **err)
-{
-	void *v;
-	int r = decode_list(json, len, "nodes", sizeof *out->v, node_item, &v, &out->n, err);
-	out->v = v;
-	if (r < 0)
-		node_list_clear(out);
-	return r;
-}
+DECODE_LIST(decode_nodes, node_list, "nodes", node_item, node_list_clear)
 
 /* Zeroes out (size bytes) and runs item on the single top-level object; 0, or -1 with *err. */
 static int decode_one(const char *json, size_t len, const char *what,
@@ -494,13 +492,7 @@ static void stats_item(struct dec *d, json_t *o, void *out)
 	s->empty = !dec_obj(d, o, "cpu_stats") || (dig(d, o, "read") && s->read_ns == 0);
 }
 
-int decode_stats(const char *json, size_t len, struct stats_sample *out, char **err)
-{
-	int r = decode_one(json, len, "stats", stats_item, out, sizeof *out, err);
-	if (r < 0)
-		stats_sample_clear(out);
-	return r;
-}
+DECODE_ONE(decode_stats, stats_sample, "stats", stats_item, stats_sample_clear)
 
 static void event_item(struct dec *d, json_t *o, void *out)
 {
@@ -525,13 +517,7 @@ static void event_item(struct dec *d, json_t *o, void *out)
 	}
 }
 
-int decode_event(const char *json, size_t len, struct event *out, char **err)
-{
-	int r = decode_one(json, len, "event", event_item, out, sizeof *out, err);
-	if (r < 0)
-		event_clear(out);
-	return r;
-}
+DECODE_ONE(decode_event, event, "event", event_item, event_clear)
 
 static void info_item(struct dec *d, json_t *o, void *out)
 {
@@ -556,13 +542,7 @@ static void info_item(struct dec *d, json_t *o, void *out)
 			i->no_new_privileges = true;
 }
 
-int decode_info(const char *json, size_t len, struct engine_info *out, char **err)
-{
-	int r = decode_one(json, len, "info", info_item, out, sizeof *out, err);
-	if (r < 0)
-		engine_info_clear(out);
-	return r;
-}
+DECODE_ONE(decode_info, engine_info, "info", info_item, engine_info_clear)
 
 static void container_item(struct dec *d, json_t *o, void *out)
 {
@@ -575,13 +555,7 @@ static void container_item(struct dec *d, json_t *o, void *out)
 	c->finished_ns = dec_time(d, o, "State.FinishedAt");
 }
 
-int decode_container_state(const char *json, size_t len, struct container_state *out, char **err)
-{
-	int r = decode_one(json, len, "container", container_item, out, sizeof *out, err);
-	if (r < 0)
-		container_state_clear(out);
-	return r;
-}
+DECODE_ONE(decode_container_state, container_state, "container", container_item, container_state_clear)
 
 static void config_item(struct dec *d, json_t *o, void *out)
 {
@@ -603,15 +577,7 @@ static void config_item(struct dec *d, json_t *o, void *out)
 	free(b64);
 }
 
-int decode_configs(const char *json, size_t len, struct config_list *out, char **err)
-{
-	void *v;
-	int r = decode_list(json, len, "configs", sizeof *out->v, config_item, &v, &out->n, err);
-	out->v = v;
-	if (r < 0)
-		config_list_clear(out);
-	return r;
-}
+DECODE_LIST(decode_configs, config_list, "configs", config_item, config_list_clear)
 
 static void digest_item(struct dec *d, json_t *o, void *out)
 {

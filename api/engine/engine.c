@@ -399,6 +399,13 @@ void *engine_cancel(struct engine *e, struct engine_req *r)
 	return ud;
 }
 
+void engine_cancel_clear(struct engine *e, struct engine_req **r)
+{
+	if (*r)
+		engine_cancel(e, *r);
+	*r = NULL;
+}
+
 /* Finish one request: build the reply, unlink, call back, free. */
 static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 {

@@ -113,6 +113,9 @@ struct engine_req *engine_stream(struct engine *e, const char *path, const char 
 /* Stop a request; its done callback is not called. r must be in flight. Returns the ud the
  * request was made with, so that whoever allocated it for the callback can free it. */
 void *engine_cancel(struct engine *e, struct engine_req *r);
+/* engine_cancel(e, *r) when a request is in flight there (*r not NULL), then *r = NULL: for
+ * the owners that keep one request and free themselves. */
+void engine_cancel_clear(struct engine *e, struct engine_req **r);
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of every deadline and retry around the loop. */
 int64_t mono_ns(void);

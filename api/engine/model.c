@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base/str.h"
+
 const char *labels_get(const struct labels *l, const char *key)
 {
 	if (!l || !key)
@@ -39,6 +41,16 @@ void labels_clear(struct labels *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* T_list_clear (model.h) for a list of T cleared one by one with T_clear. */
+#define LIST_CLEAR(T)                                                                            \
+	void T##_list_clear(struct T##_list *l)                                                      \
+	{                                                                                            \
+		for (size_t i = 0; i < l->n; i++)                                                        \
+			T##_clear(&l->v[i]);                                                                 \
+		free(l->v);                                                                              \
+		memset(l, 0, sizeof *l);                                                                 \
+	}
+
 static void service_clear(struct service *s)
 {
 	free(s->id);
@@ -47,19 +59,11 @@ static void service_clear(struct service *s)
 	labels_clear(&s->labels);
 	gres_list_clear(&s->reserve_generic);
 	free(s->restart_condition);
-	for (size_t i = 0; i < s->n_constraints; i++)
-		free(s->constraints[i]);
-	free(s->constraints);
+	strv_free(s->constraints, s->n_constraints);
 	memset(s, 0, sizeof *s);
 }
 
-void service_list_clear(struct service_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		service_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
+LIST_CLEAR(service)
 
 static void task_clear(struct task *t)
 {
@@ -75,13 +79,7 @@ static void task_clear(struct task *t)
 	memset(t, 0, sizeof *t);
 }
 
-void task_list_clear(struct task_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		task_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
+LIST_CLEAR(task)
 
 static void node_clear(struct node *n)
 {
@@ -97,13 +95,7 @@ static void node_clear(struct node *n)
 	memset(n, 0, sizeof *n);
 }
 
-void node_list_clear(struct node_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		node_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
+LIST_CLEAR(node)
 
 void stats_sample_clear(struct stats_sample *s)
 {

@@ -505,8 +505,7 @@ void action_free(struct action **pa)
 	struct action *a = *pa;
 	if (!a)
 		return;
-	if (a->req)
-		engine_cancel(a->engine, a->req);
+	engine_cancel_clear(a->engine, &a->req);
 	audit_clear(&a->rec);
 	free(a->availability);
 	free(a->error);

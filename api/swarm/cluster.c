@@ -132,6 +132,18 @@ static bool fetching(const struct cluster *c)
 	return false;
 }
 
+/* In cluster_on_fetch: decode the reply into a new list of type T and put it in place of
+ * *dst, which stays as it was when the reply does not decode. */
+#define TAKE_LIST(T, decode, dst)                                                                \
+	do {                                                                                         \
+		struct T l = {0};                                                                        \
+		rc = decode(r->body, r->len, &l, &err);                                                  \
+		if (rc == 0) {                                                                           \
+			T##_clear(dst);                                                                      \
+			*(dst) = l;                                                                          \
+		}                                                                                        \
+	} while (0)
+
 static void cluster_on_fetch(void *ud, const struct engine_reply *r)
 {
 	struct req_ctx *ctx = ud;
@@ -168,33 +180,15 @@ static void cluster_on_fetch(void *ud, const struct engine_reply *r)
 		}
 		break;
 	}
-	case F_SERVICES: {
-		struct service_list l = {0};
-		rc = decode_services(r->body, r->len, &l, &err);
-		if (rc == 0) {
-			service_list_clear(&c->services);
-			c->services = l;
-		}
+	case F_SERVICES:
+		TAKE_LIST(service_list, decode_services, &c->services);
 		break;
-	}
-	case F_TASKS: {
-		struct task_list l = {0};
-		rc = decode_tasks(r->body, r->len, &l, &err);
-		if (rc == 0) {
-			task_list_clear(&c->tasks);
-			c->tasks = l;
-		}
+	case F_TASKS:
+		TAKE_LIST(task_list, decode_tasks, &c->tasks);
 		break;
-	}
-	case F_NODES: {
-		struct node_list l = {0};
-		rc = decode_nodes(r->body, r->len, &l, &err);
-		if (rc == 0) {
-			node_list_clear(&c->nodes);
-			c->nodes = l;
-		}
+	case F_NODES:
+		TAKE_LIST(node_list, decode_nodes, &c->nodes);
 		break;
-	}
 	case F_COUNT:
 		break;
 	}

@@ -424,14 +424,8 @@ static void stream_end(struct logs_stream *ls, const char *error, bool unreachab
 	char *decoder_error = ls->error, *finish_error = NULL;
 	ls->error = NULL;
 	ls->reopen_at = 0;
-	if (ls->req) {
-		engine_cancel(ls->e, ls->req);
-		ls->req = NULL;
-	}
-	if (ls->watch) {
-		engine_cancel(ls->e, ls->watch);
-		ls->watch = NULL;
-	}
+	engine_cancel_clear(ls->e, &ls->req);
+	engine_cancel_clear(ls->e, &ls->watch);
 	/* Lines without a newline yet are shown even when the connection broke. */
 	if (!decoder_error)
 		logstream_finish(ls->dec, &finish_error);
@@ -613,10 +607,8 @@ void logs_stream_free(struct logs_stream **pls)
 	struct logs_stream *ls = *pls;
 	if (!ls)
 		return;
-	if (ls->req)
-		engine_cancel(ls->e, ls->req);
-	if (ls->watch)
-		engine_cancel(ls->e, ls->watch);
+	engine_cancel_clear(ls->e, &ls->req);
+	engine_cancel_clear(ls->e, &ls->watch);
 	free(ls->service_id);
 	free(ls->task_id);
 	free(ls->cut_error);

@@ -454,8 +454,7 @@ void submit_free(struct submit **ps)
 	struct submit *s = *ps;
 	if (!s)
 		return;
-	if (s->req)
-		engine_cancel(s->engine, s->req);
+	engine_cancel_clear(s->engine, &s->req);
 	free(s->terms_sha256);
 	free(s->consent_name);
 	free(s->consent_json);

@@ -61,9 +61,7 @@ struct watch *watch_new(struct engine *e, struct cluster *c, const struct watch_
 
 static void events_stop(struct watch *w)
 {
-	if (w->events)
-		engine_cancel(w->engine, w->events);   /* calls nothing back; its ud is w */
-	w->events = NULL;
+	engine_cancel_clear(w->engine, &w->events);   /* calls nothing back; its ud is w */
 	w->events_ended = false;
 	event_lines_reset(&w->lines);
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -73,55 +72,16 @@ static void row_cells(const struct job *j, const struct attention *att, int64_t 
 static void print_table(const struct job_list *jobs, const struct attention *const *att, bool tty)
 {
 	int flags = locale_is_utf8() ? 0 : SAN_ASCII;
-	bool ascii = flags & SAN_ASCII;
 	int64_t now = now_ns();
 	size_t n = jobs->n;
-	char *(*cells)[N_COLS] = xcalloc(n + 1, sizeof *cells);
-	size_t width[N_COLS];
-	for (int c = 0; c < N_COLS; c++)
-		width[c] = strlen(headers[c]);
-	for (size_t i = 0; i < n; i++) {
-		row_cells(&jobs->v[i], att ? att[i] : NULL, now, flags, cells[i]);
-		for (int c = 0; c < N_COLS; c++) {
-			size_t w = text_width(cells[i][c]);
-			if (max_width[c] && w > max_width[c])
-				w = max_width[c];
-			if (w > width[c])
-				width[c] = w;
-		}
-	}
-	/* On a terminal the reason fills what is left of the line; in a pipe it is whole. */
-	size_t reason_cols = 0;
-	if (tty) {
-		struct winsize ws;
-		size_t used = 0;
-		for (int c = 0; c < COL_REASON; c++)
-			used += width[c] + 2;
-		size_t cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80;
-		reason_cols = cols > used + 8 ? cols - used : 8;
-	}
-	size_t bufsz = 4096;
-	char *buf = xmalloc(bufsz);
-	for (size_t i = 0; i <= n; i++) {
-		for (int c = 0; c < N_COLS; c++) {
-			const char *s = i == 0 ? headers[c] : cells[i - 1][c];
-			bool last = c == N_COLS - 1;
-			size_t w = last ? (reason_cols ? reason_cols : text_width(s)) : width[c];
-			if (bufsz < w * 4 + 8) {
-				bufsz = w * 4 + 8;
-				buf = xrealloc(buf, bufsz);
-			}
-			text_fit(buf, bufsz, s, w, !last, ascii);
-			fputs(buf, stdout);
-			if (!last)
-				fputs("  ", stdout);
-		}
-		fputc('\n', stdout);
-	}
-	free(buf);
+	/* Row-major for table_print; on a terminal the reason fills what is left of the line, in
+	 * a pipe it is whole. */
+	char **cells = xcalloc(n * N_COLS + 1, sizeof *cells);
 	for (size_t i = 0; i < n; i++)
-		for (int c = 0; c < N_COLS; c++)
-			free(cells[i][c]);
+		row_cells(&jobs->v[i], att ? att[i] : NULL, now, flags, cells + i * N_COLS);
+	table_print(headers, max_width, N_COLS, cells, n, tty);
+	for (size_t i = 0; i < n * N_COLS; i++)
+		free(cells[i]);
 	free(cells);
 }
 

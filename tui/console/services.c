@@ -388,42 +388,18 @@ static int services_open_tasks(void *data, int op)
 	return WR_HANDLED | WR_REDRAW;
 }
 
-static int services_open_logs(void *data, int op)
+/* l, n, N and d: the screen or the action each opens (NEEDS_JOB checked the selection for l
+ * and d; the nodes view says itself who may see it). */
+static int services_open(void *data, int op)
 {
 	struct services_screen *s = data;
-	(void)op;
-	logs_screen_open(s->app, services_selected(s)->id, NULL);
-	return WR_HANDLED | WR_REDRAW;
-}
-
-static int services_open_submit(void *data, int op)
-{
-	struct services_screen *s = data;
-	(void)op;
-	submit_screen_open(s->app);
-	return WR_HANDLED | WR_REDRAW;
-}
-
-static int services_open_nodes(void *data, int op)
-{
-	struct services_screen *s = data;
-	(void)op;
-	nodes_screen_open(s->app);   /* it says itself who may see it */
-	return WR_HANDLED | WR_REDRAW;
-}
-
-static int services_attention(void *data, int op)
-{
-	(void)op;
-	attention_toggle(data);
-	return WR_HANDLED | WR_REDRAW;
-}
-
-static int services_remove(void *data, int op)
-{
-	struct services_screen *s = data;
-	(void)op;
-	triage_remove(s->app, services_selected(s)->id);
+	switch (op) {
+	case OP_LOGS:   logs_screen_open(s->app, services_selected(s)->id, NULL); break;
+	case OP_NEW:    submit_screen_open(s->app); break;
+	case OP_NODES:  nodes_screen_open(s->app); break;
+	case OP_REMOVE: triage_remove(s->app, services_selected(s)->id); break;
+	case OP_ATTENTION: attention_toggle(s); break;
+	}
 	return WR_HANDLED | WR_REDRAW;
 }
 
@@ -439,12 +415,12 @@ static int services_pause(void *data, int op)
 
 static const struct screen_fn services_fns[] = {
 	{OP_OPEN, services_open_tasks, 0},
-	{OP_LOGS, services_open_logs, NEEDS_JOB},
-	{OP_NEW, services_open_submit, 0},
-	{OP_REMOVE, services_remove, NEEDS_JOB},
+	{OP_LOGS, services_open, NEEDS_JOB},
+	{OP_NEW, services_open, 0},
+	{OP_REMOVE, services_open, NEEDS_JOB},
 	{OP_PAUSE, services_pause, NEEDS_JOB},
-	{OP_ATTENTION, services_attention, 0},
-	{OP_NODES, services_open_nodes, 0},
+	{OP_ATTENTION, services_open, 0},
+	{OP_NODES, services_open, 0},
 	{0, NULL, 0},
 };
 
