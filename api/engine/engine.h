@@ -128,6 +128,8 @@ struct engine_remote {
 	long connect_timeout_ms;   /* 0: the engine's */
 	long timeout_ms;           /* whole request; 0: the engine's */
 	size_t max_body;           /* reply cap; 0: the engine's */
+	long user_param;           /* for the remote's user, untouched here (metrics: the rate()
+	                            * window in seconds) */
 };
 
 /* A GET of base_url + path_query at rm (borrowed for the call: everything is copied, the
