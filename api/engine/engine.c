@@ -468,7 +468,7 @@ void engine_set_remote(struct engine *e, const char *role, const struct engine_r
 
 const struct engine_remote *engine_remote(const struct engine *e, const char *role)
 {
-	for (size_t i = 0; role && i < sizeof e->remotes / sizeof e->remotes[0]; i++)
+	for (size_t i = 0; e && role && i < sizeof e->remotes / sizeof e->remotes[0]; i++)
 		if (e->remotes[i].role && strcmp(e->remotes[i].role, role) == 0)
 			return &e->remotes[i].rm;
 	return NULL;
