@@ -30,6 +30,9 @@ PACKAGES=(
 	procps
 	psmisc
 	acl
+	curl
+	prometheus
+	prometheus-node-exporter
 )
 
 installed() {
