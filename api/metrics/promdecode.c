@@ -16,7 +16,8 @@
 /* Text from the reply, fit for a message: controls replaced, at most SHOWN_MAX bytes. */
 static char *shown(const char *s)
 {
-	char *cut = xstrndup(s ? s : "", SHOWN_MAX);
+	const char *t = s ? s : "";
+	char *cut = xstrndup(t, strnlen(t, SHOWN_MAX));   /* xstrndup copies n bytes */
 	char *out = sanitize_str(cut, 0);
 	free(cut);
 	return out;
