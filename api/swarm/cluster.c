@@ -474,7 +474,7 @@ bool cluster_node_used(const struct cluster *c, const char *node_id, bool *cpu_k
 
 bool cluster_busy(const struct cluster *c)
 {
-	if (fetching(c) || c->prom_req)
+	if (fetching(c))
 		return true;
 	for (size_t i = 0; i < c->n_tracked; i++)
 		if (c->tracked[i].req)

@@ -62,7 +62,8 @@ const char *cluster_usage_url(const struct cluster *c);
 bool cluster_node_used(const struct cluster *c, const char *node_id, bool *cpu_known,
                        double *cpu_percent, bool *mem_known, uint64_t *mem_used);
 
-/* Requests of this cluster in flight. */
+/* Requests of this cluster to the engine in flight. The Prometheus round is not one of them:
+ * a slow Prometheus must not hold up the engine's retries (it has its own backoff). */
 bool cluster_busy(const struct cluster *c);
 
 /* The last refresh's error (a sentence), NULL when it succeeded; borrowed. */
