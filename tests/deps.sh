@@ -31,6 +31,9 @@ PACKAGES=(
 	psmisc
 	acl
 	socat
+	curl
+	prometheus
+	prometheus-node-exporter
 )
 
 installed() {
