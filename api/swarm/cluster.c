@@ -455,6 +455,11 @@ const char *cluster_usage_url(const struct cluster *c)
 	return c->prom ? prom_url(c->prom) : rm ? rm->base_url : NULL;
 }
 
+struct prom *cluster_prom(const struct cluster *c)
+{
+	return c->prom;
+}
+
 bool cluster_node_used(const struct cluster *c, const char *node_id, bool *cpu_known,
                        double *cpu_percent, bool *mem_known, uint64_t *mem_used)
 {

@@ -14,6 +14,7 @@
 #include "api/engine/model.h"
 
 struct cluster;
+struct prom;
 
 typedef void (*cluster_changed_fn)(void *ud);
 
@@ -53,6 +54,9 @@ enum usage_source cluster_usage_source(const struct cluster *c);
 int64_t cluster_usage_age_ms(const struct cluster *c);
 /* Why the last usage round from Prometheus failed (a sentence), NULL when it did not; borrowed. */
 const char *cluster_usage_error(const struct cluster *c);
+/* The Prometheus client the usage rounds use (for other queries: history), NULL before the
+ * first round or without Prometheus. Borrowed; valid until cluster_free. */
+struct prom *cluster_prom(const struct cluster *c);
 /* The Prometheus URL usage comes from, or NULL. Borrowed. */
 const char *cluster_usage_url(const struct cluster *c);
 

@@ -4,8 +4,8 @@
 # leaves ls answering with a clear note; a URL that answers HTML gets one clear line;
 # nodes --prometheus-sd feeds Prometheus's file_sd.
 #
-# The textfile is written by a small shell loop from the container's cgroup (cgroup v1,
-# cgroupfs, as on this machine). It is TEMPORARY: `glovebox collect` (issue 12) replaces it.
+# The textfile is written by `glovebox collect --interval 2` from the containers' cgroups,
+# restricted to the job's cgroup parent.
 # Everything listens on 127.0.0.1 only; every wait is bounded; nothing outlives the suite.
 T_SUITE=integration/metrics
 . "$(dirname "$0")/../lib.sh"
@@ -55,30 +55,12 @@ CGPATH=${CG#/sys/fs/cgroup/cpuacct}
 [ -n "$CG" ] && [ -f "$CG/cpuacct.usage" ] || t_skip_suite "no cgroup v1 cpuacct directory for $CID (this suite reads cgroup v1)"
 t_ok "the job's cgroup: $CGPATH"
 
-# ---- TEMPORARY collector: a textfile in cAdvisor's names, every 2 s ----
+# ---- the collector: glovebox collect, every 2 s, for the job's cgroup parent ----
 mkdir -p "$WORK/textfile"
-collect() {
-	local mem=/sys/fs/cgroup/memory$CGPATH usage inactive limit oom tmp=$WORK/textfile/.gb.prom
-	while :; do
-		[ -d "$CG" ] || exit 0
-		usage=$(cat "$mem/memory.usage_in_bytes" 2>/dev/null) || exit 0
-		inactive=$(awk '$1 == "total_inactive_file" {print $2}' "$mem/memory.stat")
-		limit=$(cat "$mem/memory.limit_in_bytes")
-		oom=$(awk '$1 == "oom_kill" {print $2}' "$mem/memory.oom_control")
-		{
-			echo "# TYPE container_cpu_usage_seconds_total counter"
-			awk -v id="$CGPATH" '{printf "container_cpu_usage_seconds_total{id=\"%s\"} %.9f\n", id, $1 / 1e9}' "$CG/cpuacct.usage"
-			echo "# TYPE container_memory_working_set_bytes gauge"
-			echo "container_memory_working_set_bytes{id=\"$CGPATH\"} $((inactive < usage ? usage - inactive : usage))"
-			echo "# TYPE container_spec_memory_limit_bytes gauge"
-			echo "container_spec_memory_limit_bytes{id=\"$CGPATH\"} $limit"
-			echo "# TYPE container_oom_events_total counter"
-			echo "container_oom_events_total{id=\"$CGPATH\"} ${oom:-0}"
-		} > "$tmp" && mv "$tmp" "$WORK/textfile/glovebox.prom"
-		sleep 2
-	done
-}
-collect & PIDS+=($!)
+"$GLOVEBOX" collect --interval 2 --textfile-dir "$WORK/textfile" --parent "${CGPATH%/*}" \
+	2> "$WORK/collect.log" & PIDS+=($!)
+wait_for 10 test -s "$WORK/textfile/glovebox.prom" ||
+	t_fail "glovebox collect writes the textfile" "$(cat "$WORK/collect.log")"
 
 prometheus-node-exporter --web.listen-address=127.0.0.1:$NE_PORT --collector.disable-defaults \
 	--collector.textfile --collector.textfile.directory="$WORK/textfile" --collector.cpu \
