@@ -30,6 +30,11 @@ PACKAGES=(
 	procps
 	psmisc
 	acl
+	iproute2
+	iptables
+	socat
+	prometheus
+	prometheus-node-exporter
 )
 
 installed() {
