@@ -32,6 +32,8 @@ PACKAGES=(
 	acl
 	socat
 	curl
+	iproute2
+	iptables
 	prometheus
 	prometheus-node-exporter
 )
