@@ -137,6 +137,17 @@ t_eq "  the reason, as glovebox ps shows it" "no suitable node (insufficient res
 # What glovebox submit reserves for a class with "gpus": the kind GPU.
 mk $P-gpu3 "${c_gpu[@]}" --generic-resource GPU=1 "${SLEEP[@]}"
 t_check "a job reserving the kind GPU (glovebox submit's) runs on worker 2" wait_for 30 on $P-gpu3 gbmn-worker2
+gres() {   # gres HOST KIND: "reserved/capacity" of that generic resource (glovebox nodes --json)
+	gb nodes --json | jq -r --arg h "$1" --arg k "$2" \
+		'.[] | select(.hostname == $h) | .generic_resources[] | select(.kind == $k) | "\(.reserved)/\(.capacity)"'
+}
+t_eq "  glovebox nodes --json: worker 2's GPU reserved" "1/1" "$(gres gbmn-worker2 GPU)"
+t_eq "  and its NVIDIA-GPU too" "1/1" "$(gres gbmn-worker2 NVIDIA-GPU)"
+mk $P-gpu4 "${c_gpu[@]}" --generic-resource GPU=1 "${SLEEP[@]}"
+why() { gb ls --json --attention --pending-after 1s 2>/dev/null | jq -r --arg n "$1" '.[] | select(.name == $n) | .attention.why // empty'; }
+gpu4_why() { why $P-gpu4 | grep -q 'GPU short on gbmn-worker2 (most free: 0; needs 1)'; }
+t_check "  a second job of the kind GPU waits, and glovebox says why in plain words" wait_for 30 gpu4_why
+docker service rm $P-gpu4 >/dev/null
 docker service rm $P-gpu1 >/dev/null
 t_check "the GPU freed: the waiting job starts on worker 2" wait_for 30 on $P-gpu2 gbmn-worker2
 
