@@ -98,7 +98,7 @@ struct prom_hist *prom_hist_start(struct prom *p, const char *const *ids, size_t
 	h->p = p;
 	h->fn = fn;
 	h->ud = ud;
-	h->start = (now / PROMHIST_STEP_S) * PROMHIST_STEP_S - PROMHIST_SPAN_S;
+	h->start = now - PROMHIST_SPAN_S;   /* the last point is now: a new job has one at once */
 	h->pending = 2;
 	int64_t end = h->start + PROMHIST_SPAN_S;
 	h->req[0] = prom_query_range(p, qc, h->start, end, PROMHIST_STEP_S, "the job's CPU over the last hour",

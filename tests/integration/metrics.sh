@@ -153,6 +153,34 @@ echo "        figures: glovebox cpu $gb_cpu %, mem $gb_mem B; docker stats cpu $
 t_check "nodes --json: cpu_used_percent and mem_used_bytes from node-exporter" \
 	jq -e '.[0].cpu_used_percent > 0 and .[0].mem_used_bytes > 0' "$WORK/nodes.json"
 
+# ---- the console: the last hour as sparklines, the node as used/reserved/capacity ----
+if command -v tmux >/dev/null; then
+	. "$GB_ROOT/tests/screen/lib-screen.sh"
+	suite_cleanup() { cleanup; }
+	scr_init
+	scr_start con "GLOVEBOX_METRICS_WINDOW=10s $SCR_GB --metrics $PROM"
+	scr_go con
+	scr_wait 15 con " jobs: " || t_fail "the console starts with --metrics" "$(scr_cap con)"
+	scr send-keys -t con / $P-load Enter
+	scr_wait 10 con "^$P-load " && scr send-keys -t con Enter
+	if scr_wait 45 con '^last hour  CPU .*[▁▂▃▄▅▆▇█].*%  MEM .*[▁▂▃▄▅▆▇█]'; then
+		t_ok "tasks view: the last hour's CPU and memory as sparklines"
+	else
+		t_fail "tasks view: the last hour's CPU and memory as sparklines" "$(scr_cap con)"
+	fi
+	t_match "tasks view: the table under the history line" "$(scr_line con 3)" '^SLOT +NODE'
+	scr send-keys -t con Escape
+	scr_wait 5 con '^NAME' && scr send-keys -t con N
+	if scr_wait 15 con "^$NODE_HOST .*[0-9.]+/[0-9.]+/[0-9.]+ .*[0-9.]+[KMGT]?/[0-9.]+[KMGT]?/[0-9.]+[KMGT]?"; then
+		t_ok "nodes view: CPU and memory as used/reserved/capacity"
+	else
+		t_fail "nodes view: CPU and memory as used/reserved/capacity" "$(scr_cap con)"
+	fi
+	scr send-keys -t con q
+else
+	t_fail "tmux is installed (make deps): the console cases need it"
+fi
+
 # ---- without metrics, as before ----
 timeout 30 "$GLOVEBOX" ls --json > "$WORK/ls.json" 2>/dev/null
 t_eq "without --metrics: usage_source engine" engine "$(job .usage_source)"
