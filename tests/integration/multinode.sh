@@ -45,7 +45,9 @@ hostd_stop() {
 	made_docker0=
 }
 
+collect_pids=()
 cleanup() {
+	for p in "${collect_pids[@]}"; do kill "$p" 2>/dev/null; done
 	"$PROM" stop >/dev/null 2>&1
 	"$MN" stop >/dev/null 2>&1
 	env "${D0_ENV[@]}" "$SBX" stop --purge >/dev/null 2>&1
@@ -198,6 +200,39 @@ textfile() {
 		jq -e '.data.result[0].metric.swarm_node_hostname == "gbmn-worker2"' >/dev/null
 }
 t_check "  a textfile in worker 2's directory is scraped as worker 2's" wait_for 20 textfile
+
+# ---- every node's jobs: usage and OOM kills from Prometheus, fed by glovebox collect ----
+for n in manager worker1 worker2; do
+	dirvar=GB_TEXTFILE_DIR_${n^^}
+	"$GLOVEBOX" collect --interval 2 --textfile-dir "${!dirvar}" --parent "/glovebox-multinode-$n" \
+		2>> "$work/collect.log" &
+	collect_pids+=($!)
+done
+mk $P-busy "${c_highram[@]}" --limit-memory 64M glovebox/load --cpu 0.5 --mem 16
+mk $P-oom --constraint node.hostname==gbmn-worker2 --limit-memory 16M --restart-condition none \
+	glovebox/load --mem 64
+t_check "a busy job runs on worker 1" wait_for 30 on $P-busy gbmn-worker1
+gbm() { GLOVEBOX_METRICS_WINDOW=10s gb --metrics "$GLOVEBOX_METRICS" "$@"; }
+job() { gbm ls --json 2>/dev/null | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2"; }
+has_cpu() { [ "$(job $P-busy '.cpu_percent // empty')" != "" ] && [ "$(job $P-busy .usage_source)" = prometheus ]; }
+t_check "  glovebox ls --metrics: its CPU and memory come from Prometheus" wait_for 40 has_cpu
+sleep 12   # a full rate window of samples since it started
+c=$(DOCKER_HOST=$W1 docker ps -q --no-trunc --filter "label=com.docker.swarm.service.name=$P-busy" | head -n 1)
+want_cpu=$(DOCKER_HOST=$W1 docker stats --no-stream --format '{{.CPUPerc}}' "$c" | tr -d '%')
+want_mem=$(curl -s --unix-socket "${W1#unix://}" "http://d/containers/$c/stats?stream=false&one-shot=true" |
+	jq '.memory_stats.usage - (.memory_stats.stats.total_inactive_file // 0)')
+got=$(gbm ls --json 2>/dev/null | jq -r --arg n $P-busy '.[] | select(.name == $n) | "\(.cpu_percent) \(.mem_bytes) \(.node)"')
+read -r got_cpu got_mem got_node <<<"$got"
+t_eq "  its node is worker 1" gbmn-worker1 "$got_node"
+t_check "  CPU $got_cpu % within 15 % of docker stats on worker 1's engine ($want_cpu %)" \
+	awk -v g="$got_cpu" -v w="$want_cpu" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= 0.15 * w) }'
+t_check "  memory $got_mem B within 10 % of worker 1's engine ($want_mem B)" \
+	awk -v g="$got_mem" -v w="$want_mem" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(w > 0 && d <= 0.10 * w) }'
+is_oom() { [ "$(job $P-oom .state)" = oom ]; }
+t_check "an OOM-killed job on worker 2 shows as OOM (not from the connected node's inspect)" wait_for 40 is_oom
+for p in "${collect_pids[@]}"; do kill "$p" 2>/dev/null; done
+collect_pids=()
+docker service rm $P-busy $P-oom >/dev/null 2>&1
 "$PROM" stop >/dev/null 2>&1
 prom_gone() {
 	! pgrep -f -- "--collector.textfile.directory=/run/glovebox-prometheus/|--config.file=/run/glovebox-prometheus/" &&
