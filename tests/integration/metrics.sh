@@ -162,7 +162,8 @@ if command -v tmux >/dev/null; then
 	scr_go con
 	scr_wait 15 con " jobs: " || t_fail "the console starts with --metrics" "$(scr_cap con)"
 	scr send-keys -t con / $P-load Enter
-	scr_wait 10 con "^$P-load " && scr send-keys -t con Enter
+	# The name is cut at 80 columns: the filter leaves the one row, selected.
+	scr_wait 10 con "^gbt-metric.* running " && scr send-keys -t con Enter
 	if scr_wait 45 con '^last hour  CPU .*[▁▂▃▄▅▆▇█].*%  MEM .*[▁▂▃▄▅▆▇█]'; then
 		t_ok "tasks view: the last hour's CPU and memory as sparklines"
 	else
@@ -171,7 +172,8 @@ if command -v tmux >/dev/null; then
 	t_match "tasks view: the table under the history line" "$(scr_line con 3)" '^SLOT +NODE'
 	scr send-keys -t con Escape
 	scr_wait 5 con '^NAME' && scr send-keys -t con N
-	if scr_wait 15 con "^$NODE_HOST .*[0-9.]+/[0-9.]+/[0-9.]+ .*[0-9.]+[KMGT]?/[0-9.]+[KMGT]?/[0-9.]+[KMGT]?"; then
+	scr resize-window -t con -x 140 -y 24   # room for the memory bar's text
+	if scr_wait 15 con "^$NODE_HOST .*[0-9.]+/[0-9.]+/[0-9.]+\\] .*[0-9.]+[A-Za-z]*/[0-9.]+[A-Za-z]*/[0-9.]+[A-Za-z]*\\]"; then
 		t_ok "nodes view: CPU and memory as used/reserved/capacity"
 	else
 		t_fail "nodes view: CPU and memory as used/reserved/capacity" "$(scr_cap con)"
