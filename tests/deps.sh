@@ -30,6 +30,12 @@ PACKAGES=(
 	procps
 	psmisc
 	acl
+	socat
+	curl
+	iproute2
+	iptables
+	prometheus
+	prometheus-node-exporter
 )
 
 installed() {

@@ -16,7 +16,7 @@
 #include "tui/console/console.h"
 
 static const char usage_text[] =
-	"usage: glovebox [--host URL] [--timeout SECONDS] [COMMAND [ARGS]]\n"
+	"usage: glovebox [--host URL] [--timeout SECONDS] [--metrics URL] [COMMAND [ARGS]]\n"
 	"\n"
 	"The console for running jobs next to sensitive data on a Docker Swarm.\n"
 	"Without a command it opens the console.\n"
@@ -26,7 +26,8 @@ static const char usage_text[] =
 	"  ls [--json] [--no-usage] [--attention]   list jobs with state and usage;\n"
 	"                             --attention puts those that need a person first\n"
 	"  ps NAME [--json]           the tasks of a job: node, state, exit code, OOM\n"
-	"  nodes [--json]             nodes: availability, CPU and memory reserved\n"
+	"  nodes [--json] [--prometheus-sd [--port N]]   nodes: availability, CPU and memory\n"
+	"                             reserved; or Prometheus file_sd targets for node-exporter\n"
 	"  rm NAME [--reason TEXT] [--yes]   remove a job and its network\n"
 	"  scale NAME N [--reason TEXT]      pause (0) or resume (1) a job; admins: N replicas\n"
 	"  node pause|activate|drain NAME [--reason TEXT] [--yes]   (admins)\n"
@@ -34,6 +35,8 @@ static const char usage_text[] =
 	"  audit [--json]             the audit log of removals and admin actions\n"
 	"  logs NAME [--follow] [--tail N] [--timestamps]   a job's logs, sanitised\n"
 	"  version [--json]           client version and the negotiated engine API version\n"
+	"  collect --textfile-dir DIR [--once|--interval SECS]   this node's containers' usage\n"
+	"                             from their cgroups, for node-exporter (docs/metrics.md)\n"
 	"  submit --image REF --class NAME [...] [-- CMD ARG...]   submit a job (glovebox submit --help)\n"
 	"  terms [--sha256]           the data-use terms and their SHA-256\n"
 	"  policy check|publish FILE  validate a policy file, or publish it to the swarm\n"
@@ -48,9 +51,13 @@ static const char usage_text[] =
 	"  -t, --timeout SECS   give up on a request after SECS seconds (default 30)\n"
 	"  -P, --policy FILE    the platform policy (default: $GLOVEBOX_POLICY, the one\n"
 	"                       published in the swarm, else /etc/glovebox/policy.json)\n"
+	"  -M, --metrics URL    usage across the cluster from this Prometheus (http:// or\n"
+	"                       https://; default: $GLOVEBOX_METRICS, else the policy's\n"
+	"                       metrics.prometheus, else the engine's stats: docs/metrics.md)\n"
 	"  -h, --help           this text\n"
 	"\n"
-	"environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION\n"
+	"environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION,\n"
+	"             GLOVEBOX_METRICS, GLOVEBOX_METRICS_WINDOW\n"
 	"exit codes: 0 ok, 1 error, 2 usage, 3 engine unreachable, 4 terms not accepted,\n"
 	"            5 not allowed (the action is for admins)\n";
 
@@ -81,6 +88,7 @@ static const struct {
 	{"scale", cmd_scale},
 	{"reap", cmd_reap},
 	{"audit", cmd_audit},
+	{"collect", cmd_collect},
 	{"help", cmd_help},
 };
 
@@ -90,6 +98,7 @@ int main(int argc, char **argv)
 		{"host", required_argument, NULL, 'H'},
 		{"timeout", required_argument, NULL, 't'},
 		{"policy", required_argument, NULL, 'P'},
+		{"metrics", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -104,13 +113,16 @@ int main(int argc, char **argv)
 	secmem_heap_setup();
 	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "+H:t:P:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+H:t:P:M:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			cli.policy_path = optarg;
 			break;
 		case 'H':
 			cli.host = optarg;
+			break;
+		case 'M':
+			cli.metrics_url = optarg;
 			break;
 		case 't': {
 			char *end;

@@ -95,3 +95,13 @@ void priv_socket_end(void)
 		priv.raised = false;
 	}
 }
+
+void priv_secret_file_begin(void)
+{
+	priv_socket_begin();
+}
+
+void priv_secret_file_end(void)
+{
+	priv_socket_end();
+}

@@ -38,4 +38,10 @@ void priv_drop(void);
 void priv_socket_begin(void);
 void priv_socket_end(void);
 
+/* Around opening a secret file that a trusted policy names and only root and the group may
+ * read (the metrics credentials file, docs/metrics.md): the same as priv_socket_begin/end. The
+ * caller trust-checks the file it opened (api/base/trust.h) before using a byte of it. */
+void priv_secret_file_begin(void);
+void priv_secret_file_end(void);
+
 #endif

@@ -444,10 +444,11 @@ char *attention_shortage(const struct node_list *nodes, const struct service_lis
                          const struct task_list *tasks, const struct service *s)
 {
 	unsigned eligible = 0, matching_unusable = 0, fits = 0;
-	struct names cpu = {0}, mem = {0};
+	struct names cpu = {0}, mem = {0}, gpu = {0};
 	double most_cpu = -1;
-	int64_t most_mem = -1;
+	int64_t most_mem = -1, most_gpu = -1;
 	int64_t need_cpu = s->reserve_nano_cpus, need_mem = s->reserve_memory;
+	int64_t need_gpu = gres_get(&s->reserve_generic, GRES_GPU);
 	for (size_t i = 0; i < nodes->n; i++) {
 		const struct node *n = &nodes->v[i];
 		if (!node_matches(n, s))
@@ -463,11 +464,17 @@ char *attention_shortage(const struct node_list *nodes, const struct service_lis
 		/* Compare in nano-CPUs as the scheduler does. */
 		bool cpu_short = (int64_t)(fc * 1e9 + 0.5) < need_cpu;
 		bool mem_short = fm < need_mem;
+		int64_t fg = need_gpu > 0 ? node_free_generic(n, services, tasks, GRES_GPU) : 0;
+		bool gpu_short = fg < need_gpu;
 		if (cpu_short)
 			names_add(&cpu, n);
 		if (mem_short)
 			names_add(&mem, n);
-		fits += !cpu_short && !mem_short;
+		if (gpu_short)
+			names_add(&gpu, n);
+		if (gpu_short && fg > most_gpu)
+			most_gpu = fg;
+		fits += !cpu_short && !mem_short && !gpu_short;
 		/* The most there is where it is short: how far the best of them falls behind. */
 		if (cpu_short && fc > most_cpu)
 			most_cpu = fc;
@@ -483,12 +490,13 @@ char *attention_shortage(const struct node_list *nodes, const struct service_lis
 		else
 			out = xasprintf("no ready, active node satisfies %s", c);
 		free(c);
-	} else if (need_cpu <= 0 && need_mem <= 0) {
+	} else if (need_cpu <= 0 && need_mem <= 0 && need_gpu <= 0) {
 		out = NULL;
 	} else if (fits > 0) {
-		out = xasprintf("CPU and memory would fit on %u node%s now", fits, fits == 1 ? "" : "s");
+		out = xasprintf("%s would fit on %u node%s now",
+		                need_gpu > 0 ? "CPU, memory and GPUs" : "CPU and memory", fits, fits == 1 ? "" : "s");
 	} else {
-		char *cpu_part = NULL, *mem_part = NULL;
+		char *cpu_part = NULL, *mem_part = NULL, *gpu_part = NULL;
 		if (cpu.n) {
 			char *names = names_text(&cpu);
 			cpu_part = xasprintf("CPU short on %s (most free: %.3g; needs %.3g)", names,
@@ -503,15 +511,27 @@ char *attention_shortage(const struct node_list *nodes, const struct service_lis
 			mem_part = xasprintf("memory short on %s (most free: %s; needs %s)", names, a, b);
 			free(names);
 		}
-		if (cpu_part && mem_part)
-			out = xasprintf("%s; %s", cpu_part, mem_part);
-		else
-			out = xstrdup(cpu_part ? cpu_part : mem_part);
+		if (gpu.n) {
+			char *names = names_text(&gpu);
+			gpu_part = xasprintf("GPU short on %s (most free: %lld; needs %lld)", names,
+			                     (long long)(most_gpu > 0 ? most_gpu : 0), (long long)need_gpu);
+			free(names);
+		}
+		const char *parts[] = {cpu_part, mem_part, gpu_part};
+		for (size_t k = 0; k < 3; k++) {
+			if (!parts[k])
+				continue;
+			char *t = out ? xasprintf("%s; %s", out, parts[k]) : xstrdup(parts[k]);
+			free(out);
+			out = t;
+		}
 		free(cpu_part);
 		free(mem_part);
+		free(gpu_part);
 	}
 	free(cpu.text);
 	free(mem.text);
+	free(gpu.text);
 	return out;
 }
 
@@ -528,6 +548,8 @@ void node_usage_get(const struct node *n, const struct service_list *services,
 	out->mem_capacity = n->memory_bytes;
 	out->cpu_reserved = out->cpu_capacity - fc;
 	out->mem_reserved = n->memory_bytes - fm;
+	out->gpu_capacity = gres_get(&n->generic, GRES_GPU);
+	out->gpu_reserved = out->gpu_capacity - node_free_generic(n, services, tasks, GRES_GPU);
 	for (size_t i = 0; i < tasks->n; i++)
 		out->tasks_running += str_eq(tasks->v[i].node_id, n->id) && str_eq(tasks->v[i].state, "running");
 	out->class_name = labels_get(&n->labels, "glovebox.class");

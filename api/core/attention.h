@@ -128,6 +128,7 @@ char *attention_shortage(const struct node_list *nodes, const struct service_lis
 struct node_usage {
 	double cpu_reserved, cpu_capacity;     /* CPUs */
 	int64_t mem_reserved, mem_capacity;    /* bytes */
+	int64_t gpu_reserved, gpu_capacity;    /* generic resource GRES_GPU (fit.h) */
 	unsigned tasks_running;                /* tasks on it whose current state is running */
 	const char *class_name;                /* borrowed: node label glovebox.class, or NULL */
 };

@@ -55,35 +55,53 @@ bool node_satisfies(const struct node *n, const char *constraint)
 	return eq ? match : !match;
 }
 
+/* The service of task t when t should run on node n, else NULL. */
+static const struct service *reserving(const struct task *t, const struct node *n,
+                                       const struct service_list *services)
+{
+	if (!n->id || !str_eq(t->node_id, n->id) || !str_eq(t->desired_state, "running"))
+		return NULL;
+	for (size_t k = 0; k < services->n; k++)
+		if (str_eq(services->v[k].id, t->service_id))
+			return &services->v[k];
+	return NULL;
+}
+
 void node_free(const struct node *n, const struct service_list *services,
                const struct task_list *tasks, double *free_cpus, int64_t *free_mem)
 {
 	int64_t cpu = n->nano_cpus, mem = n->memory_bytes;
 	for (size_t i = 0; i < tasks->n; i++) {
-		const struct task *t = &tasks->v[i];
-		if (!t->node_id || !n->id || strcmp(t->node_id, n->id) != 0 || !t->desired_state ||
-		    strcmp(t->desired_state, "running") != 0)
-			continue;
-		for (size_t k = 0; k < services->n; k++) {
-			const struct service *s = &services->v[k];
-			if (s->id && t->service_id && strcmp(s->id, t->service_id) == 0) {
-				cpu -= s->reserve_nano_cpus;
-				mem -= s->reserve_memory;
-				break;
-			}
+		const struct service *s = reserving(&tasks->v[i], n, services);
+		if (s) {
+			cpu -= s->reserve_nano_cpus;
+			mem -= s->reserve_memory;
 		}
 	}
 	*free_cpus = (double)cpu / 1e9;
 	*free_mem = mem;
 }
 
+int64_t node_free_generic(const struct node *n, const struct service_list *services,
+                          const struct task_list *tasks, const char *kind)
+{
+	int64_t have = gres_get(&n->generic, kind);
+	for (size_t i = 0; i < tasks->n; i++) {
+		const struct service *s = reserving(&tasks->v[i], n, services);
+		if (s)
+			have -= gres_get(&s->reserve_generic, kind);
+	}
+	return have;
+}
+
 void fit_check(const struct node_list *nodes, const struct service_list *services,
                const struct task_list *tasks, const char *const *constraints, size_t n_constraints,
-               double cpus, int64_t memory, struct fit *out)
+               double cpus, int64_t memory, unsigned gpus, struct fit *out)
 {
 	memset(out, 0, sizeof *out);
 	out->best_free_mem = -1;
 	out->best_free_cpus = -1;
+	out->best_free_gpus = -1;
 	for (size_t i = 0; i < nodes->n; i++) {
 		const struct node *n = &nodes->v[i];
 		bool ok = str_eq(n->state, "ready") && str_eq(n->availability, "active");
@@ -98,9 +116,14 @@ void fit_check(const struct node_list *nodes, const struct service_list *service
 		/* Compare in nano-CPUs as the scheduler does, so 1.0 of 1.0 free fits. */
 		bool cpu_ok = (int64_t)(fc * 1e9 + 0.5) >= (int64_t)(cpus * 1e9 + 0.5);
 		bool mem_ok = fm >= memory;
-		out->fits += cpu_ok && mem_ok;
+		int64_t fg = gpus ? node_free_generic(n, services, tasks, GRES_GPU) : 0;
+		bool gpu_ok = fg >= (int64_t)gpus;
+		out->fits += cpu_ok && mem_ok && gpu_ok;
 		out->short_cpu += !cpu_ok;
 		out->short_mem += !mem_ok;
+		out->short_gpu += !gpu_ok;
+		if (fg > out->best_free_gpus)
+			out->best_free_gpus = fg;
 		if (fc > out->best_free_cpus)
 			out->best_free_cpus = fc;
 		if (fm > out->best_free_mem)
@@ -119,6 +142,10 @@ char *fit_describe(const struct fit *f, const char *class_name, double cpus, int
 	format_bytes(mem, sizeof mem, f->best_free_mem > 0 ? (uint64_t)f->best_free_mem : 0);
 	format_bytes(want, sizeof want, (uint64_t)memory);
 	const char *all = f->nodes == 1 ? "the" : "all";
+	if (f->short_gpu == f->nodes)
+		return xasprintf("will queue: no free GPU on %s %u %s node%s (largest free: %lld)", all,
+		                 f->nodes, class_name, plural,
+		                 (long long)(f->best_free_gpus > 0 ? f->best_free_gpus : 0));
 	if (f->short_mem == f->nodes && f->short_cpu == f->nodes)
 		return xasprintf("will queue: insufficient CPU and memory on %s %u %s node%s (largest free: %.2g CPUs, %s; needs %.4g CPUs, %s)",
 		                 all, f->nodes, class_name, plural, f->best_free_cpus > 0 ? f->best_free_cpus : 0,

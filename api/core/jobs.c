@@ -128,9 +128,17 @@ static char *oom_reason(int64_t limit)
 	return xstrdup("OOM killed");
 }
 
+/* Whether figures keyed by the task's container may describe it. */
+static bool task_has_figures(const struct job_inputs *in, const struct task *t)
+{
+	if (in->figures_everywhere)
+		return t->container_id && *t->container_id;
+	return task_is_local(in, t);
+}
+
 static const struct cstate *task_cstate(const struct job_inputs *in, const struct task *t)
 {
-	return task_is_local(in, t) ? cstate_find(in, t->container_id) : NULL;
+	return task_has_figures(in, t) ? cstate_find(in, t->container_id) : NULL;
 }
 
 /* OOM is read from the container state, never guessed from exit code 137 alone. */
@@ -211,7 +219,9 @@ static void derive_one(const struct job_inputs *in, const struct service *s,
 			continue;
 		if (ts == JOB_RUNNING) {
 			running++;
-			const struct usage *u = task_is_local(in, t) ? usage_find(in, t->container_id) : NULL;
+			if (!j->node_id)
+				j->node_id = t->node_id;
+			const struct usage *u = task_has_figures(in, t) ? usage_find(in, t->container_id) : NULL;
 			if (u) {
 				j->sampled++;
 				j->cpu_percent += u->cpu_percent;
@@ -226,6 +236,8 @@ static void derive_one(const struct job_inputs *in, const struct service *s,
 	if (!s->has_status)
 		j->running = running;
 	j->state = state;
+	if (!j->node_id && speaker)
+		j->node_id = speaker->node_id && *speaker->node_id ? speaker->node_id : NULL;
 
 	switch (state) {
 	case JOB_PENDING:

@@ -22,14 +22,16 @@ enum job_state {
 /* "running", "starting", "pending", "failed", "oom", "complete", "stopped". */
 const char *job_state_name(enum job_state s);
 
-/* Usage of one running container on the connected node (from stats). */
+/* Usage of one running container: on the connected node (from stats), or on any node when the
+ * figures come from Prometheus (job_inputs.figures_everywhere). */
 struct usage {
 	const char *container_id;   /* borrowed */
 	double cpu_percent;         /* one CPU = 100 */
 	uint64_t mem_used;
 };
 
-/* Final state of one container on the connected node (from container inspect). */
+/* Final state of one container on the connected node (from container inspect), or an OOM
+ * kill Prometheus confirmed on any node (container_oom_events_total > 0). */
 struct cstate {
 	const char *container_id;   /* borrowed */
 	bool oom_killed;
@@ -42,6 +44,9 @@ struct job_inputs {
 	const char *local_node_id;        /* NULL when unknown: then no usage or OOM lookups */
 	const struct usage *usage; size_t n_usage;
 	const struct cstate *cstates; size_t n_cstates;
+	/* The figures above hold for containers on every node (from Prometheus), not only for
+	 * the connected node's: look them up for every task. */
+	bool figures_everywhere;
 };
 
 struct job {
@@ -54,13 +59,17 @@ struct job {
 	bool has_exit_code;
 	int exit_code;                    /* of the newest failed task */
 	unsigned failures;                /* failed or rejected tasks the swarm still remembers */
-	unsigned ooms;                    /* of those, OOM killed (known only on the connected node) */
+	unsigned ooms;                    /* of those, OOM killed (known on the connected node, or
+	                                   * on any node with Prometheus) */
 	double cpu_limit;                 /* CPUs per task, 0 = none */
 	int64_t mem_limit;                /* bytes per task, 0 = none */
 	unsigned sampled;                 /* running tasks with usage figures */
 	double cpu_percent;               /* sum over sampled tasks; one CPU = 100 */
 	uint64_t mem_used;                /* sum over sampled tasks */
 	int64_t created_ns;
+	const char *node_id;              /* borrowed from the tasks: the first running task's node,
+	                                   * else the node of the task whose state the job shows;
+	                                   * NULL when none */
 	const struct service *service;    /* borrowed from the inputs; valid while they are */
 };
 

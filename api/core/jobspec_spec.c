@@ -12,6 +12,7 @@
 #include "api/base/str.h"
 #include "api/base/timefmt.h"
 #include "api/base/xalloc.h"
+#include "api/core/fit.h"
 #include "api/engine/model.h"
 
 #define NANO 1000000000LL
@@ -356,7 +357,7 @@ static json_t *resources(struct builder *b, const struct job_plan *plan, int api
 	builder_put(b, resv, "MemoryBytes", json_integer(plan->memory));
 	if (plan->cls && plan->cls->gpus > 0) {
 		json_t *gr = json_array(), *spec = json_object(), *discrete = json_object();
-		builder_put(b, discrete, "Kind", json_string("GPU"));   /* nvidia's swarm-resource matches only this */
+		builder_put(b, discrete, "Kind", json_string(GRES_GPU));
 		builder_put(b, discrete, "Value", json_integer(plan->cls->gpus));
 		builder_put(b, spec, "DiscreteResourceSpec", discrete);
 		builder_add(b, gr, spec);

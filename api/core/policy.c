@@ -21,6 +21,7 @@
 #include "api/base/trust.h"
 #include "api/base/xalloc.h"
 #include "api/core/policy_int.h"
+#include "api/core/weburl.h"
 
 #define MIN_CPUS          0.001
 /* The kernel's NR_CPUS ceiling; it also keeps cpus * 1e9 (NanoCPUs) far from overflowing. */
@@ -44,8 +45,9 @@
 
 static const char *const top_keys[] = {
 	"classes", "datasets", "results", "terms", "registries", "max_lifetime", "admin_group",
-	"researcher_logs", "log_rotation", "ulimits", "encrypted_network", NULL,
+	"researcher_logs", "log_rotation", "ulimits", "encrypted_network", "metrics", NULL,
 };
+static const char *const metrics_keys[] = {"prometheus", "ca_file", "credentials_file", "rate_window", NULL};
 static const char *const class_keys[] = {
 	"description", "constraints", "cpus", "max_cpus", "memory", "max_memory", "gpus", NULL,
 };
@@ -431,6 +433,44 @@ static int parse_hardening(json_t *root, struct jpath *jp, struct policy *p, cha
 	return 0;
 }
 
+/* metrics: where usage across the cluster comes from (docs/metrics.md). */
+static int parse_metrics(json_t *root, struct jpath *jp, struct policy *p, char **err)
+{
+	json_t *o;
+	const char *url, *ca, *cred, *win;
+	char *why = NULL;
+	if (get(root, "metrics", jp, false, W_OBJECT, &o, err))
+		return -1;
+	if (!o)
+		return 0;
+	size_t mark = jp_push(jp, "metrics");
+	if (check_keys(o, jp, metrics_keys, err) || get_text(o, "prometheus", jp, true, &url, err) ||
+	    get_text(o, "ca_file", jp, false, &ca, err) ||
+	    get_text(o, "credentials_file", jp, false, &cred, err) ||
+	    get_text(o, "rate_window", jp, false, &win, err))
+		return -1;
+	if (weburl_check(url, "prometheus", &p->metrics.prometheus, &why) != 0) {
+		policy_fail(err, jp, "prometheus", "%s", strchr(why, ' ') + 1);
+		free(why);
+		return -1;
+	}
+	if (ca && clean_path(ca, "ca_file", jp, PATH_PLAIN, &p->metrics.ca_file, err))
+		return -1;
+	if (cred && clean_path(cred, "credentials_file", jp, PATH_PLAIN, &p->metrics.credentials_file, err))
+		return -1;
+	if (win) {
+		if (parse_duration(win, &p->metrics.rate_window, &why) != 0) {
+			policy_fail(err, jp, "rate_window", "%s", why);
+			free(why);
+			return -1;
+		}
+		if (p->metrics.rate_window < 4 || p->metrics.rate_window > 3600)
+			return policy_fail(err, jp, "rate_window", "must be from 4s to 1h (at least four scrape intervals)");
+	}
+	jp_pop(jp, mark);
+	return 0;
+}
+
 int policy_parse(const char *json, size_t len, const char *base_dir, struct policy *out, char **err)
 {
 	json_error_t je;
@@ -469,7 +509,8 @@ int policy_parse(const char *json, size_t len, const char *base_dir, struct poli
 	    parse_results(root, &jp, out, err) ||
 	    parse_terms(root, &jp, base_dir, out, err) ||
 	    parse_rest(root, &jp, out, err) ||
-	    parse_hardening(root, &jp, out, err))
+	    parse_hardening(root, &jp, out, err) ||
+	    parse_metrics(root, &jp, out, err))
 		goto out;
 	rc = 0;
 out:
@@ -572,6 +613,9 @@ void policy_clear(struct policy *p)
 	free(p->results_source);
 	free(p->results_target);
 	free(p->terms_file);
+	free(p->metrics.prometheus);
+	free(p->metrics.ca_file);
+	free(p->metrics.credentials_file);
 	free(p->terms_version);
 	free(p->terms_text);
 	free_strv(p->registries, p->n_registries);

@@ -45,6 +45,14 @@ struct policy_ulimit { int64_t soft, hard; };
 #define POLICY_NPROC_SOFT    2048
 #define POLICY_NPROC_HARD    2048
 
+/* "metrics": {"prometheus": URL, "ca_file": PATH, "credentials_file": PATH, "rate_window": D}
+ * (docs/metrics.md). The policy is public: it names the credentials file, never holds them. */
+struct policy_metrics {
+	char *prometheus;                           /* checked by weburl_check, no trailing '/'; NULL = none */
+	char *ca_file, *credentials_file;           /* absolute paths or NULL */
+	int64_t rate_window;                        /* seconds, 0 = the default (60) */
+};
+
 struct policy {
 	char *origin;                               /* "/etc/glovebox/policy.json" or "swarm config NAME" */
 	bool trusted;                               /* from the swarm, or files trust_fd() accepts */
@@ -66,6 +74,7 @@ struct policy {
 	unsigned log_max_files;                     /* rotated files kept, the current one included */
 	struct policy_ulimit nofile, nproc;         /* open files; processes of the job's user */
 	bool encrypted_network;                     /* the job's overlay network uses IPsec */
+	struct policy_metrics metrics;              /* where usage comes from; all NULL/0 when absent */
 };
 
 /* Parse and validate. base_dir resolves a relative terms.file (NULL: the current directory).

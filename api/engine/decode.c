@@ -13,7 +13,7 @@
 /* Decoding state. The first error sticks and every later getter does nothing, so an item
  * decoder reads its fields straight through and the caller checks once at the end. */
 struct dec {
-	char prefix[64];        /* "services[3]" inside a list, "" for a single object */
+	char prefix[160];       /* "services[3]" inside a list, "" for a single object */
 	char *err;
 };
 
@@ -220,6 +220,46 @@ static void dec_strings(struct dec *d, json_t *o, const char *path, char ***out,
 	}
 }
 
+/* GenericResources: [{"NamedResourceSpec": {"Kind", "Value": "gpu0"}} | {"DiscreteResourceSpec":
+ * {"Kind", "Value": 2}}], merged per kind (model.h). */
+static void dec_gres(struct dec *d, json_t *o, const char *path, struct gres_list *out)
+{
+	json_t *arr = dec_arr(d, o, path), *val;
+	size_t i;
+
+	if (!arr || json_array_size(arr) == 0)
+		return;
+	out->v = xcalloc(json_array_size(arr), sizeof *out->v);
+	json_array_foreach(arr, i, val) {
+		/* Errors name the element: "nodes[0].Description.Resources.GenericResources[2]...". */
+		struct dec sub = { .err = NULL };
+		if (snprintf(sub.prefix, sizeof sub.prefix, "%s%s%s[%zu]", d->prefix,
+		             d->prefix[0] ? "." : "", path, i) >= (int)sizeof sub.prefix)
+			sub.prefix[sizeof sub.prefix - 1] = '\0';   /* cut: the message stays readable */
+		bool named = json_is_object(val) && json_object_get(val, "NamedResourceSpec");
+		char *kind = dec_str(&sub, val, named ? "NamedResourceSpec.Kind" : "DiscreteResourceSpec.Kind");
+		int64_t count = named ? 1 : dec_i64(&sub, val, "DiscreteResourceSpec.Value");
+		if (!sub.err && (!json_is_object(val) || !kind || count < 0))
+			dec_fail(&sub, "", 0, "a named or discrete resource with a kind and a count");
+		if (sub.err) {
+			if (!d->err)
+				d->err = sub.err;
+			else
+				free(sub.err);
+			free(kind);
+			return;
+		}
+		size_t k = 0;
+		while (k < out->n && strcmp(out->v[k].kind, kind) != 0)
+			k++;
+		if (k == out->n)
+			out->v[out->n++].kind = kind;
+		else
+			free(kind);
+		out->v[k].count += count;
+	}
+}
+
 static json_t *parse(const char *json, size_t len, const char *what, bool array, char **err)
 {
 	json_error_t e;
@@ -344,6 +384,7 @@ static void service_item(struct dec *d, json_t *o, void *out)
 	s->limit_memory = dec_i64(d, o, "Spec.TaskTemplate.Resources.Limits.MemoryBytes");
 	s->reserve_nano_cpus = dec_i64(d, o, "Spec.TaskTemplate.Resources.Reservations.NanoCPUs");
 	s->reserve_memory = dec_i64(d, o, "Spec.TaskTemplate.Resources.Reservations.MemoryBytes");
+	dec_gres(d, o, "Spec.TaskTemplate.Resources.Reservations.GenericResources", &s->reserve_generic);
 	s->restart_condition = dec_str(d, o, "Spec.TaskTemplate.RestartPolicy.Condition");
 	s->restart_max_attempts = dec_u64(d, o, "Spec.TaskTemplate.RestartPolicy.MaxAttempts");
 	dec_strings(d, o, "Spec.TaskTemplate.Placement.Constraints", &s->constraints,
@@ -384,6 +425,7 @@ static void node_item(struct dec *d, json_t *o, void *out)
 	n->addr = dec_str(d, o, "Status.Addr");
 	n->nano_cpus = dec_i64(d, o, "Description.Resources.NanoCPUs");
 	n->memory_bytes = dec_i64(d, o, "Description.Resources.MemoryBytes");
+	dec_gres(d, o, "Description.Resources.GenericResources", &n->generic);
 	n->engine_version = dec_str(d, o, "Description.Engine.EngineVersion");
 	n->leader = dec_bool(d, o, "ManagerStatus.Leader");
 }

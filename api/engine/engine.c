@@ -37,6 +37,9 @@ struct engine_req {
 	char *refused;           /* a secret request to an endpoint that may not have it: the error */
 	unsigned long seq;       /* when it was refused, so that a retry waits for the next poll */
 	bool added;              /* handed to curl's multi handle */
+	char *remote_name;       /* a remote's request (engine_remote_get): its name, else NULL */
+	char *remote_display;    /* and its base URL, for messages */
+	size_t max_body;         /* reply cap of this request */
 	struct timespec t0;
 	struct engine_req *prev, *next;
 };
@@ -51,6 +54,7 @@ struct engine {
 	size_t n_reqs;
 	bool fail_next_poll;      /* engine_fail_next_poll(), for tests */
 	unsigned long seq;        /* refusals so far */
+	struct remote_slot { char *role; struct engine_remote rm; } remotes[4];
 };
 
 static struct endpoint endpoint_copy(const struct endpoint *ep)
@@ -115,6 +119,8 @@ static void req_free(struct engine_req *r)
 	if (r->flags & ENGINE_SECRET)
 		secmem_free(&r->body_out);
 	free(r->log_line);
+	free(r->remote_name);
+	free(r->remote_display);
 	free(r->refused);
 	free(r->what);
 	free(r->body_out);
@@ -150,6 +156,8 @@ void engine_free(struct engine **pe)
 		req_free(r);
 	}
 	curl_multi_cleanup(e->multi);
+	for (size_t i = 0; i < sizeof e->remotes / sizeof e->remotes[0]; i++)
+		engine_set_remote(e, e->remotes[i].role, NULL);
 	endpoint_clear(&e->ep);
 	free(e->api_override);
 	free(e);
@@ -186,7 +194,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 		return len;
 	}
 	size_t have = (r->flags & ENGINE_SECRET_REPLY) ? r->secret_len : r->reply.len;
-	if (have + len > r->engine->opts.max_body) {
+	if (have + len > r->max_body) {
 		r->oversize = true;
 		return 0;
 	}
@@ -233,7 +241,8 @@ static void req_link(struct engine *e, struct engine_req *r)
 	e->n_reqs++;
 }
 
-static struct engine_req *req_start(struct engine *e, const char *method, const char *path,
+static struct engine_req *req_start(struct engine *e, const struct engine_remote *rm,
+                                    const char *method, const char *path,
                                     bool versioned, const char *body,
                                     const char *const *headers, size_t n_headers,
                                     unsigned flags, const char *what, engine_data_fn data,
@@ -252,11 +261,17 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 		fputs("glovebox: curl_easy_init failed\n", stderr);
 		abort();
 	}
-	char *url = versioned ? xasprintf("%s/v1.%d%s", e->ep.base_url, e->minor, path)
-	                      : xasprintf("%s%s", e->ep.base_url, path);
+	const char *base = rm ? rm->base_url : e->ep.base_url;
+	char *url = versioned ? xasprintf("%s/v1.%d%s", base, e->minor, path)
+	                      : xasprintf("%s%s", base, path);
 	CURL *c = r->easy;
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	r->log_line = xasprintf("%s %s", method, url + strlen(e->ep.base_url));
+	r->log_line = rm ? xasprintf("%s %s", method, url) : xasprintf("%s %s", method, url + strlen(base));
+	r->max_body = rm && rm->max_body ? rm->max_body : e->opts.max_body;
+	if (rm) {
+		r->remote_name = xstrdup(rm->name ? rm->name : "the service");
+		r->remote_display = xstrdup(rm->base_url);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	free(url);
 	if ((flags & ENGINE_SECRET) && endpoint_check_secrets(&e->ep, &r->refused) != 0) {
@@ -268,9 +283,11 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	}
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->opts.connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, rm && rm->connect_timeout_ms
+	                 ? rm->connect_timeout_ms : e->opts.connect_timeout_ms);
 	if (!r->stream) {
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, e->opts.timeout_ms);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rm && rm->timeout_ms ? rm->timeout_ms
+		                                                              : e->opts.timeout_ms);
 	} else if (e->ep.kind == ENDPOINT_TCP) {
 		/* A stream may be quiet for hours; keepalive finds a peer that vanished. */
 		curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -284,12 +301,24 @@ static struct engine_req *req_start(struct engine *e, const char *method, const 
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "glovebox/" GLOVEBOX_VERSION);
-	if (e->ep.kind == ENDPOINT_UNIX) {
+	if (rm) {
+		/* Nothing of the engine's endpoint: no socket path, no client certificate, and no
+		 * open_socket, so the set-group-ID group is never raised for this connection. */
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		if (rm->ca_file)
+			curl_easy_setopt(c, CURLOPT_CAINFO, rm->ca_file);
+		if (rm->userpwd) {
+			/* curl keeps its own copy, in its heap, wiped when freed (engine_new). */
+			curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			curl_easy_setopt(c, CURLOPT_USERPWD, rm->userpwd);
+		}
+	} else if (e->ep.kind == ENDPOINT_UNIX) {
 		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, e->ep.socket_path);
 		if (priv_setgid())
 			curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	}
-	if (e->ep.tls) {
+	if (!rm && e->ep.tls) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 		if (e->ep.ca_file)
@@ -358,7 +387,7 @@ struct engine_req *engine_request_flags(struct engine *e, const char *method, co
 	for (size_t i = 0; i < n_headers; i++)
 		if (header_is_secret(headers[i]))
 			flags |= ENGINE_SECRET;
-	return req_start(e, method, path, true, body, headers, n_headers, flags, what, NULL, done, ud);
+	return req_start(e, NULL, method, path, true, body, headers, n_headers, flags, what, NULL, done, ud);
 }
 
 struct engine_req *engine_request_hdr(struct engine *e, const char *method, const char *path,
@@ -373,21 +402,76 @@ struct engine_req *engine_request(struct engine *e, const char *method, const ch
                                   const char *body, const char *what,
                                   engine_done_fn done, void *ud)
 {
-	return req_start(e, method, path, true, body, NULL, 0, 0, what, NULL, done, ud);
+	return req_start(e, NULL, method, path, true, body, NULL, 0, 0, what, NULL, done, ud);
 }
 
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
                                  engine_data_fn data, engine_done_fn done, void *ud)
 {
-	return req_start(e, "GET", path, true, NULL, NULL, 0, 0, what, data, done, ud);
+	return req_start(e, NULL, "GET", path, true, NULL, NULL, 0, 0, what, data, done, ud);
 }
 
 struct engine_req *engine_negotiate(struct engine *e, engine_done_fn done, void *ud)
 {
-	struct engine_req *r = req_start(e, "GET", "/_ping", false, NULL, NULL, 0, 0,
+	struct engine_req *r = req_start(e, NULL, "GET", "/_ping", false, NULL, NULL, 0, 0,
 	                                 "connecting to the engine", NULL, done, ud);
 	r->is_ping = true;
 	return r;
+}
+
+struct engine_req *engine_remote_get(struct engine *e, const struct engine_remote *rm,
+                                     const char *path_query, const char *what,
+                                     engine_done_fn done, void *ud)
+{
+	return req_start(e, rm, "GET", path_query, false, NULL, NULL, 0, 0, what, NULL, done, ud);
+}
+
+static void remote_clear(struct engine_remote *rm)
+{
+	free((char *)rm->name);
+	free((char *)rm->base_url);
+	free((char *)rm->ca_file);
+	char *pw = (char *)rm->userpwd;
+	secmem_free(&pw);
+	memset(rm, 0, sizeof *rm);
+}
+
+void engine_set_remote(struct engine *e, const char *role, const struct engine_remote *rm)
+{
+	if (!role)
+		return;
+	size_t n = sizeof e->remotes / sizeof e->remotes[0], free_at = n;
+	for (size_t i = 0; i < n; i++) {
+		struct remote_slot *s = &e->remotes[i];
+		if (s->role && strcmp(s->role, role) == 0) {
+			remote_clear(&s->rm);
+			free(s->role);
+			s->role = NULL;
+		}
+		if (!s->role && free_at == n)
+			free_at = i;
+	}
+	if (!rm)
+		return;
+	if (free_at == n) {
+		fputs("glovebox: too many remotes\n", stderr);
+		abort();
+	}
+	struct remote_slot *s = &e->remotes[free_at];
+	s->role = xstrdup(role);
+	s->rm = *rm;
+	s->rm.name = xstrdup(rm->name);
+	s->rm.base_url = xstrdup(rm->base_url);
+	s->rm.ca_file = xstrdup(rm->ca_file);
+	s->rm.userpwd = secmem_strdup(rm->userpwd);
+}
+
+const struct engine_remote *engine_remote(const struct engine *e, const char *role)
+{
+	for (size_t i = 0; e && role && i < sizeof e->remotes / sizeof e->remotes[0]; i++)
+		if (e->remotes[i].role && strcmp(e->remotes[i].role, role) == 0)
+			return &e->remotes[i].rm;
+	return NULL;
 }
 
 void *engine_cancel(struct engine *e, struct engine_req *r)
@@ -426,11 +510,25 @@ static void req_finish(struct engine *e, struct engine_req *r, CURLcode rc)
 	if (r->refused) {
 		error = xstrdup(r->refused);
 		reply.status = 0;
+	} else if (r->oversize && r->remote_name) {
+		error = xasprintf("%s's reply is larger than the %zu KiB glovebox accepts while %s",
+		                  r->remote_name, r->max_body >> 10, r->what);
 	} else if (r->oversize) {
 		error = xasprintf("the engine's reply is larger than the %zu MiB glovebox accepts while %s",
-		                  e->opts.max_body >> 20, r->what);
+		                  r->max_body >> 20, r->what);
 	} else if (r->stream_stopped) {
 		error = xstrdup("stopped");
+	} else if (rc != CURLE_OK && r->remote_name) {
+		const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+		error = rc == CURLE_OPERATION_TIMEDOUT
+		        ? xasprintf("%s at %s did not answer in time while %s (%s)", r->remote_name,
+		                    r->remote_display, r->what, why)
+		        : xasprintf("cannot reach %s at %s while %s: %s", r->remote_name,
+		                    r->remote_display, r->what, why);
+		reply.unreachable = true;
+		reply.status = 0;
+	} else if (r->remote_name) {
+		/* The service explains its errors in its body: the caller reads it. */
 	} else if (rc != CURLE_OK) {
 		error = errmap_transport((int)rc, r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc),
 		                         e->ep.display, r->what);

@@ -110,6 +110,41 @@ struct engine_req *engine_request_flags(struct engine *e, const char *method, co
 struct engine_req *engine_stream(struct engine *e, const char *path, const char *what,
                                  engine_data_fn data, engine_done_fn done, void *ud);
 
+/* ---- other HTTP services through the same loop ----
+ * A remote is another HTTP(S) service glovebox reads from (Prometheus: api/metrics/prom.h),
+ * driven by the engine's multi handle so that the loop owner polls one thing. Its requests
+ * share nothing with the engine's endpoint: never the engine's unix socket, client
+ * certificate or key, never the set-group-ID group (api/base/priv.h: no socket of a remote is
+ * opened with it), and no negotiated version prefix. Only http:// and https:// URLs, no
+ * redirects followed, TLS always verified (against ca_file when given, else the system's CAs).
+ * A reply with an HTTP error status is not an error here: the body goes to done with
+ * reply->error NULL and the status set, since such services explain errors in their body;
+ * reply->error is set for transport failures (unreachable, timeout, reply too large). */
+struct engine_remote {
+	const char *name;          /* "Prometheus": for messages */
+	const char *base_url;      /* "http(s)://host[:port][/prefix]", no trailing slash */
+	const char *ca_file;       /* NULL: the system's CAs */
+	const char *userpwd;       /* "user:password" for HTTP basic auth, or NULL; secret */
+	long connect_timeout_ms;   /* 0: the engine's */
+	long timeout_ms;           /* whole request; 0: the engine's */
+	size_t max_body;           /* reply cap; 0: the engine's */
+	long user_param;           /* for the remote's user, untouched here (metrics: the rate()
+	                            * window in seconds) */
+};
+
+/* A GET of base_url + path_query at rm (borrowed for the call: everything is copied, the
+ * credentials into secmem, wiped when the request ends; never logged). Never NULL. */
+struct engine_req *engine_remote_get(struct engine *e, const struct engine_remote *rm,
+                                     const char *path_query, const char *what,
+                                     engine_done_fn done, void *ud);
+
+/* Remotes the session configured, by role ("metrics"), for whoever builds on this engine
+ * (api/swarm/cluster.c finds its metrics source here). engine_set_remote copies rm (NULL
+ * removes the role); engine_remote returns the engine's copy (valid until the next
+ * engine_set_remote of that role or engine_free) or NULL. */
+void engine_set_remote(struct engine *e, const char *role, const struct engine_remote *rm);
+const struct engine_remote *engine_remote(const struct engine *e, const char *role);
+
 /* Stop a request; its done callback is not called. r must be in flight. Returns the ud the
  * request was made with, so that whoever allocated it for the callback can free it. */
 void *engine_cancel(struct engine *e, struct engine_req *r);

@@ -15,6 +15,22 @@ const char *labels_get(const struct labels *l, const char *key)
 	return NULL;
 }
 
+int64_t gres_get(const struct gres_list *l, const char *kind)
+{
+	for (size_t i = 0; l && kind && i < l->n; i++)
+		if (l->v[i].kind && strcmp(l->v[i].kind, kind) == 0)
+			return l->v[i].count;
+	return 0;
+}
+
+void gres_list_clear(struct gres_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].kind);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
 void labels_clear(struct labels *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -41,6 +57,7 @@ static void service_clear(struct service *s)
 	free(s->name);
 	free(s->image);
 	labels_clear(&s->labels);
+	gres_list_clear(&s->reserve_generic);
 	free(s->restart_condition);
 	strv_free(s->constraints, s->n_constraints);
 	memset(s, 0, sizeof *s);
@@ -73,6 +90,7 @@ static void node_clear(struct node *n)
 	free(n->state);
 	free(n->addr);
 	labels_clear(&n->labels);
+	gres_list_clear(&n->generic);
 	free(n->engine_version);
 	memset(n, 0, sizeof *n);
 }

@@ -15,6 +15,17 @@ struct labels { struct label *v; size_t n; };
 /* Borrowed value of key, or NULL. */
 const char *labels_get(const struct labels *l, const char *key);
 
+/* Generic resources (GPUs and the like), per kind: a node's capacity, a service's reservation
+ * per task. A node's NamedResourceSpec entries ("GPU=gpu0") count one each, its
+ * DiscreteResourceSpec entries ("GPU=2") their value; kinds are merged. */
+struct gres { char *kind; int64_t count; };
+
+struct gres_list { struct gres *v; size_t n; };
+
+/* The count of kind in l, 0 when absent. */
+int64_t gres_get(const struct gres_list *l, const char *kind);
+void gres_list_clear(struct gres_list *l);
+
 enum service_mode { MODE_REPLICATED, MODE_GLOBAL, MODE_REPLICATED_JOB, MODE_GLOBAL_JOB, MODE_UNKNOWN };
 
 struct service {
@@ -29,6 +40,7 @@ struct service {
 	uint64_t running_tasks, desired_tasks, completed_tasks;
 	int64_t limit_nano_cpus, limit_memory;       /* TaskTemplate.Resources.Limits, 0 = none */
 	int64_t reserve_nano_cpus, reserve_memory;   /* TaskTemplate.Resources.Reservations */
+	struct gres_list reserve_generic;            /* Reservations.GenericResources, per task */
 	char *restart_condition;          /* "none" | "on-failure" | "any", NULL = default (any) */
 	uint64_t restart_max_attempts;    /* 0 = unlimited */
 	bool tty;                         /* ContainerSpec.TTY: logs are raw, not multiplexed */
@@ -58,6 +70,7 @@ struct node {
 	char *id, *hostname, *role, *availability, *state, *addr;
 	struct labels labels;             /* Spec.Labels (node labels, e.g. glovebox.class) */
 	int64_t nano_cpus, memory_bytes;  /* Description.Resources: total capacity */
+	struct gres_list generic;         /* Description.Resources.GenericResources */
 	bool leader;
 	char *engine_version;
 };

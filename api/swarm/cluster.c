@@ -8,6 +8,8 @@
 #include "api/base/xalloc.h"
 #include "api/engine/decode.h"
 #include "api/engine/stats.h"
+#include "api/metrics/prom.h"
+#include "api/metrics/promusage.h"
 
 enum fetch { F_PING, F_INFO, F_SERVICES, F_TASKS, F_NODES, F_COUNT };
 
@@ -49,7 +51,20 @@ struct cluster {
 	int64_t updated_ns;
 	int64_t info_ns;               /* when /info last answered; 0 = ask at the next refresh */
 	uint64_t generation;
+	int64_t engine_usage_ns;       /* mono: when engine stats last arrived */
+	/* Usage from Prometheus (cluster_usage_source) */
+	struct prom *prom;             /* made at the first sample when the engine has a metrics remote */
+	struct prom_req *prom_req;     /* the round in flight */
+	struct prom_usage prom_usage;  /* the last good round's figures */
+	int64_t prom_ns;               /* mono: when they arrived; 0 = never */
+	char *prom_error;
+	int64_t prom_retry_ns;         /* mono: no round before this (backoff after a failure) */
+	int64_t prom_backoff_ms;
+	long prom_window_s;
 };
+
+#define PROM_BACKOFF_FIRST_MS 1000
+#define PROM_BACKOFF_MAX_MS   30000
 
 /* /info makes the engine run `runc --version` and friends: costly at every refresh, and what
  * glovebox takes from it (the local node, the swarm) rarely changes. */
@@ -93,6 +108,11 @@ void cluster_free(struct cluster **pc)
 	while (c->n_tracked)
 		tracked_drop(c, c->n_tracked - 1);
 	free(c->tracked);
+	if (c->prom_req)
+		prom_cancel(c->prom, c->prom_req);
+	prom_free(&c->prom);
+	prom_usage_clear(&c->prom_usage);
+	free(c->prom_error);
 	engine_info_clear(&c->info);
 	service_list_clear(&c->services);
 	task_list_clear(&c->tasks);
@@ -292,6 +312,8 @@ static void on_container(void *ud, const struct engine_reply *r)
 					t->cpu_percent = stats_cpu_percent(&s);
 				t->mem_used = stats_mem_used(&s);
 				t->has_usage = ctx->precise || t->has_last;
+				if (t->has_usage)
+					c->engine_usage_ns = mono_ns();
 				stats_sample_clear(&t->last);
 				t->last = s;
 				t->has_last = true;
@@ -326,24 +348,81 @@ static void container_request(struct cluster *c, struct tracked *t, bool inspect
 	free(path);
 }
 
+const char *usage_source_name(enum usage_source s)
+{
+	return s == USAGE_PROMETHEUS ? "prometheus" : "engine";
+}
+
+static void on_prom(void *ud, const struct prom_result *r, const char *err, bool unreachable)
+{
+	struct cluster *c = ud;
+	(void)unreachable;
+	c->prom_req = NULL;
+	if (r) {
+		prom_usage_clear(&c->prom_usage);
+		prom_usage_from(r, &c->prom_usage);
+		c->prom_ns = mono_ns();
+		free(c->prom_error);
+		c->prom_error = NULL;
+		c->prom_backoff_ms = 0;
+		c->prom_retry_ns = 0;
+	} else {
+		free(c->prom_error);
+		c->prom_error = xstrdup(err);
+		c->prom_backoff_ms = c->prom_backoff_ms ? c->prom_backoff_ms * 2 : PROM_BACKOFF_FIRST_MS;
+		if (c->prom_backoff_ms > PROM_BACKOFF_MAX_MS)
+			c->prom_backoff_ms = PROM_BACKOFF_MAX_MS;
+		c->prom_retry_ns = mono_ns() + c->prom_backoff_ms * 1000000LL;
+	}
+	notify(c);
+}
+
+/* One round of the usage query, unless one is in flight or the backoff says wait. */
+static void prom_round(struct cluster *c)
+{
+	if (c->prom_req || (c->prom_retry_ns && mono_ns() < c->prom_retry_ns))
+		return;
+	char *q = prom_usage_query(c->prom_window_s);
+	c->prom_req = prom_query(c->prom, q, "reading usage across the cluster", on_prom, c);
+	free(q);
+}
+
+/* The metrics remote the session configured, once: a client for it. */
+static void prom_attach(struct cluster *c)
+{
+	if (c->prom)
+		return;
+	const struct engine_remote *rm = engine_remote(c->engine, "metrics");
+	if (!rm)
+		return;
+	c->prom = prom_new(c->engine, rm);
+	c->prom_window_s = rm->user_param;
+}
+
 void cluster_sample(struct cluster *c, bool precise)
 {
 	if (engine_api_minor(c->engine) == 0)
 		return;
+	prom_attach(c);
 	struct job_inputs in = {
 		.services = &c->services, .tasks = &c->tasks, .local_node_id = c->info.node_id,
 	};
 	uint64_t gen = ++c->generation;
 	const char **ids = NULL;
-	size_t n = jobs_running_local_containers(&in, &ids);
-	for (size_t i = 0; i < n; i++) {
-		struct tracked *t = tracked_get(c, ids[i]);
-		t->seen = gen;
-		if (!t->req)
-			container_request(c, t, false, precise);
+	size_t n = 0;
+	if (c->prom) {
+		prom_round(c);
+	} else {
+		n = jobs_running_local_containers(&in, &ids);
+		for (size_t i = 0; i < n; i++) {
+			struct tracked *t = tracked_get(c, ids[i]);
+			t->seen = gen;
+			if (!t->req)
+				container_request(c, t, false, precise);
+		}
+		free(ids);
+		ids = NULL;
 	}
-	free(ids);
-	ids = NULL;
 	n = jobs_failed_local_containers(&in, &ids);
 	for (size_t i = 0; i < n; i++) {
 		struct tracked *t = tracked_get(c, ids[i]);
@@ -356,6 +435,40 @@ void cluster_sample(struct cluster *c, bool precise)
 	for (size_t i = c->n_tracked; i-- > 0;)
 		if (c->tracked[i].seen != gen)
 			tracked_drop(c, i);
+}
+
+enum usage_source cluster_usage_source(const struct cluster *c)
+{
+	return c->prom || engine_remote(c->engine, "metrics") ? USAGE_PROMETHEUS : USAGE_ENGINE;
+}
+
+int64_t cluster_usage_age_ms(const struct cluster *c)
+{
+	int64_t at = c->prom ? c->prom_ns : c->engine_usage_ns;
+	return at ? (mono_ns() - at) / 1000000 : -1;
+}
+
+const char *cluster_usage_error(const struct cluster *c) { return c->prom_error; }
+const char *cluster_usage_url(const struct cluster *c)
+{
+	const struct engine_remote *rm = engine_remote(c->engine, "metrics");
+	return c->prom ? prom_url(c->prom) : rm ? rm->base_url : NULL;
+}
+
+struct prom *cluster_prom(const struct cluster *c)
+{
+	return c->prom;
+}
+
+bool cluster_node_used(const struct cluster *c, const char *node_id, bool *cpu_known,
+                       double *cpu_percent, bool *mem_known, uint64_t *mem_used)
+{
+	const struct prom_node *n = c->prom && c->prom_ns ? prom_usage_node(&c->prom_usage, node_id) : NULL;
+	*cpu_known = n && n->has_cpu;
+	*mem_known = n && n->has_mem;
+	*cpu_percent = n ? n->cpu_percent : 0;
+	*mem_used = n ? n->mem_used : 0;
+	return n != NULL;
 }
 
 bool cluster_busy(const struct cluster *c)
@@ -384,6 +497,12 @@ bool cluster_container_oom(const struct cluster *c, const char *cid, bool *oom_k
 			*oom_killed = c->tracked[i].oom_killed;
 			return true;
 		}
+	/* Prometheus confirms OOM kills on any node; its silence proves nothing. */
+	const struct prom_container *pc = c->prom ? prom_usage_find(&c->prom_usage, cid) : NULL;
+	if (pc && pc->ooms > 0) {
+		*oom_killed = true;
+		return true;
+	}
 	return false;
 }
 
@@ -398,8 +517,10 @@ const struct node *cluster_node(const struct cluster *c, const char *id)
 void cluster_container_figures(const struct cluster *c, struct usage **usage, size_t *n_usage,
                                struct cstate **cstates, size_t *n_cstates)
 {
-	struct usage *u = xcalloc(c->n_tracked + 1, sizeof *u);
-	struct cstate *cs = xcalloc(c->n_tracked + 1, sizeof *cs);
+	const struct prom_usage *pu = &c->prom_usage;
+	size_t np = c->prom ? pu->n : 0;
+	struct usage *u = xcalloc(c->n_tracked + np + 1, sizeof *u);
+	struct cstate *cs = xcalloc(c->n_tracked + np + 1, sizeof *cs);
 	size_t nu = 0, ncs = 0;
 	for (size_t i = 0; i < c->n_tracked; i++) {
 		const struct tracked *t = &c->tracked[i];
@@ -407,6 +528,18 @@ void cluster_container_figures(const struct cluster *c, struct usage **usage, si
 			u[nu++] = (struct usage){t->cid, t->cpu_percent, t->mem_used};
 		if (t->inspected)
 			cs[ncs++] = (struct cstate){t->cid, t->oom_killed, t->exit_code};
+	}
+	/* Prometheus's figures: usage wherever the container runs; OOM events confirm an OOM kill
+	 * where no inspect of the connected node said otherwise. */
+	for (size_t i = 0; i < np; i++) {
+		const struct prom_container *pc = &pu->v[i];
+		if (pc->has_cpu && pc->has_mem)
+			u[nu++] = (struct usage){pc->id, pc->cpu_percent, pc->mem_used};
+		bool inspected = false;
+		for (size_t k = 0; k < c->n_tracked && !inspected; k++)
+			inspected = c->tracked[k].inspected && strcmp(c->tracked[k].cid, pc->id) == 0;
+		if (pc->ooms > 0 && !inspected)
+			cs[ncs++] = (struct cstate){pc->id, true, 0};   /* the task has the exit code */
 	}
 	*usage = u;
 	*n_usage = nu;

@@ -127,6 +127,7 @@ bool jobview_update(struct jobview *v, const struct jobview_source *src, const s
 		.local_node_id = src->info ? src->info->node_id : NULL,
 		.usage = src->usage, .n_usage = src->n_usage,
 		.cstates = src->cstates, .n_cstates = src->n_cstates,
+		.figures_everywhere = src->figures_everywhere,
 	};
 	jobs_derive(&in, &v->jobs);
 	actor_filter_jobs(a, &v->jobs);
@@ -162,6 +163,7 @@ bool jobview_update_cluster(struct jobview *v, const struct cluster *c, const st
 		.services = cluster_services(c), .tasks = cluster_tasks(c), .nodes = cluster_nodes(c),
 		.info = cluster_info(c), .generation = generation,
 		.current = cluster_updated_ns(c) && !cluster_error(c),
+		.figures_everywhere = cluster_usage_source(c) == USAGE_PROMETHEUS,
 	};
 	struct usage *usage;
 	struct cstate *cstates;

@@ -57,6 +57,8 @@ struct jobview_source {
 	size_t n_usage;
 	const struct cstate *cstates;          /* inspected containers' final states (jobs.h) */
 	size_t n_cstates;
+	bool figures_everywhere;               /* usage and cstates hold for every node's containers
+	                                        * (from Prometheus), not only the connected node's */
 	uint64_t generation;                   /* differs whenever anything above changed */
 	bool current;                          /* from a good refresh: feeds the restart history
 	                                        * (after a failure the lists are the last good ones,

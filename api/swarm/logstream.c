@@ -333,8 +333,8 @@ void log_format_time(char *buf, size_t sz, int64_t ts_ns)
 
 char *logs_path(const char *service_id, const struct logs_request *req)
 {
-	GString *p = g_string_new("/services/");
-	for (const char *c = service_id; *c; c++) {
+	GString *p = g_string_new(req->task_id ? "/tasks/" : "/services/");
+	for (const char *c = req->task_id ? req->task_id : service_id; *c; c++) {
 		unsigned char u = (unsigned char)*c;
 		if (char_is_name(u))
 			g_string_append_c(p, (char)u);
@@ -347,6 +347,9 @@ char *logs_path(const char *service_id, const struct logs_request *req)
 	else
 		g_string_append_printf(p, "&tail=%ld", req->tail);
 	g_string_append_printf(p, "&follow=%d", req->follow ? 1 : 0);
+	if (req->since_ns > 0)
+		g_string_append_printf(p, "&since=%lld.%09lld", (long long)(req->since_ns / 1000000000LL),
+		                       (long long)(req->since_ns % 1000000000LL));
 	char *out = xstrdup(p->str);
 	g_string_free(p, TRUE);
 	return out;
@@ -394,10 +397,25 @@ struct logs_stream {
 	struct engine_req *req;     /* the logs */
 	struct engine_req *watch;   /* events: the job's removal, when following */
 	struct logstream *dec;
+	logstream_line_fn line;
 	logs_end_fn end;
 	void *ud;
 	char *error;                /* the decoder's, when it stopped the transfer */
 	bool removed;
+
+	/* Reopening a followed stream that the connection cut (see logs_stream_open). */
+	char *service_id;
+	bool tty;
+	char *task_id;              /* rq.task_id points here */
+	struct logs_request rq;     /* as opened */
+	int64_t last_ts;            /* the newest timestamp passed on */
+	unsigned at_last;           /* lines passed on with exactly that timestamp */
+	unsigned skip;              /* of those, still to skip after a reopen */
+	bool got_data;              /* the current transfer brought bytes */
+	unsigned attempts;          /* reopens in a row without data */
+	int64_t reopen_at;          /* monotonic ms; 0: not waiting */
+	char *cut_error;            /* why the stream was cut, while waiting */
+	uint64_t reopens;
 };
 
 /* Flush the decoder and tell the owner; the owner may free ls, so nothing touches it after. */
@@ -405,6 +423,7 @@ static void stream_end(struct logs_stream *ls, const char *error, bool unreachab
 {
 	char *decoder_error = ls->error, *finish_error = NULL;
 	ls->error = NULL;
+	ls->reopen_at = 0;
 	engine_cancel_clear(ls->e, &ls->req);
 	engine_cancel_clear(ls->e, &ls->watch);
 	/* Lines without a newline yet are shown even when the connection broke. */
@@ -420,17 +439,62 @@ static void stream_end(struct logs_stream *ls, const char *error, bool unreachab
 	free(finish_error);
 }
 
+/* Every line on its way to the owner: after a reopen, the lines of the last timestamp that
+ * were passed on already come again (since= includes its second's fraction) and are skipped. */
+static void stream_line(void *ud, const struct log_line *line)
+{
+	struct logs_stream *ls = ud;
+	if (line->ts_ns > 0 && ls->rq.timestamps) {
+		if (line->ts_ns < ls->last_ts)
+			return;                       /* older than what was shown: already shown */
+		if (line->ts_ns == ls->last_ts && ls->skip > 0) {
+			ls->skip--;
+			return;
+		}
+		ls->skip = 0;
+		if (line->ts_ns == ls->last_ts) {
+			ls->at_last++;
+		} else {
+			ls->last_ts = line->ts_ns;
+			ls->at_last = 1;
+		}
+	}
+	ls->line(ls->ud, line);
+}
+
 static int on_log_data(void *ud, const char *data, size_t len)
 {
 	struct logs_stream *ls = ud;
+	ls->got_data = true;
+	ls->attempts = 0;
 	return logstream_feed(ls->dec, data, len, &ls->error) == 0 ? 0 : -1;
 }
 
+static void stream_request(struct logs_stream *ls);
+
+/* The transfer ended. A followed stream that the connection cut (no HTTP error, no decoder
+ * error, the job not removed) is opened again later from its last timestamp; anything else
+ * ends the stream. */
 static void on_log_done(void *ud, const struct engine_reply *r)
 {
 	struct logs_stream *ls = ud;
 	ls->req = NULL;
-	stream_end(ls, r->error, r->unreachable);
+	bool cut = r->error && (r->status == 0 || r->status < 300);
+	if (!ls->rq.follow || !ls->rq.timestamps || !cut || ls->error || ls->removed) {
+		stream_end(ls, r->error, r->unreachable);
+		return;
+	}
+	/* What came of an unfinished line comes again, whole, after the reopen. */
+	struct logstream_opts o = {.multiplexed = !ls->tty, .timestamps = true};
+	logstream_free(&ls->dec);
+	ls->dec = logstream_new(&o, stream_line, ls);
+	int64_t wait = LOGS_REOPEN_FIRST_MS;
+	for (unsigned k = 0; k < ls->attempts && wait < LOGS_REOPEN_MAX_MS; k++)
+		wait *= 2;
+	ls->attempts++;
+	ls->reopen_at = mono_ns() / 1000000 + (wait < LOGS_REOPEN_MAX_MS ? wait : LOGS_REOPEN_MAX_MS);
+	free(ls->cut_error);
+	ls->cut_error = xstrdup(r->error);
 }
 
 /* Only remove events of this service pass the filter: any byte means it is gone. A transfer
@@ -448,7 +512,8 @@ static void on_watch_done(void *ud, const struct engine_reply *r)
 	struct logs_stream *ls = ud;
 	(void)r;
 	ls->watch = NULL;
-	/* A watch that failed only means the stream will not end by itself on removal. */
+	/* A watch that failed only means the stream will not end by itself on removal (a reopen
+	 * opens it again). */
 	if (ls->removed)
 		stream_end(ls, NULL, false);
 }
@@ -466,26 +531,75 @@ static char *removal_watch_path(const char *service_id)
 	return path;
 }
 
+/* The logs request, and the removal watch when following and none is open; from the last
+ * timestamp passed on after a cut. */
+static void stream_request(struct logs_stream *ls)
+{
+	struct logs_request rq = ls->rq;
+	if (ls->last_ts > 0) {
+		rq.since_ns = ls->last_ts;
+		rq.tail = -1;
+		ls->skip = ls->at_last;
+	}
+	ls->got_data = false;
+	char *path = logs_path(ls->service_id, &rq);
+	ls->req = engine_stream(ls->e, path, "reading the job's logs", on_log_data, on_log_done, ls);
+	free(path);
+	if (rq.follow && !ls->watch && (path = removal_watch_path(ls->service_id))) {
+		ls->watch = engine_stream(ls->e, path, "watching for the job's removal", on_watch_data,
+		                          on_watch_done, ls);
+		free(path);
+	}
+}
+
 struct logs_stream *logs_stream_open(struct engine *e, const struct service *s,
                                      const struct logs_request *req, logstream_line_fn line,
                                      logs_end_fn end, void *ud)
 {
 	struct logs_stream *ls = xcalloc(1, sizeof *ls);
 	struct logstream_opts o = {.multiplexed = !s->tty, .timestamps = req->timestamps};
-	const char *id = s->id ? s->id : "";
 	ls->e = e;
+	ls->line = line;
 	ls->end = end;
 	ls->ud = ud;
-	ls->dec = logstream_new(&o, line, ud);
-	char *path = logs_path(id, req);
-	ls->req = engine_stream(e, path, "reading the job's logs", on_log_data, on_log_done, ls);
-	free(path);
-	if (req->follow && (path = removal_watch_path(id))) {
-		ls->watch = engine_stream(e, path, "watching for the job's removal", on_watch_data,
-		                          on_watch_done, ls);
-		free(path);
-	}
+	ls->service_id = xstrdup(s->id ? s->id : "");
+	ls->tty = s->tty;
+	ls->rq = *req;
+	ls->task_id = req->task_id ? xstrdup(req->task_id) : NULL;
+	ls->rq.task_id = ls->task_id;
+	ls->dec = logstream_new(&o, stream_line, ls);
+	stream_request(ls);
 	return ls;
+}
+
+int logs_stream_wait_ms(const struct logs_stream *ls, int64_t now_ms)
+{
+	if (!ls || !ls->reopen_at)
+		return -1;
+	return ls->reopen_at <= now_ms ? 0 : (int)(ls->reopen_at - now_ms);
+}
+
+void logs_stream_tick(struct logs_stream *ls, int64_t now_ms)
+{
+	if (!ls || !ls->reopen_at || now_ms < ls->reopen_at)
+		return;
+	ls->reopen_at = 0;
+	ls->reopens++;
+	stream_request(ls);
+}
+
+const char *logs_stream_cut(const struct logs_stream *ls, int64_t now_ms, int *in_s)
+{
+	if (!ls || !ls->reopen_at)
+		return NULL;
+	if (in_s)
+		*in_s = (int)((ls->reopen_at - now_ms + 999) / 1000 > 0 ? (ls->reopen_at - now_ms + 999) / 1000 : 0);
+	return ls->cut_error;
+}
+
+uint64_t logs_stream_reopens(const struct logs_stream *ls)
+{
+	return ls ? ls->reopens : 0;
 }
 
 void logs_stream_free(struct logs_stream **pls)
@@ -495,6 +609,9 @@ void logs_stream_free(struct logs_stream **pls)
 		return;
 	engine_cancel_clear(ls->e, &ls->req);
 	engine_cancel_clear(ls->e, &ls->watch);
+	free(ls->service_id);
+	free(ls->task_id);
+	free(ls->cut_error);
 	logstream_free(&ls->dec);
 	free(ls->error);
 	free(ls);

@@ -37,6 +37,8 @@
 #define LOGSTREAM_LINE_MAX  ((size_t)64 << 10)   /* default bytes kept of one line */
 #define LOGSTREAM_FRAME_MAX ((uint32_t)1 << 20)  /* a longer frame means a corrupt stream */
 #define LOGS_TAIL_LINES     100                  /* what researcher_logs "tail" shows of the past */
+#define LOGS_REOPEN_FIRST_MS 500                 /* a cut followed stream: first wait to reopen */
+#define LOGS_REOPEN_MAX_MS   30000               /* doubling up to this */
 
 enum log_stream {
 	LOG_STDOUT,
@@ -96,14 +98,17 @@ void log_format_time(char *buf, size_t sz, int64_t ts_ns);
 /* ---- What to ask for, and who may ---- */
 
 struct logs_request {
+	const char *task_id;   /* NULL: the job's (all its tasks); else this task's only */
+	int64_t since_ns;      /* 0: from the start; else lines from this time on (unix ns) */
 	long tail;             /* the last N lines of the past, -1 = all of them */
 	bool follow;           /* then keep the stream open for new lines */
 	bool timestamps;       /* ask for timestamps (the decoder takes them off the text) */
 	bool capped;           /* out: logs_authorize lowered tail to LOGS_TAIL_LINES */
 };
 
-/* "/services/<id>/logs?stdout=1&stderr=1&timestamps=0|1&tail=all|N&follow=0|1". The id is
- * percent-encoded. New string. */
+/* "/services/<id>/logs?stdout=1&stderr=1&timestamps=0|1&tail=all|N&follow=0|1[&since=S.N]",
+ * or "/tasks/<task id>/logs?..." when req->task_id is set. The id is percent-encoded. New
+ * string. */
 char *logs_path(const char *service_id, const struct logs_request *req);
 
 /* Whether user may read the logs of s, and how much. admin is the caller's role as roles.h
@@ -145,6 +150,22 @@ struct logs_stream *logs_stream_open(struct engine *e, const struct service *s,
                                      logs_end_fn end, void *ud);
 /* Stops the stream if it still runs (end is not called then). */
 void logs_stream_free(struct logs_stream **ls);
+
+/* A followed stream with timestamps whose connection is cut (the engine went away, a proxy or
+ * the network dropped it: no HTTP error, the job not removed) does not end: it is opened again
+ * from the last timestamp it passed on, after LOGS_REOPEN_FIRST_MS doubling up to
+ * LOGS_REOPEN_MAX_MS while reopens bring nothing, and the lines of that last timestamp that
+ * were passed on already are skipped, so the owner sees every line once. The owner drives it:
+ * logs_stream_tick(now) from its loop, logs_stream_wait_ms(now) in its timeout (-1: nothing
+ * to wait for). Times are CLOCK_MONOTONIC ms. A job removed meanwhile ends the stream as
+ * "removed"; any HTTP error on the reopen (404: the job is gone) ends it with that error. */
+void logs_stream_tick(struct logs_stream *ls, int64_t now_ms);
+int logs_stream_wait_ms(const struct logs_stream *ls, int64_t now_ms);
+/* While a cut stream waits to reopen: why it was cut (borrowed), and *in_s the seconds until
+ * the next try; NULL when it is not waiting. */
+const char *logs_stream_cut(const struct logs_stream *ls, int64_t now_ms, int *in_s);
+/* How many times it was opened again. */
+uint64_t logs_stream_reopens(const struct logs_stream *ls);
 /* The decoder's counters (see above). */
 const struct logstream *logs_stream_decoder(const struct logs_stream *ls);
 

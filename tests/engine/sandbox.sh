@@ -3,7 +3,10 @@
 # Usage: tests/engine/sandbox.sh start | stop [--purge] | status | env
 #
 # It runs its own dockerd (Debian's docker.io) beside any other engine on the machine:
-# own socket, data root, exec root, cgroup parent, containerd namespace and swarm ports.
+# own network namespace, socket, data root, exec root, cgroup parent and containerd namespace.
+# A dockerd with --bridge none in the host's namespace would delete the host's docker0;
+# in its own namespace it sees only a loopback. Its loopback ports 5000 and 5001 (the test
+# registries, tests/engine/registry.sh) lead to the host's loopback through socat.
 # It pulls nothing: its two images are built FROM scratch out of Debian's static busybox
 # and tests/fixtures/load.c.
 #
@@ -13,6 +16,7 @@
 #   GB_SANDBOX_PORT       swarm listen/advertise port on 127.0.0.1 [4377]
 #   GB_SANDBOX_VXLAN_PORT swarm data path (VXLAN) port [4799]
 #   GB_SANDBOX_TIMEOUT    seconds to wait for the engine and the swarm [30]
+#   GB_SANDBOX_FORWARD    loopback ports forwarded from the sandbox to the host [5000 5001]
 #   GB_DOCKER, GB_DOCKERD client and daemon to use [docker, dockerd]
 set -u -o pipefail
 
@@ -28,24 +32,30 @@ DOCKER=${GB_DOCKER:-docker}
 DOCKERD=${GB_DOCKERD:-dockerd}
 BUSYBOX=${GB_SANDBOX_BUSYBOX:-/bin/busybox}
 LOAD_SRC=$GB_ROOT/tests/fixtures/load.c
+FORWARD_PORTS=${GB_SANDBOX_FORWARD-5000 5001}
 
 SOCK=$RUN_DIR/docker.sock
 EXEC_ROOT=$RUN_DIR/exec
 PIDFILE=$RUN_DIR/dockerd.pid
 LOG=$RUN_DIR/dockerd.log
 BUILD_DIR=$RUN_DIR/build
+FWD_DIR=$EXEC_ROOT/forward
 # Names on the host that must differ per sandbox instance, derived from the run directory:
 # its containers' cgroup (so stop can find any that outlived the engine), its containerd
-# namespace, and its Linux bridge for docker_gwbridge (another engine may own that name).
+# namespace, its network namespace, and its Linux bridge for docker_gwbridge (inside its
+# network namespace now; the name also serves to delete a bridge older versions left on the host).
 # A hash, not the directory's name: stop kills what it finds in the cgroup, so the name must
 # never be one another engine uses (a run directory named "docker" would give /docker).
 if [ "$RUN_DIR" = /run/glovebox-sandbox ]; then
 	INSTANCE=glovebox-sandbox
 	GW_BRIDGE=gbsandbox_gw
+	NETNS=gbsandbox
 else
 	INSTANCE=glovebox-sandbox-$(printf '%s' "$RUN_DIR" | sha256sum | cut -c1-8)
 	GW_BRIDGE=gbsbx_${INSTANCE##*-} # at most 15 characters
+	NETNS=gbsbx-${INSTANCE##*-}
 fi
+NETNS_PATH=/run/netns/$NETNS
 CGROUP_PARENT=/$INSTANCE
 CTR_NAMESPACE=$INSTANCE
 CLASS_LABEL=glovebox.class
@@ -55,6 +65,7 @@ export DOCKER_HOST=unix://$SOCK
 unset DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
 # Engine 20.10 has no buildx; the classic builder works with either client.
 export DOCKER_BUILDKIT=0
+. "$GB_ROOT/tests/engine/images.sh"
 
 say() { printf 'sandbox: %s\n' "$*"; }
 die() { printf 'sandbox: error: %s\n' "$*" >&2; exit 1; }
@@ -67,6 +78,7 @@ usage: $0 start | stop [--purge] | status | env
   stop --purge   stop, then delete the data root ($DATA_ROOT)
   status         say whether it runs (exit 0 when healthy, 1 otherwise)
   env            print DOCKER_HOST for the sandbox, for eval
+  netns          print the path of its network namespace (for nsenter --net=)
 EOF
 }
 
@@ -99,7 +111,7 @@ ours() {
 	mapfile -d '' args 2>/dev/null < "/proc/$pid/cmdline" || return 1
 	for arg in "${args[@]}"; do
 		case $arg in
-		"$EXEC_ROOT" | "$EXEC_ROOT"/* | *="$EXEC_ROOT" | *="$EXEC_ROOT"/*)
+		"$EXEC_ROOT" | "$EXEC_ROOT"/* | *="$EXEC_ROOT" | *="$EXEC_ROOT"/* | *:"$EXEC_ROOT"/*)
 			alive "$pid"
 			return
 			;;
@@ -204,6 +216,35 @@ unmount_all() {
 	[ -z "$(our_mounts)" ] || say "warning: still mounted: $(our_mounts | tr '\n' ' ')"
 }
 
+# The network namespace's inode, or of a process's network namespace; empty when there is none.
+netns_id() { stat -L -c %i "$1" 2>/dev/null; }
+
+# Does PID run in our network namespace?
+in_our_netns() {
+	local ns
+	ns=$(netns_id "$NETNS_PATH")
+	[ -n "$ns" ] && [ "$(netns_id "/proc/$1/ns/net")" = "$ns" ]
+}
+
+# Our network namespace with its loopback up; nothing else lives in it but what we start.
+ensure_netns() {
+	local out
+	if [ ! -e "$NETNS_PATH" ]; then
+		out=$(ip netns add "$NETNS" 2>&1) || die "cannot create network namespace $NETNS: $out"
+	fi
+	out=$(ip -n "$NETNS" link set lo up 2>&1) || die "cannot bring up the loopback in $NETNS: $out"
+}
+
+# Processes still in our network namespace once the engine is gone (none of them is anyone else's).
+netns_pids() {
+	[ -e "$NETNS_PATH" ] && ip netns pids "$NETNS" 2>/dev/null
+}
+
+drop_netns() {
+	[ -e "$NETNS_PATH" ] || return 0
+	ip netns delete "$NETNS" 2>/dev/null || say "warning: cannot delete network namespace $NETNS"
+}
+
 # Kills what a crashed or killed engine left, unmounts, removes empty cgroups and the stale socket.
 reap() {
 	local pids cg
@@ -211,6 +252,12 @@ reap() {
 	if [ ${#pids[@]} -gt 0 ]; then
 		say "stopping leftover processes: ${pids[*]}"
 		terminate 5 "${pids[@]}"
+	fi
+	mapfile -t pids < <(netns_pids)
+	if [ ${#pids[@]} -gt 0 ]; then
+		say "killing leftover processes in network namespace $NETNS: ${pids[*]}"
+		kill -KILL "${pids[@]}" 2>/dev/null
+		sleep 0.2
 	fi
 	mapfile -t pids < <(container_pids)
 	if [ ${#pids[@]} -gt 0 ]; then
@@ -240,10 +287,13 @@ start_engine() {
 	local pid
 	reap
 	mkdir -p "$DATA_ROOT" "$EXEC_ROOT" || die "cannot create $DATA_ROOT or $EXEC_ROOT"
+	ensure_netns
 	[ -f "$LOG" ] && mv -f "$LOG" "$LOG.1"
-	say "starting dockerd (log: $LOG)"
+	say "starting dockerd in network namespace $NETNS (log: $LOG)"
 	# Own session, no inherited fds (not the lock, not a caller's pipe): it outlives this script.
-	setsid "$DOCKERD" \
+	# nsenter, not `ip netns exec`: that remounts /sys, and dockerd then finds no devices cgroup.
+	# nsenter execs dockerd, so $! is dockerd's pid.
+	setsid nsenter --net="$NETNS_PATH" "$DOCKERD" \
 		--host "unix://$SOCK" \
 		--data-root "$DATA_ROOT" \
 		--exec-root "$EXEC_ROOT" \
@@ -266,6 +316,47 @@ start_engine() {
 			die "dockerd did not answer on $SOCK within ${TIMEOUT}s (it still runs: $0 stop)"
 		fi
 		sleep 0.2
+	done
+}
+
+# The loopback ports FORWARD_PORTS inside the namespace lead to the same ports on the host's
+# loopback: socat listens on 127.0.0.1:PORT in the namespace and connects to a unix socket in
+# FWD_DIR, where a second socat on the host connects on to 127.0.0.1:PORT. A unix socket is a
+# file, reachable from any network namespace. Both name FWD_DIR, under the exec root, so
+# leftover_pids and stop find them.
+fwd_alive() {
+	local f=$FWD_DIR/$1.pid pid
+	pid=$(cat "$f" 2>/dev/null) || return 1
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	ours "$pid"
+}
+
+ns_listening() {
+	[ -n "$(nsenter --net="$NETNS_PATH" ss -Hltn "sport = :$1" 2>/dev/null)" ]
+}
+
+ensure_forwarders() {
+	local port
+	[ -n "$FORWARD_PORTS" ] || return 0
+	command -v socat >/dev/null || die "socat is not installed: run tests/deps.sh (Debian package socat)"
+	mkdir -p "$FWD_DIR" || die "cannot create $FWD_DIR"
+	for port in $FORWARD_PORTS; do
+		case $port in '' | *[!0-9]*) die "GB_SANDBOX_FORWARD: '$port' is not a port number" ;; esac
+		if ! fwd_alive "$port.host"; then
+			rm -f "$FWD_DIR/$port.sock"
+			setsid socat "UNIX-LISTEN:$FWD_DIR/$port.sock,fork,mode=600" "TCP:127.0.0.1:$port" \
+				</dev/null >>"$FWD_DIR/$port.log" 2>&1 9>&- &
+			echo $! > "$FWD_DIR/$port.host.pid"
+		fi
+		if ! fwd_alive "$port.ns"; then
+			setsid nsenter --net="$NETNS_PATH" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
+				"UNIX-CONNECT:$FWD_DIR/$port.sock" </dev/null >>"$FWD_DIR/$port.log" 2>&1 9>&- &
+			echo $! > "$FWD_DIR/$port.ns.pid"
+		fi
+	done
+	for port in $FORWARD_PORTS; do
+		wait_until 5 test -S "$FWD_DIR/$port.sock" && wait_until 5 ns_listening "$port" ||
+			die "the forwarder of port $port did not start: $(tail -n 3 "$FWD_DIR/$port.log" 2>/dev/null)"
 	done
 }
 
@@ -306,73 +397,13 @@ ensure_label() {
 	say "labelled node $CLASS_LABEL=$CLASS"
 }
 
-# image_current TAG HASH: does TAG exist with label glovebox.source=HASH?
-image_current() {
-	[ "$("$DOCKER" image inspect --format '{{index .Config.Labels "glovebox.source"}}' "$1" 2>/dev/null)" = "$2" ]
-}
-
-# build_image TAG DIR HASH: builds DIR as TAG, then drops the image TAG named before.
-build_image() {
-	local tag=$1 dir=$2 hash=$3 old new out
-	old=$("$DOCKER" image inspect --format '{{.Id}}' "$tag" 2>/dev/null)
-	say "building $tag"
-	out=$("$DOCKER" build --network none --force-rm -q --label "glovebox.source=$hash" -t "$tag" "$dir" 2>&1) ||
-		die "building $tag failed: $out"
-	new=$("$DOCKER" image inspect --format '{{.Id}}' "$tag" 2>/dev/null)
-	if [ -n "$old" ] && [ "$old" != "$new" ]; then
-		"$DOCKER" image rm "$old" >/dev/null 2>&1 || true
-	fi
-}
-
-BUSYBOX_DOCKERFILE='FROM scratch
-COPY busybox /bin/busybox
-RUN ["/bin/busybox", "--install", "-s", "/bin"]
-RUN ["/bin/busybox", "mkdir", "-m", "1777", "/tmp"]
-CMD ["sh"]
-'
-LOAD_DOCKERFILE='FROM scratch
-COPY busybox /bin/busybox
-RUN ["/bin/busybox", "--install", "-s", "/bin"]
-RUN ["/bin/busybox", "mkdir", "-m", "1777", "/tmp"]
-COPY load /load
-ENTRYPOINT ["/load"]
-'
-LOAD_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static)
-
-fresh_dir() {
-	rm -rf "$1"
-	mkdir -p "$1" || die "cannot create $1"
-}
-
-ensure_images() {
-	local bb_hash load_hash dir
-	bb_hash=$({ printf '%s' "$BUSYBOX_DOCKERFILE"; cat "$BUSYBOX"; } | sha256sum | cut -c1-16)
-	load_hash=$({ printf '%s %s' "$LOAD_DOCKERFILE" "${LOAD_CFLAGS[*]}"; cat "$BUSYBOX" "$LOAD_SRC"; } |
-		sha256sum | cut -c1-16)
-
-	if ! image_current glovebox/busybox:latest "$bb_hash"; then
-		dir=$BUILD_DIR/busybox
-		fresh_dir "$dir"
-		cp "$BUSYBOX" "$dir/busybox" || die "cannot copy $BUSYBOX"
-		printf '%s' "$BUSYBOX_DOCKERFILE" > "$dir/Dockerfile"
-		build_image glovebox/busybox:latest "$dir" "$bb_hash"
-	fi
-	if ! image_current glovebox/load:latest "$load_hash"; then
-		dir=$BUILD_DIR/load
-		fresh_dir "$dir"
-		cp "$BUSYBOX" "$dir/busybox" || die "cannot copy $BUSYBOX"
-		cc "${LOAD_CFLAGS[@]}" -o "$dir/load" "$LOAD_SRC" -lpthread ||
-			die "cannot compile $LOAD_SRC"
-		printf '%s' "$LOAD_DOCKERFILE" > "$dir/Dockerfile"
-		build_image glovebox/load:latest "$dir" "$load_hash"
-	fi
-}
-
 check_tools() {
 	command -v "$DOCKERD" >/dev/null || die "dockerd is not installed: run tests/deps.sh (Debian package docker.io)"
 	command -v "$DOCKER" >/dev/null || die "the docker client is not installed: run tests/deps.sh"
 	command -v cc >/dev/null || die "no C compiler (cc): run tests/deps.sh"
 	command -v flock >/dev/null || die "flock (util-linux) is missing"
+	command -v nsenter >/dev/null || die "nsenter (util-linux) is missing"
+	command -v ip >/dev/null || die "ip is not installed: run tests/deps.sh (Debian package iproute2)"
 	[ -x "$BUSYBOX" ] || die "$BUSYBOX is missing: run tests/deps.sh (Debian package busybox-static)"
 	[ -f "$LOAD_SRC" ] || die "$LOAD_SRC is missing"
 	if command -v file >/dev/null; then
@@ -388,6 +419,12 @@ cmd_start() {
 	check_tools
 	check_paths
 	lock
+	pid=$(daemon_pid)
+	# An engine that an older version of this script started in the host's namespace.
+	if [ -n "$pid" ] && ping_engine && ! in_our_netns "$pid"; then
+		say "dockerd $pid runs outside network namespace $NETNS; restarting it inside"
+		stop_engine
+	fi
 	if ! ping_engine; then
 		pid=$(daemon_pid)
 		# Alive but silent: maybe still starting; otherwise it is hung, so replace it.
@@ -400,6 +437,7 @@ cmd_start() {
 	ensure_swarm
 	ensure_label
 	ensure_images
+	ensure_forwarders
 	say "ready in $((SECONDS - t0))s: DOCKER_HOST=unix://$SOCK"
 }
 
@@ -428,6 +466,7 @@ stop_engine() {
 		terminate 30 "$pid" || say "warning: dockerd $pid did not exit"
 	fi
 	reap
+	drop_netns
 }
 
 no_task_containers() {
@@ -448,6 +487,7 @@ cmd_stop() {
 	if [ "$purge" = 1 ]; then
 		rm -rf --one-file-system "$DATA_ROOT" "$EXEC_ROOT" "$BUILD_DIR" ||
 			die "cannot delete $DATA_ROOT"
+		# Versions before the network namespace made this bridge in the host's namespace.
 		command -v ip >/dev/null && ip link show "$GW_BRIDGE" >/dev/null 2>&1 &&
 			ip link delete "$GW_BRIDGE" 2>/dev/null
 		say "stopped and purged $DATA_ROOT"
@@ -471,7 +511,7 @@ cmd_status() {
 	fi
 	v=$("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null)
 	swarm=$(swarm_state)
-	echo "sandbox: running, dockerd pid ${pid:-?}, socket unix://$SOCK"
+	echo "sandbox: running, dockerd pid ${pid:-?}, socket unix://$SOCK, network namespace $NETNS"
 	echo "engine:  $v"
 	if [ "$swarm" = active ]; then
 		node=$("$DOCKER" info --format '{{.Swarm.NodeID}} {{.Swarm.NodeAddr}}' 2>/dev/null)
@@ -488,6 +528,7 @@ start) shift; cmd_start "$@" ;;
 stop) shift; cmd_stop "$@" ;;
 status) cmd_status ;;
 env) printf 'DOCKER_HOST=unix://%s\n' "$SOCK" ;;
+netns) printf '%s\n' "$NETNS_PATH" ;;
 -h | --help | help) usage ;;
 *) usage >&2; exit 2 ;;
 esac

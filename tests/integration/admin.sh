@@ -294,7 +294,7 @@ else t_fail "nodes: capacity, reservations and running tasks match the engine" "
 t_check "nodes: the reservation of $P-alice-res is counted" sh -c "test \$(echo '$(shown)' | cut -d' ' -f3) -ge 250000000"
 t_eq "nodes: hostname, role, availability, state, class" "$HOST manager active ready default" \
 	"$(as "$ALICE" nodes --json | jq -r --arg id "$NODE" '.[] | select(.id == $id) | "\(.hostname) \(.role) \(.availability) \(.state) \(.class)"')"
-t_check "nodes table" sh -c "runuser -u $ALICE -- env DOCKER_HOST=$DOCKER_HOST '$GLOVEBOX' --policy '$POL' nodes </dev/null | grep -q '^ID  *HOSTNAME  *ROLE  *AVAILABILITY  *STATE  *CLASS  *CPU  *MEM  *TASKS'"
+t_check "nodes table" sh -c "runuser -u $ALICE -- env DOCKER_HOST=$DOCKER_HOST '$GLOVEBOX' --policy '$POL' nodes </dev/null | grep -q '^ID  *HOSTNAME  *ROLE  *AVAILABILITY  *STATE  *CLASS  *CPU  *MEM  *GPU  *TASKS'"
 
 # ---- node actions ----
 avail() { docker node inspect "$NODE" --format '{{.Spec.Availability}}'; }

@@ -53,6 +53,7 @@ mine --name $P-esc glovebox/load \
 mine --name $P-long glovebox/busybox sh -c 'head -c 100000 /dev/zero | tr "\0" x; echo; echo after; sleep 1000'
 mine --name $P-million glovebox/load --lines 1000000
 mine --name $P-tick glovebox/busybox sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done'
+mine --name $P-fast glovebox/busybox sh -c 'i=0; while true; do i=$((i+1)); echo n $i; usleep 100000; done'
 mine --name $P-gone glovebox/busybox sh -c 'while true; do echo still here; sleep 1; done'
 mine --name $P-tty -t glovebox/busybox sh -c 'printf "tty\033[1mbold\n"; echo second; sleep 1000'
 mine --name $P-streams glovebox/busybox sh -c 'echo to-stdout; echo to-stderr >&2; sleep 1000'
@@ -63,7 +64,7 @@ mk --name $P-noowner glovebox/busybox sh -c 'echo made without glovebox; sleep 1
 logged() { docker service logs --raw --tail "$2" "$1" 2>&1 | grep -q "$3"; }
 settled() {
 	logged $P-esc all bad && logged $P-long 1 after && logged $P-million 1 'line 1000000' &&
-	logged $P-tick 1 tick && logged $P-tty all second && logged $P-alice all secret &&
+	logged $P-tick 1 tick && logged $P-fast 1 'n ' && logged $P-tty all second && logged $P-alice all secret &&
 	logged $P-noowner all made && logged $P-streams all to-stderr
 }
 if ! wait_for 90 settled; then
@@ -259,6 +260,43 @@ else
 	else
 		echo "  (a policy is published or installed: the no-policy cases are left out)"
 	fi
+fi
+
+# ---- A connection cut under `logs -f`: the stream reopens from its last line, nothing twice ----
+# A real proxy in front of the real engine: killing it cuts every connection glovebox has.
+if command -v socat >/dev/null; then
+	proxy=$work/proxy.sock
+	proxy_up() {
+		setsid socat UNIX-LISTEN:"$proxy",fork,unlink-early UNIX-CONNECT:"${DOCKER_HOST#unix://}" 2>>"$work/socat.log" &
+		proxy_pid=$!
+		bg_pids+=("$proxy_pid")
+		wait_for 5 test -S "$proxy"
+	}
+	proxy_down() { kill -TERM -- -"$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null; }
+	proxy_up
+	DOCKER_HOST=unix://$proxy "$GLOVEBOX" --policy "$work/full.json" logs -f --tail 5 $P-fast \
+		> "$out/cut" 2> "$out/cut.err" &
+	gbpid=$!
+	bg_pids+=("$gbpid")
+	sleep 2
+	before=$(wc -l < "$out/cut")
+	proxy_down
+	sleep 2   # the job goes on writing: these lines must come after the reopen
+	proxy_up
+	wait_for 15 sh -c "[ \$(wc -l < '$out/cut') -gt $((before + 40)) ]"
+	stop "$gbpid"
+	t_eq "cut: Ctrl-C ends logs -f with 0" 0 $?
+	t_check "cut: said on stderr, once per cut, with the reopen" grep -q 'the log stream was cut (.*): opening it again in [0-9]*s' "$out/cut.err"
+	nums=$(sed -n 's/^n \([0-9]*\)$/\1/p' "$out/cut")
+	first=$(printf '%s\n' "$nums" | head -n 1); last=$(printf '%s\n' "$nums" | tail -n 1)
+	t_check "cut: lines on both sides of the cut ($before before it, $(wc -l < "$out/cut") in all)" \
+		test "$(wc -l < "$out/cut")" -gt $((before + 40))
+	t_eq "cut: every line from the first to the last exactly once (no gap, no repeat)" \
+		"$(seq "$first" "$last")" "$nums"
+	t_eq "cut: nothing but the job's lines on stdout" "" "$(grep -v '^n [0-9]*$' "$out/cut")"
+	proxy_down
+else
+	t_fail "socat is installed (make deps): the cut-connection cases need it"
 fi
 
 # ---- Usage ----

@@ -215,6 +215,22 @@ for pat in "ESC [2J after text=mark1$ESC[2J" "OSC (ESC ])=$ESC]0;pwned" "BEL=$BE
 		t_ok "no ${pat%%=*} in the bytes written to the terminal"
 	fi
 done
+
+# --- one task's logs: Enter on the tasks view ------------------------------------------------
+set_filter main $P-esc
+scr_wait 10 main "^$P-esc " && scr send-keys -t main Enter
+scr_wait 5 main "^tasks of $P-esc"
+host=$(docker node ls --format '{{.Hostname}}' | head -n 1)
+scr send-keys -t main Enter
+if scr_wait 5 main "^Logs of $P-esc, task 1 on $host " && scr_wait 5 main '^needle here'; then
+	t_ok "Enter on a task: that task's logs, titled with its slot and node"
+else
+	t_fail "Enter on a task: that task's logs, titled with its slot and node" "$(scr_cap main)"
+fi
+scr send-keys -t main Escape
+scr_wait 5 main "^tasks of $P-esc" && t_ok "Esc from a task's logs goes back to the tasks" ||
+	t_fail "Esc from a task's logs goes back to the tasks" "$(scr_cap main)"
+back_to_jobs main
 scr send-keys -t main q
 
 # --- what the policy shows a researcher --------------------------------------------------------

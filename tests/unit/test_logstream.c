@@ -721,6 +721,13 @@ static void test_logs_path(void **state)
 	p = logs_path("a/b?c d", &r);
 	assert_string_equal(p, "/services/a%2Fb%3Fc%20d/logs?stdout=1&stderr=1&timestamps=1&tail=250&follow=1");
 	free(p);
+	/* One task's logs, and a reopen from a time: seconds and nanoseconds, as the engine reads. */
+	r = (struct logs_request){.task_id = "t/1", .tail = -1, .follow = true, .timestamps = true,
+	                          .since_ns = INT64_C(1795335104000000042)};
+	p = logs_path("abc123", &r);
+	assert_string_equal(p, "/tasks/t%2F1/logs?stdout=1&stderr=1&timestamps=1&tail=all&follow=1"
+	                       "&since=1795335104.000000042");
+	free(p);
 }
 
 struct people {

@@ -24,7 +24,7 @@
 #define NAME_RULE "(1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit)"
 #define CLASS_KEYS "description, constraints, cpus, max_cpus, memory, max_memory, gpus"
 #define TOP_KEYS "classes, datasets, results, terms, registries, max_lifetime, admin_group, researcher_logs, " \
-                 "log_rotation, ulimits, encrypted_network"
+                 "log_rotation, ulimits, encrypted_network, metrics"
 #define A65 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static const struct change changes[] = {
@@ -234,6 +234,21 @@ static const struct change changes[] = {
 	/* encrypted_network */
 	{"encrypted_network", "\"yes\"", "encrypted_network: must be true or false, not a string"},
 	{"encrypted_network", "1", "encrypted_network: must be true or false, not a number"},
+	/* metrics */
+	{"metrics", "\"http://p:9090\"", "metrics: must be an object, not a string"},
+	{"metrics", "{}", "metrics.prometheus: required key is missing"},
+	{"metrics", "{\"prometheus\": \"http://p:9090\", \"password\": \"x\"}",
+	 "metrics.password: unknown key; expected one of prometheus, ca_file, credentials_file, rate_window"},
+	{"metrics", "{\"prometheus\": \"ftp://p:9090\"}",
+	 "metrics.prometheus: ftp://p:9090 is not a usable URL: only http:// and https:// are supported"},
+	{"metrics", "{\"prometheus\": \"http://u:pw@p:9090\"}",
+	 "metrics.prometheus: http://u:pw@p:9090 is not a usable URL: no user:password@ in the URL: give credentials in a credentials file"},
+	{"metrics", "{\"prometheus\": \"http://p:99999\"}",
+	 "metrics.prometheus: http://p:99999 is not a usable URL: the port must be a number from 1 to 65535"},
+	{"metrics", "{\"prometheus\": \"http://p\", \"credentials_file\": \"creds\"}",
+	 "metrics.credentials_file: must be an absolute path"},
+	{"metrics", "{\"prometheus\": \"http://p\", \"rate_window\": \"2s\"}",
+	 "metrics.rate_window: must be from 4s to 1h (at least four scrape intervals)"},
 };
 
 static void test_base_policy_is_valid(void **state)

@@ -64,5 +64,7 @@ int cmd_scale(struct session *cli, int argc, char **argv);
 int cmd_node(struct session *cli, int argc, char **argv);
 int cmd_reap(struct session *cli, int argc, char **argv);
 int cmd_audit(struct session *cli, int argc, char **argv);
+/* glovebox collect --textfile-dir DIR: no engine, no session */
+int cmd_collect(struct session *cli, int argc, char **argv);  /* collect.c */
 
 #endif

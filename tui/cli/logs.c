@@ -157,9 +157,27 @@ static int stream_logs(struct session *cli, const struct service *svc, const str
 	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	interrupted = 0;
-	struct logs_stream *ls = logs_stream_open(cli->engine, svc, req, on_line, on_end, &o);
+	/* Following a multiplexed stream, timestamps are asked for even when not shown: a stream
+	 * that the connection cuts then reopens from the last line shown (logstream.h). */
+	struct logs_request rq = *req;
+	if (rq.follow && !svc->tty)
+		rq.timestamps = true;
+	struct logs_stream *ls = logs_stream_open(cli->engine, svc, &rq, on_line, on_end, &o);
+	uint64_t told = 0;   /* the cuts said on stderr */
 	while (!o.done && !interrupted && !o.write_failed) {
-		if (engine_poll(cli->engine, NULL, 0, 500) != 0)
+		int64_t now = mono_ns() / 1000000;
+		logs_stream_tick(ls, now);
+		int in_s = 0;
+		const char *cut = logs_stream_cut(ls, now, &in_s);
+		if (cut && told == logs_stream_reopens(ls)) {
+			char *msg = sanitize_str(cut, o.flags);
+			fflush(stdout);
+			err_print("the log stream was cut (%s): opening it again in %ds", msg, in_s);
+			free(msg);
+			told++;
+		}
+		int wait = logs_stream_wait_ms(ls, now);
+		if (engine_poll(cli->engine, NULL, 0, wait >= 0 && wait < 500 ? wait : 500) != 0)
 			break;
 		/* Lines reach a pipe as they arrive, not when a buffer fills. */
 		fflush(stdout);

@@ -13,10 +13,12 @@
 #include "api/core/attention.h"
 #include "api/core/jobtext.h"
 #include "api/core/roles.h"
+#include "api/engine/jsonout.h"
 #include "api/swarm/cluster.h"
 #include "api/swarm/jobview.h"
 #include "tui/cli/admin.h"
 #include "tui/cli/cli.h"
+#include "tui/cli/out.h"
 
 enum { COL_ID, COL_NAME, COL_IMAGE, COL_OWNER, COL_CLASS, COL_REPLICAS, COL_STATE, COL_CPU,
        COL_MEM, COL_AGE, COL_EXPIRES, COL_REASON, N_COLS };
@@ -85,9 +87,37 @@ static void print_table(const struct job_list *jobs, const struct attention *con
 	free(cells);
 }
 
-/* The keys job_list_json() does not know: managed, expires_at, and with --attention the
- * attention object. Takes and returns the document text. */
-static char *add_keys(char *doc, const struct job_list *jobs, const struct attention *const *att)
+static const char *hostname_of(const struct cluster *cl, const char *node_id)
+{
+	const struct node *n = cluster_node(cl, node_id);
+	return n && n->hostname ? n->hostname : node_id;
+}
+
+/* The hostnames of the nodes where the job's current tasks run, each once, in the tasks'
+ * order. */
+static json_t *running_nodes(const struct cluster *cl, const struct job *j)
+{
+	json_t *arr = json_array();
+	const struct task_list *tl = cluster_tasks(cl);
+	for (size_t i = 0; j->service && i < tl->n; i++) {
+		const struct task *t = &tl->v[i];
+		if (!t->node_id || !t->service_id || strcmp(t->service_id, j->id) != 0 ||
+		    !t->state || strcmp(t->state, "running") != 0)
+			continue;
+		const char *h = hostname_of(cl, t->node_id);
+		bool seen = false;
+		for (size_t k = 0; k < json_array_size(arr) && !seen; k++)
+			seen = strcmp(json_string_value(json_array_get(arr, k)), h) == 0;
+		if (!seen)
+			json_array_append_new(arr, jsonout_text(h));
+	}
+	return arr;
+}
+
+/* The keys job_list_json() does not know: managed, expires_at, node, nodes, usage_source,
+ * usage_age_s, and with --attention the attention object. Takes and returns the document text. */
+static char *add_keys(char *doc, const struct job_list *jobs, const struct attention *const *att,
+                      const struct cluster *cl)
 {
 	json_t *arr = json_loads(doc, 0, NULL);
 	if (!json_is_array(arr) || json_array_size(arr) != jobs->n) {
@@ -99,6 +129,12 @@ static char *add_keys(char *doc, const struct job_list *jobs, const struct atten
 		int64_t at;
 		char when[32];
 		json_object_set_new(o, "managed", json_boolean(jobs->v[i].managed));
+		const struct job *j = &jobs->v[i];
+		json_object_set_new(o, "node", j->node_id ? jsonout_text(hostname_of(cl, j->node_id)) : json_null());
+		json_object_set_new(o, "nodes", running_nodes(cl, j));
+		json_object_set_new(o, "usage_source", json_string(usage_source_name(cluster_usage_source(cl))));
+		int64_t age = cluster_usage_age_ms(cl);
+		json_object_set_new(o, "usage_age_s", age >= 0 && j->sampled ? json_real((double)(age / 100) / 10) : json_null());
 		if (job_expires_at(&jobs->v[i], &at)) {
 			time_t t = (time_t)at;
 			struct tm tm;
@@ -124,6 +160,40 @@ static char *add_keys(char *doc, const struct job_list *jobs, const struct atten
 		return doc;
 	free(doc);
 	return out;
+}
+
+/* The policy's metrics settings, when neither --metrics nor GLOVEBOX_METRICS said: the
+ * researcher's policy is at hand; root's is read for this (docs/metrics.md). */
+static void usage_settings(struct session *cli, const struct who *w)
+{
+	struct policy pol = {0};
+	const struct policy *p = w->have_policy ? &w->pol : NULL;
+	bool own = false;
+	if (!p && cli->metrics_from == METRICS_NONE && getuid() == 0 &&
+	    cli_policy(cli, &pol, CLI_POLICY_OPTIONAL) == 0) {
+		p = &pol;
+		own = true;
+	}
+	char *err = NULL;
+	if (p && session_metrics_policy(cli, p, &err) != 0) {
+		err_print("usage from the engine: %s", err);
+		free(err);
+	}
+	if (own)
+		policy_clear(&pol);
+}
+
+/* One line on stderr when usage from Prometheus is missing or old. */
+static void usage_note(const struct cluster *cl, bool usage)
+{
+	const char *why = cluster_usage_error(cl);
+	if (!usage || cluster_usage_source(cl) != USAGE_PROMETHEUS || !why)
+		return;
+	int64_t age = cluster_usage_age_ms(cl);
+	char *msg = age < 0 ? xasprintf("usage: no figures: %s", why)
+	                    : xasprintf("usage: figures are %lld s old: %s", (long long)(age / 1000), why);
+	put_sanitised(stderr, "glovebox: ", msg);
+	free(msg);
 }
 
 int cmd_ls(struct session *cli, int argc, char **argv)
@@ -187,10 +257,12 @@ int cmd_ls(struct session *cli, int argc, char **argv)
 	/* Root needs no policy to be an admin; others need the engine (negotiated by now). */
 	if ((rc = who_establish(cli, &w)) != 0)
 		goto out;
+	usage_settings(cli, &w);
 	if (usage || attention) {
 		/* Without usage, one-shot samples still inspect failed containers for OOM kills. */
 		cluster_sample(cl, usage);
 		engine_run(cli->engine);
+		usage_note(cl, usage);
 	}
 	/* 0 would mean the default: a threshold of "at once" is one second. */
 	struct jobview_opts vo = {.pending_threshold = pending_after == 0 ? 1 : pending_after};
@@ -210,7 +282,7 @@ int cmd_ls(struct session *cli, int argc, char **argv)
 	if (json) {
 		/* JSON escapes C0 controls but not DEL or C1; on a terminal escape all non-ASCII. */
 		char *out = job_list_json(&jobs, true, isatty(STDOUT_FILENO));
-		out = add_keys(out, &jobs, att);
+		out = add_keys(out, &jobs, att, cl);
 		puts(out);
 		free(out);
 	} else {

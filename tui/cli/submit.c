@@ -154,7 +154,7 @@ static char *fit_now(struct session *cli, const struct job_plan *plan, struct jo
 		struct fit f;
 		fit_check(cluster_nodes(cl), cluster_services(cl), cluster_tasks(cl),
 		          (const char *const *)plan->cls->constraints, plan->cls->n_constraints,
-		          plan->cpus, plan->memory, &f);
+		          plan->cpus, plan->memory, plan->cls->gpus, &f);
 		msg = fit_describe(&f, plan->cls->name, plan->cpus, plan->memory);
 	}
 	job_posture_make(plan->policy, plan, engine_api_minor(cli->engine),

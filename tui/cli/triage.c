@@ -1,4 +1,5 @@
 /* glovebox ps and nodes: a job's tasks, and the nodes with their reservations. */
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +10,12 @@
 #include "api/base/sanitize.h"
 #include "api/base/xalloc.h"
 #include "api/core/attention.h"
+#include "api/core/fit.h"
 #include "api/swarm/cluster.h"
 #include "api/swarm/jobview.h"
 #include "tui/cli/admin.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/out.h"
 
 static int san_flags(void)
 {
@@ -177,14 +181,99 @@ out:
 /* ---- glovebox nodes ---- */
 
 static const char nodes_usage[] =
-	"usage: glovebox nodes [--json]\n"
+	"usage: glovebox nodes [--json] | nodes --prometheus-sd [--port N]\n"
 	"\n"
 	"The swarm's nodes: hostname, role, availability (active, pause, drain), state, class\n"
 	"(node label glovebox.class), CPU and memory reserved by the tasks that should run there\n"
 	"against the node's capacity (the scheduler places jobs by these reservations), and the\n"
-	"number of tasks running.\n";
+	"number of tasks running. With Prometheus (glovebox --metrics, docs/metrics.md), --json\n"
+	"also gives CPU and memory in use from node-exporter (cpu_used_percent, mem_used_bytes).\n"
+	"\n"
+	"--prometheus-sd prints Prometheus file_sd targets instead: one group per node, the\n"
+	"node's address with --port (default 9100, node-exporter's), labelled swarm_node_id and\n"
+	"swarm_node_hostname; write it to a file Prometheus's file_sd_configs reads.\n";
 
-enum { N_ID, N_HOST, N_ROLE, N_AVAIL, N_STATE, N_CLASS, N_CPU, N_MEM, N_TASKS, N_COLS };
+/* "10.0.0.2:9100", "[fd00::2]:9100"; NULL for a node without a usable address. */
+static char *sd_target(const char *addr, long port)
+{
+	if (!addr || !*addr || strcmp(addr, "0.0.0.0") == 0 || strpbrk(addr, " /[]\"\\"))
+		return NULL;
+	return strchr(addr, ':') ? xasprintf("[%s]:%ld", addr, port) : xasprintf("%s:%ld", addr, port);
+}
+
+/* Prometheus file_sd: [{"targets": ["ADDR:PORT"], "labels": {...}}, ...] for every node. */
+static void print_sd(const struct node *const *sorted, size_t n, long port)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char *t = sd_target(sorted[i]->addr, port);
+		if (!t) {
+			char *msg = xasprintf("glovebox: node %s has no address to scrape (Status.Addr); left out",
+			                      sorted[i]->hostname ? sorted[i]->hostname : sorted[i]->id);
+			put_sanitised(stderr, "", msg);
+			free(msg);
+			continue;
+		}
+		json_t *labels = json_object();
+		json_object_set_new(labels, "swarm_node_id", jstr(sorted[i]->id));
+		json_object_set_new(labels, "swarm_node_hostname", jstr(sorted[i]->hostname));
+		json_t *g = json_object();
+		json_object_set_new(g, "targets", json_pack("[s]", t));
+		json_object_set_new(g, "labels", labels);
+		json_array_append_new(arr, g);
+		free(t);
+	}
+	json_print(arr);
+}
+
+/* nodes' options: --json, --prometheus-sd, --port N, --help. Returns -1 to go on, else the
+ * exit code. */
+static int nodes_args(int argc, char **argv, bool *json, bool *sd, long *port)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"prometheus-sd", no_argument, NULL, 's'},
+		{"port", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	bool port_given = false;
+	*json = *sd = false;
+	*port = 9100;
+	while ((c = getopt_long(argc, argv, "jsp:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = true; break;
+		case 's': *sd = true; break;
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 65535) {
+				err_print("--port takes a port number from 1 to 65535, not \"%s\"", optarg);
+				return GB_EXIT_USAGE;
+			}
+			*port = v;
+			port_given = true;
+			break;
+		}
+		case 'h': fputs(nodes_usage, stdout); return GB_EXIT_OK;
+		default: fputs(nodes_usage, stderr); return GB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err_print("nodes takes no arguments (glovebox nodes --help)");
+		return GB_EXIT_USAGE;
+	}
+	if (port_given && !*sd) {
+		err_print("--port goes with --prometheus-sd (glovebox nodes --help)");
+		return GB_EXIT_USAGE;
+	}
+	if (*sd && *json) {
+		err_print("--prometheus-sd prints JSON already: leave out --json");
+		return GB_EXIT_USAGE;
+	}
+	return -1;
+}
+
+enum { N_ID, N_HOST, N_ROLE, N_AVAIL, N_STATE, N_CLASS, N_CPU, N_MEM, N_GPU, N_TASKS, N_COLS };
 
 static int node_cmp(const void *a, const void *b)
 {
@@ -200,8 +289,9 @@ static double percent(double part, double whole)
 
 int cmd_nodes(struct session *cli, int argc, char **argv)
 {
-	bool json;
-	int done = cli_json_args(argc, argv, "nodes", nodes_usage, 0, "no arguments", &json);
+	bool json, sd;
+	long port;
+	int done = nodes_args(argc, argv, &json, &sd, &port);
 	if (done >= 0)
 		return done;
 	struct cluster *cl = NULL;
@@ -210,13 +300,21 @@ int cmd_nodes(struct session *cli, int argc, char **argv)
 		rc = cli_cluster(cli, false, &cl);
 	if (rc != 0)
 		goto out;
+	if (json && cluster_usage_source(cl) == USAGE_PROMETHEUS) {
+		cluster_sample(cl, false);   /* one round: the nodes' figures come with the containers' */
+		engine_run(cli->engine);
+		if (cluster_usage_error(cl))
+			put_sanitised(stderr, "glovebox: usage: ", cluster_usage_error(cl));
+	}
 	const struct node_list *nodes = cluster_nodes(cl);
 	const struct node **sorted = xcalloc(nodes->n + 1, sizeof *sorted);
 	for (size_t i = 0; i < nodes->n; i++)
 		sorted[i] = &nodes->v[i];
 	qsort(sorted, nodes->n, sizeof *sorted, node_cmp);
 
-	if (json) {
+	if (sd) {
+		print_sd(sorted, nodes->n, port);
+	} else if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < nodes->n; i++) {
 			const struct node *n = sorted[i];
@@ -237,12 +335,30 @@ int cmd_nodes(struct session *cli, int argc, char **argv)
 			json_object_set_new(o, "mem_reserved", json_integer(u.mem_reserved));
 			json_object_set_new(o, "mem_capacity", json_integer(u.mem_capacity));
 			json_object_set_new(o, "tasks_running", json_integer(u.tasks_running));
+			json_t *gr = json_array();
+			for (size_t k = 0; k < n->generic.n; k++) {
+				const char *kind = n->generic.v[k].kind;
+				int64_t cap = n->generic.v[k].count;
+				json_t *g = json_object();
+				json_object_set_new(g, "kind", jstr(kind));
+				json_object_set_new(g, "reserved", json_integer(
+					cap - node_free_generic(n, cluster_services(cl), cluster_tasks(cl), kind)));
+				json_object_set_new(g, "capacity", json_integer(cap));
+				json_array_append_new(gr, g);
+			}
+			json_object_set_new(o, "generic_resources", gr);
+			bool cpu_known, mem_known;
+			double cpu_used;
+			uint64_t mem_used;
+			cluster_node_used(cl, n->id, &cpu_known, &cpu_used, &mem_known, &mem_used);
+			json_object_set_new(o, "cpu_used_percent", cpu_known ? json_real(cpu_used) : json_null());
+			json_object_set_new(o, "mem_used_bytes", mem_known ? json_integer((json_int_t)mem_used) : json_null());
 			json_array_append_new(arr, o);
 		}
 		json_print(arr);
 	} else {
-		static const char *const headers[N_COLS] = {"ID", "HOSTNAME", "ROLE", "AVAILABILITY", "STATE", "CLASS", "CPU", "MEM", "TASKS"};
-		static const size_t max_width[N_COLS] = {12, 32, 8, 12, 12, 16, 24, 32, 0};
+		static const char *const headers[N_COLS] = {"ID", "HOSTNAME", "ROLE", "AVAILABILITY", "STATE", "CLASS", "CPU", "MEM", "GPU", "TASKS"};
+		static const size_t max_width[N_COLS] = {12, 32, 8, 12, 12, 16, 24, 32, 12, 0};
 		int flags = san_flags();
 		char **cells = xcalloc(nodes->n * N_COLS + 1, sizeof *cells);
 		for (size_t i = 0; i < nodes->n; i++) {
@@ -262,6 +378,9 @@ int cmd_nodes(struct session *cli, int argc, char **argv)
 			format_bytes(a, sizeof a, u.mem_reserved > 0 ? (uint64_t)u.mem_reserved : 0);
 			format_bytes(b, sizeof b, u.mem_capacity > 0 ? (uint64_t)u.mem_capacity : 0);
 			row[N_MEM] = xasprintf("%s/%s (%.0f%%)", a, b, percent((double)u.mem_reserved, (double)u.mem_capacity));
+			row[N_GPU] = u.gpu_capacity > 0 ? xasprintf("%lld/%lld", (long long)u.gpu_reserved,
+			                                            (long long)u.gpu_capacity)
+			                                 : xstrdup("-");
 			row[N_TASKS] = xasprintf("%u", u.tasks_running);
 		}
 		table_print(headers, max_width, N_COLS, cells, nodes->n, isatty(STDOUT_FILENO));

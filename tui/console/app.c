@@ -147,6 +147,14 @@ static void rebuild(struct app *a)
 	watch_cluster_changed(a->watch, mono_ms());
 	triage_data_changed(a->triage);
 	jobview_update_cluster(a->view, a->cluster, app_actor(a), now_ns() / 1000000000LL);
+	/* Once: on a cluster of several nodes without Prometheus, only the connected node's jobs
+	 * have usage bars; say where that is configured. */
+	if (!a->metrics_hint_said && !cluster_error(a->cluster) && cluster_nodes(a->cluster)->n > 1 &&
+	    cluster_usage_source(a->cluster) == USAGE_ENGINE && triage_role_known(a->triage)) {
+		a->metrics_hint_said = true;
+		app_notice(a, "usage bars cover this node's jobs only: for every node, glovebox --metrics "
+		              "URL or the policy's \"metrics\" (docs/metrics.md)");
+	}
 	for (size_t i = 0; i < a->depth; i++)
 		if (a->stack[i].ops->data_changed)
 			a->stack[i].ops->data_changed(a->stack[i].data);

@@ -62,6 +62,7 @@ struct app {
 	struct jobview *view;            /* the jobs the user may see, their attention and history */
 	struct watch *watch;             /* refresh and sample schedule, events, reconnect backoff */
 	bool data_dirty;                 /* the cluster changed since the view was updated */
+	bool metrics_hint_said;          /* where Prometheus is configured, said once */
 	bool dirty;                      /* something must be painted */
 
 	/* The screens (screen.h): the stack, depth of them, the jobs list first and the one

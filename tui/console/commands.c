@@ -172,11 +172,13 @@ void commands_run(struct app *a, const char *line)
 			screen_pop_all(a);
 		break;
 	case CMD_TASKS:
-	case CMD_LOGS:
 	case CMD_RM:
 		if (arity(a, k, argc, 1, 1) && (j = find_job(a, argv[1])))
-			(k->op == CMD_TASKS ? tasks_screen_open : k->op == CMD_LOGS ? logs_screen_open
-			                                                          : triage_remove)(a, j->id);
+			(k->op == CMD_TASKS ? tasks_screen_open : triage_remove)(a, j->id);
+		break;
+	case CMD_LOGS:
+		if (arity(a, k, argc, 1, 1) && (j = find_job(a, argv[1])))
+			logs_screen_open(a, j->id, NULL);
 		break;
 	case CMD_SCALE:
 		if (arity(a, k, argc, 2, 2))

@@ -47,6 +47,7 @@ static const struct help_section logs_help[] = {
 struct logs_screen {
 	struct app *app;
 	char *service_id;
+	char *task_id;                /* NULL: the job's logs; else this task's only */
 	char *name;                   /* sanitised */
 	struct rect area;
 
@@ -179,7 +180,7 @@ static void logs_start(struct logs_screen *s)
 	const struct job *j = logs_find_job(a, s->service_id);
 	bool done = j && (j->state == JOB_COMPLETE || j->state == JOB_STOPPED);
 	/* Timestamps always: t then shows or hides them without asking the engine again. */
-	struct logs_request req = {.tail = -1, .follow = !done, .timestamps = true};
+	struct logs_request req = {.task_id = s->task_id, .tail = -1, .follow = !done, .timestamps = true};
 	const struct actor *me = app_actor(a);
 	const struct policy *pol = triage_policy(a->triage);
 	char *err = NULL;
@@ -208,6 +209,7 @@ static void logs_free(void *data)
 	logring_free(&s->ring);
 	field_free(&s->prompt);
 	free(s->service_id);
+	free(s->task_id);
 	free(s->name);
 	free(s->end_text);
 	free(s->refused);
@@ -242,6 +244,10 @@ static void logs_tick(void *data)
 	struct logs_screen *s = data;
 	logs_start(s);   /* the role may just have become known */
 	int64_t now = mono_ms();
+	bool waiting = logs_stream_cut(s->stream, now, NULL) != NULL;
+	logs_stream_tick(s->stream, now);
+	if (waiting || logs_stream_cut(s->stream, now, NULL))
+		s->app->dirty = true;   /* the footer's countdown, or the reopen it announced */
 	if (s->fresh && now >= s->next_paint) {
 		s->fresh = false;
 		s->next_paint = now + PAINT_MS;
@@ -253,10 +259,15 @@ static void logs_tick(void *data)
 static int logs_wait_ms(const void *data)
 {
 	const struct logs_screen *s = data;
+	int64_t now = mono_ms();
+	int reopen = logs_stream_wait_ms(s->stream, now);
+	if (reopen > 1000)
+		reopen = 1000;   /* the footer counts down */
 	if (!s->fresh)
-		return -1;
-	int64_t ms = s->next_paint - mono_ms();
-	return ms < 0 ? 0 : (int)ms;
+		return reopen;
+	int64_t ms = s->next_paint - now;
+	ms = ms < 0 ? 0 : ms;
+	return reopen >= 0 && reopen < ms ? reopen : (int)ms;
 }
 
 static void header(struct logs_screen *s, char *buf, size_t sz)
@@ -271,6 +282,7 @@ static void header(struct logs_screen *s, char *buf, size_t sz)
 	const char *state = s->refused ? "not shown"
 	                  : !s->started ? "checking your role"
 	                  : s->ended ? "stream ended"
+	                  : logs_stream_cut(s->stream, mono_ms(), NULL) ? "reconnecting"
 	                  : logview_following(s->view) ? "following" : "not following";
 	/* The flags before the position: a narrow screen cuts the end. */
 	snprintf(buf, sz, "Logs of %s  %s%s%s  %s%s", s->name, state,
@@ -290,8 +302,16 @@ static void footer(struct logs_screen *s, int y)
 	}
 	char line[512] = "";
 	enum theme_role role = THEME_STATUS;
+	const char *cut;
+	int in_s = 0;
 	if (s->message) {
 		snprintf(line, sizeof line, "%s", s->message);
+		role = THEME_STATUS_WARN;
+	} else if ((cut = logs_stream_cut(s->stream, mono_ms(), &in_s))) {
+		char *why = sanitize_str(cut, 0);
+		snprintf(line, sizeof line, "the stream was cut (%s): opening it again in %ds, from the last line",
+		         why, in_s);
+		free(why);
 		role = THEME_STATUS_WARN;
 	} else if (s->ended && s->end_text) {
 		snprintf(line, sizeof line, "%s", s->end_text);
@@ -477,7 +497,7 @@ const struct screen_ops logs_screen_ops = {
 	.free = logs_free,
 };
 
-void logs_screen_open(struct app *a, const char *service_id)
+void logs_screen_open(struct app *a, const char *service_id, const struct task *task)
 {
 	if (!service_id || !*service_id)
 		return;
@@ -489,7 +509,17 @@ void logs_screen_open(struct app *a, const char *service_id)
 	struct logs_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
 	s->service_id = xstrdup(service_id);
-	s->name = sanitize_str(svc->name ? svc->name : service_id, 0);
+	if (task) {
+		const struct node *n = task->node_id ? cluster_node(a->cluster, task->node_id) : NULL;
+		const char *node = n && n->hostname ? n->hostname : task->node_id ? task->node_id : "no node";
+		char *raw = xasprintf("%s, task %llu on %s", svc->name ? svc->name : service_id,
+		                      (unsigned long long)task->slot, node);
+		s->name = sanitize_str(raw, 0);
+		free(raw);
+		s->task_id = xstrdup(task->id);
+	} else {
+		s->name = sanitize_str(svc->name ? svc->name : service_id, 0);
+	}
 	s->ring = logring_new(0, 0);
 	s->view = logview_new(&logs_source, s, &a->theme);
 	/* Esc goes back to the tasks of a job when they were in front, else to the jobs. */

@@ -12,14 +12,18 @@
 #ifndef GB_TUI_CONSOLE_LOGS_H
 #define GB_TUI_CONSOLE_LOGS_H
 
+#include "api/engine/model.h"
 #include "tui/console/screen.h"
 
 struct app;
 
 extern const struct screen_ops logs_screen_ops;
 
-/* Show the logs of service_id (copied): on the tasks when they are in front, else on the
- * jobs list. A job that is gone is said on the status line instead. */
-void logs_screen_open(struct app *a, const char *service_id);
+/* Show the logs of service_id (copied), or of one of its tasks (NULL: all of them; borrowed
+ * for the call: its ID, slot and node are copied): on the tasks when they are in front, else
+ * on the jobs list. A job that is gone is said on the status line instead. A followed stream
+ * that the connection cuts reopens by itself from its last line (logs_stream_tick); the
+ * footer says so while it waits. */
+void logs_screen_open(struct app *a, const char *service_id, const struct task *task);
 
 #endif

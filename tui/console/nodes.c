@@ -103,21 +103,40 @@ static void short_bytes(char *buf, size_t sz, int64_t bytes)
 	buf[j] = '\0';
 }
 
-/* The reservation bar of a node: reserved against capacity, the text "reserved/capacity". */
-static void usage_meter(const struct node_usage *u, int col, struct meter *m, char *text, size_t sz)
+/* The bar of a node: reserved against capacity, "reserved/capacity". With Prometheus, three
+ * figures in one bar: what is in use (node-exporter) as the first segment, the reservation
+ * beyond it as the second, "used/reserved/capacity". */
+static void usage_meter(const struct cluster *cl, const struct node *n, const struct node_usage *u,
+                        int col, struct meter *m, char *text, size_t sz)
 {
+	bool cpu_known = false, mem_known = false;
+	double cpu_pct = 0;
+	uint64_t mem_used = 0;
+	if (n)
+		cluster_node_used(cl, n->id, &cpu_known, &cpu_pct, &mem_known, &mem_used);
 	memset(m, 0, sizeof *m);
 	if (col == C_CPU) {
+		double used = cpu_pct / 100;
 		m->total = u->cpu_capacity;
-		m->value = u->cpu_reserved;
-		snprintf(text, sz, "%.4g/%.4g", u->cpu_reserved, u->cpu_capacity);
+		m->value = cpu_known ? used : u->cpu_reserved;
+		m->value2 = cpu_known && u->cpu_reserved > used ? u->cpu_reserved - used : 0;
+		if (cpu_known)
+			snprintf(text, sz, "%.2g/%.4g/%.4g", used, u->cpu_reserved, u->cpu_capacity);
+		else
+			snprintf(text, sz, "%.4g/%.4g", u->cpu_reserved, u->cpu_capacity);
 	} else {
-		char a[16], b[16];
+		char a[16], b[16], c[16];
 		m->total = (double)u->mem_capacity;
-		m->value = (double)u->mem_reserved;
+		m->value = mem_known ? (double)mem_used : (double)u->mem_reserved;
+		m->value2 = mem_known && (double)u->mem_reserved > (double)mem_used
+		          ? (double)u->mem_reserved - (double)mem_used : 0;
 		short_bytes(a, sizeof a, u->mem_reserved);
 		short_bytes(b, sizeof b, u->mem_capacity);
-		snprintf(text, sz, "%s/%s", a, b);
+		short_bytes(c, sizeof c, (int64_t)mem_used);
+		if (mem_known)
+			snprintf(text, sz, "%s/%s/%s", c, a, b);
+		else
+			snprintf(text, sz, "%s/%s", a, b);
 	}
 	m->known = m->total > 0;
 	m->text = text;
@@ -141,7 +160,7 @@ static void nodes_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 	case C_CLASS: t = sanitize_str(str_or(u->class_name, "-"), 0); break;
 	case C_CPU:
 	case C_MEM:
-		usage_meter(u, col, &m, buf, sz);
+		usage_meter(s->app->cluster, n, u, col, &m, buf, sz);
 		if (!m.known)
 			snprintf(buf, sz, "n/a");
 		return;
@@ -179,7 +198,7 @@ static bool nodes_src_draw(void *ctx, size_t row, int col, WINDOW *win, int y, i
 	struct meter m;
 	if (row >= s->n || (col != C_CPU && col != C_MEM))
 		return false;
-	usage_meter(&s->usage[row], col, &m, text, sizeof text);
+	usage_meter(s->app->cluster, row_node(s, row), &s->usage[row], col, &m, text, sizeof text);
 	meter_draw(win, y, x, width, &m, &s->app->theme, selected);
 	return true;
 }
@@ -318,7 +337,8 @@ static const struct node *selected(struct nodes_screen *s, size_t *row)
 }
 
 /* Two lines on the selected node: "alpha: manager (leader), engine 27.1, address 10.0.0.2" and
- * "CPU 0.5 of 4 reserved (13%), memory 1 GiB of 8 GiB (13%), 3 tasks running". */
+ * "CPU 0.5 of 4 reserved (13%), memory 1 GiB of 8 GiB (13%), 3 tasks running", with
+ * ", GPUs 1 of 2" before the tasks on a node that advertises GPUs. */
 static void detail_text(struct nodes_screen *s, char *who, char *use, size_t sz)
 {
 	size_t row;
@@ -335,9 +355,13 @@ static void detail_text(struct nodes_screen *s, char *who, char *use, size_t sz)
 	char mr[32], mc[32];
 	format_bytes(mr, sizeof mr, u->mem_reserved > 0 ? (uint64_t)u->mem_reserved : 0);
 	format_bytes(mc, sizeof mc, u->mem_capacity > 0 ? (uint64_t)u->mem_capacity : 0);
-	snprintf(use, sz, "CPU %.4g of %.4g reserved (%.0f%%), memory %s of %s (%.0f%%), %u task%s running",
+	char gpus[64] = "";
+	if (u->gpu_capacity > 0)
+		snprintf(gpus, sizeof gpus, ", GPUs %lld of %lld", (long long)u->gpu_reserved,
+		         (long long)u->gpu_capacity);
+	snprintf(use, sz, "CPU %.4g of %.4g reserved (%.0f%%), memory %s of %s (%.0f%%)%s, %u task%s running",
 	         u->cpu_reserved, u->cpu_capacity, 100 * share(u->cpu_reserved, u->cpu_capacity), mr, mc,
-	         100 * share((double)u->mem_reserved, (double)u->mem_capacity), u->tasks_running,
+	         100 * share((double)u->mem_reserved, (double)u->mem_capacity), gpus, u->tasks_running,
 	         u->tasks_running == 1 ? "" : "s");
 	free(host);
 	free(role);

@@ -394,7 +394,7 @@ static int services_open(void *data, int op)
 {
 	struct services_screen *s = data;
 	switch (op) {
-	case OP_LOGS:   logs_screen_open(s->app, services_selected(s)->id); break;
+	case OP_LOGS:   logs_screen_open(s->app, services_selected(s)->id, NULL); break;
 	case OP_NEW:    submit_screen_open(s->app); break;
 	case OP_NODES:  nodes_screen_open(s->app); break;
 	case OP_REMOVE: triage_remove(s->app, services_selected(s)->id); break;

@@ -308,7 +308,7 @@ void submit_form_fit_update(struct submit_screen *s)
 		mem = c->memory;
 	struct fit f;
 	fit_check(nodes, cluster_services(cl), cluster_tasks(cl),
-	          (const char *const *)c->constraints, c->n_constraints, cpus, mem, &f);
+	          (const char *const *)c->constraints, c->n_constraints, cpus, mem, c->gpus, &f);
 	submit_set_str(&s->fit, fit_describe(&f, c->name, cpus, mem));
 	s->fit_role = f.fits ? THEME_ROW_OK : THEME_ROW_PENDING;
 }

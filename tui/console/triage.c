@@ -63,6 +63,18 @@ static void policy_read(struct triage *t, const char *notice)
 	t->who.have_policy = true;
 	who_apply_policy(&t->who);
 	role_settled(t, notice);
+	/* The policy's Prometheus, unless --metrics or GLOVEBOX_METRICS named one (metrics.md):
+	 * the screens that show usage history lay out again. */
+	char *err = NULL;
+	if (session_metrics_policy(t->app->session, &t->who.pol, &err) != 0) {
+		char *clean = sanitize_str(err, 0);
+		char *msg = xasprintf("usage from Prometheus: %s", clean);
+		app_say(t->app, STATUS_WARN, msg);
+		free(msg);
+		free(clean);
+		free(err);
+	}
+	app_screens_changed(t->app);
 }
 
 static void no_policy(struct triage *t, const char *why)
