@@ -192,6 +192,11 @@ if command -v tmux >/dev/null; then
 	else
 		t_fail "nodes view: CPU and memory as used/reserved/capacity" "$(scr_cap con)"
 	fi
+	if scr_wait 45 con '^last hour  CPU .*[▁▂▃▄▅▆▇█].*%  MEM .*[▁▂▃▄▅▆▇█]'; then
+		t_ok "nodes view: the selected node's last hour as sparklines"
+	else
+		t_fail "nodes view: the selected node's last hour as sparklines" "$(scr_cap con)"
+	fi
 	# Prometheus goes away under the console: the bars keep their last figures, the status line
 	# says how old they are, the loop stays quiet, and it recovers by itself.
 	scr send-keys -t con Escape
