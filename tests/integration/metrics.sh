@@ -197,6 +197,10 @@ if command -v tmux >/dev/null; then
 	else
 		t_fail "nodes view: the selected node's last hour as sparklines" "$(scr_cap con)"
 	fi
+	scr send-keys -t con Escape
+	scr_wait 5 con '^NAME'
+	t_match "jobs list, wide: a NODE column" "$(scr_cap con | grep '^NAME')" ' NODE '
+	t_match "jobs list, wide: the job's node" "$(scr_cap con | grep '^gbt-metric')" " $NODE_HOST "
 	# Prometheus goes away under the console: the bars keep their last figures, the status line
 	# says how old they are, the loop stays quiet, and it recovers by itself.
 	scr send-keys -t con Escape
