@@ -261,10 +261,11 @@ t_eq "HTML: one line on stderr" 1 "$(wc -l < "$WORK/ls.err")"
 t_check "HTML: it says what is wrong" grep -q "does not look like a Prometheus API (got text/html" "$WORK/ls.err"
 echo "        HTML note: $(cat "$WORK/ls.err")"
 
-# ---- nothing left behind ----
-cleanup
+# ---- nothing left behind (the console's tmux server too) ----
+if declare -F scr_cleanup >/dev/null; then scr_cleanup; else cleanup; fi
 trap - EXIT
 left=0
 for port in $PROM_PORT $NE_PORT $HTML_PORT; do ss -ltn | grep -q "127.0.0.1:$port " && left=1; done
 t_eq "nothing listens any more" 0 $left
+t_eq "no tmux server of this suite" "" "$(pgrep -f "tmux -L ${SCR_SOCK:-gbtest-none} " 2>/dev/null)"
 t_end
