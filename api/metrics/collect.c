@@ -199,7 +199,7 @@ int collect_scan(const struct collect_opts *o, struct collect_result *out, char 
 		}
 		struct collect_sample s = {0};
 		bool gone = false, unlimited = false;
-		uint64_t usage = 0, inactive = 0, v;
+		uint64_t usage = 0, inactive = 0, v = 0;
 		if (out->v2) {
 			s.has_cpu = read_keyed(cpu, rel, "cpu.stat", "usage_usec", &v, &gone);
 			s.cpu_seconds = (double)v / 1e6;

@@ -85,15 +85,35 @@ static void prom_hist_on_mem(void *ud, const struct prom_result *r, const char *
 	prom_hist_on(ud, 1, r, err);
 }
 
+char *prom_hist_node_query(const char *node_id, bool mem)
+{
+	size_t k = 0;
+	while (node_id && k < 64 && char_is_alnum((unsigned char)node_id[k]))
+		k++;   /* swarm node IDs are letters and digits: nothing to escape in the query */
+	if (!node_id || k == 0 || node_id[k])
+		return NULL;
+	if (mem)
+		return xasprintf("sum(node_memory_MemTotal_bytes{swarm_node_id=\"%s\"}) - "
+		                 "sum(node_memory_MemAvailable_bytes{swarm_node_id=\"%s\"})", node_id, node_id);
+	return xasprintf("sum(rate(node_cpu_seconds_total{mode!=\"idle\",swarm_node_id=\"%s\"}[%ds])) * 100",
+	                 node_id, 2 * PROMHIST_STEP_S);
+}
+
 struct prom_hist *prom_hist_start(struct prom *p, const char *const *ids, size_t n, int64_t now,
                                   prom_hist_fn fn, void *ud)
 {
-	char *qc = p ? prom_hist_query(ids, n, false) : NULL, *qm = p ? prom_hist_query(ids, n, true) : NULL;
-	if (!qc || !qm) {
-		free(qc);
-		free(qm);
+	char *qc = prom_hist_query(ids, n, false), *qm = prom_hist_query(ids, n, true);
+	struct prom_hist *h = qc && qm ? prom_hist_start_queries(p, qc, qm, now, fn, ud) : NULL;
+	free(qc);
+	free(qm);
+	return h;
+}
+
+struct prom_hist *prom_hist_start_queries(struct prom *p, const char *qc, const char *qm,
+                                          int64_t now, prom_hist_fn fn, void *ud)
+{
+	if (!p || !qc || !qm)
 		return NULL;
-	}
 	struct prom_hist *h = xcalloc(1, sizeof *h);
 	h->p = p;
 	h->fn = fn;
@@ -101,12 +121,10 @@ struct prom_hist *prom_hist_start(struct prom *p, const char *const *ids, size_t
 	h->start = now - PROMHIST_SPAN_S;   /* the last point is now: a new job has one at once */
 	h->pending = 2;
 	int64_t end = h->start + PROMHIST_SPAN_S;
-	h->req[0] = prom_query_range(p, qc, h->start, end, PROMHIST_STEP_S, "the job's CPU over the last hour",
+	h->req[0] = prom_query_range(p, qc, h->start, end, PROMHIST_STEP_S, "CPU over the last hour",
 	                             prom_hist_on_cpu, h);
-	h->req[1] = prom_query_range(p, qm, h->start, end, PROMHIST_STEP_S, "the job's memory over the last hour",
+	h->req[1] = prom_query_range(p, qm, h->start, end, PROMHIST_STEP_S, "memory over the last hour",
 	                             prom_hist_on_mem, h);
-	free(qc);
-	free(qm);
 	return h;
 }
 

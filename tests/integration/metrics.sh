@@ -153,6 +153,20 @@ echo "        figures: glovebox cpu $gb_cpu %, mem $gb_mem B; docker stats cpu $
 t_check "nodes --json: cpu_used_percent and mem_used_bytes from node-exporter" \
 	jq -e '.[0].cpu_used_percent > 0 and .[0].mem_used_bytes > 0' "$WORK/nodes.json"
 
+# ---- ps --json: the last hour ----
+GLOVEBOX_METRICS_WINDOW=10s "$GLOVEBOX" --metrics "$PROM" ps $P-load --json > "$WORK/ps.json" 2> "$WORK/ps.err"
+t_eq "ps --json with Prometheus exits 0" 0 $?
+t_eq "ps --json: usage_history has 61 samples a minute apart" "61 61 60" \
+	"$(jq -r '.usage_history | "\(.cpu_percent | length) \(.mem_bytes | length) \(.step_s)"' "$WORK/ps.json")"
+# A 2-minute rate over a job seconds old counts its few seconds over the whole window (as
+# Prometheus's rate() does): above zero, within its 1-CPU limit.
+t_check "ps --json: the newest CPU sample shows the busy job ($(jq -c '.usage_history.cpu_percent | map(select(. != null)) | last' "$WORK/ps.json") %)" \
+	jq -e '.usage_history.cpu_percent | map(select(. != null)) | last | . > 0 and . <= 110' "$WORK/ps.json"
+t_check "ps --json: the newest memory sample is the job's working set (16 MiB to 64 MiB)" \
+	jq -e '.usage_history.mem_bytes | map(select(. != null)) | last | . > 8000000 and . < 67108864' "$WORK/ps.json"
+t_eq "ps --json without Prometheus: usage_history null" null \
+	"$(env -u GLOVEBOX_METRICS "$GLOVEBOX" ps $P-load --json 2>/dev/null | jq -c .usage_history)"
+
 # ---- the console: the last hour as sparklines, the node as used/reserved/capacity ----
 if command -v tmux >/dev/null; then
 	. "$GB_ROOT/tests/screen/lib-screen.sh"
@@ -177,6 +191,36 @@ if command -v tmux >/dev/null; then
 		t_ok "nodes view: CPU and memory as used/reserved/capacity"
 	else
 		t_fail "nodes view: CPU and memory as used/reserved/capacity" "$(scr_cap con)"
+	fi
+	if scr_wait 45 con '^last hour  CPU .*[▁▂▃▄▅▆▇█].*%  MEM .*[▁▂▃▄▅▆▇█]'; then
+		t_ok "nodes view: the selected node's last hour as sparklines"
+	else
+		t_fail "nodes view: the selected node's last hour as sparklines" "$(scr_cap con)"
+	fi
+	scr send-keys -t con Escape
+	scr_wait 5 con '^NAME'
+	t_match "jobs list, wide: a NODE column" "$(scr_cap con | grep '^NAME')" ' NODE '
+	t_match "jobs list, wide: the job's node" "$(scr_cap con | grep '^gbt-metric')" " $NODE_HOST "
+	# Prometheus goes away under the console: the bars keep their last figures, the status line
+	# says how old they are, the loop stays quiet, and it recovers by itself.
+	scr send-keys -t con Escape
+	scr_wait 5 con '^NAME'
+	kill "$PROM_PID"
+	for _ in $(seq 1 20); do kill -0 "$PROM_PID" 2>/dev/null || break; sleep 0.5; done
+	if scr_wait 20 con "usage stale for [0-9]+s: .*cannot reach Prometheus"; then
+		t_ok "Prometheus stopped: the status line says the usage is stale, how old, and why"
+	else
+		t_fail "Prometheus stopped: the status line says the usage is stale, how old, and why" "$(scr_cap con)"
+	fi
+	t_match "Prometheus stopped: the job's bars keep their last figures" "$(scr_cap con | grep '^gbt-metric')" '[0-9]+%\]'
+	gbpid=$(scr_gb_pid con)
+	a=$(cpu_ticks "$gbpid"); sleep 3; b=$(cpu_ticks "$gbpid")
+	t_check "Prometheus stopped: no busy loop ($((b - a)) ticks in 3 s; at most 30)" test $((b - a)) -le 30
+	start_prometheus
+	if scr_until 60 sh -c "! tmux -L '$SCR_SOCK' -f '$SCR_TMP/tmux.conf' capture-pane -p -t con | grep -q 'usage stale'"; then
+		t_ok "Prometheus back: the stale note goes by itself"
+	else
+		t_fail "Prometheus back: the stale note goes by itself" "$(scr_cap con)"
 	fi
 	scr send-keys -t con q
 else
@@ -217,10 +261,11 @@ t_eq "HTML: one line on stderr" 1 "$(wc -l < "$WORK/ls.err")"
 t_check "HTML: it says what is wrong" grep -q "does not look like a Prometheus API (got text/html" "$WORK/ls.err"
 echo "        HTML note: $(cat "$WORK/ls.err")"
 
-# ---- nothing left behind ----
-cleanup
+# ---- nothing left behind (the console's tmux server too) ----
+if declare -F scr_cleanup >/dev/null; then scr_cleanup; else cleanup; fi
 trap - EXIT
 left=0
 for port in $PROM_PORT $NE_PORT $HTML_PORT; do ss -ltn | grep -q "127.0.0.1:$port " && left=1; done
 t_eq "nothing listens any more" 0 $left
+t_eq "no tmux server of this suite" "" "$(pgrep -f "tmux -L ${SCR_SOCK:-gbtest-none} " 2>/dev/null)"
 t_end

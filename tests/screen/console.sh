@@ -268,13 +268,13 @@ if printf '%s' "$hosb_attr" | grep -q "$ESC\[31m\|$ESC\[38;5;1m"; then
 else
 	t_ok "the CSI colour in a label does not colour the row"
 fi
-# Wide enough for the OWNER and CLASS columns to show the tokens whole.
-scr resize-window -t main -x 168 -y 24
+# Wide enough for the OWNER and CLASS columns to show the tokens whole (the NODE column too).
+scr resize-window -t main -x 180 -y 24
 scr_until 3 eval "row main $P-hosb | grep -Fq '<U+202E>'"
 wide_a=$(row main $P-hosa) wide_b=$(row main $P-hosb) wide_c=$(row main $P-hosc)
-t_has "at 168 columns: OSC 0 shows whole as ^[]0;pwned^Gx" "$wide_a" ' ^[]0;pwned^Gx '
-t_has "at 168 columns: CSI and bidi override show whole as ^[[31mr<U+202E>" "$wide_b" ' ^[[31mr<U+202E> '
-t_has "at 168 columns: C1 CSI shows whole as <U+009B>31mx" "$wide_c" ' <U+009B>31mx '
+t_has "at 180 columns: OSC 0 shows whole as ^[]0;pwned^Gx" "$wide_a" ' ^[]0;pwned^Gx '
+t_has "at 180 columns: CSI and bidi override show whole as ^[[31mr<U+202E>" "$wide_b" ' ^[[31mr<U+202E> '
+t_has "at 180 columns: C1 CSI shows whole as <U+009B>31mx" "$wide_c" ' <U+009B>31mx '
 scr resize-window -t main -x 80 -y 24
 scr_wait 3 main '^NAME▲ +OWNER +CLASS +IMAGE +REPL +STATE +CPU +MEM +AGE *$'
 t_eq "pane title still unchanged" gbtest-title "$(scr display -p -t main '#{pane_title}')"

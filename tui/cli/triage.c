@@ -1,6 +1,7 @@
 /* glovebox ps and nodes: a job's tasks, and the nodes with their reservations. */
 #include <getopt.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "api/base/xalloc.h"
 #include "api/core/attention.h"
 #include "api/core/fit.h"
+#include "api/metrics/promhist.h"
 #include "api/swarm/cluster.h"
 #include "api/swarm/jobview.h"
 #include "tui/cli/admin.h"
@@ -48,6 +50,57 @@ static json_t *jtime(int64_t ns)
 }
 
 /* ---- glovebox ps ---- */
+
+/* ps --json's usage_history: the job's last hour from Prometheus (api/metrics/promhist.h),
+ * {"start", "step_s", "cpu_percent": [...], "mem_bytes": [...]} with null where Prometheus has
+ * no sample; null without Prometheus, with a note on stderr when it did not answer. */
+struct ps_hist {
+	bool done;
+	json_t *doc;
+};
+
+static json_t *ps_hist_series(const double *v, size_t n, bool integer)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, !isfinite(v[i]) ? json_null()
+		                         : integer ? json_integer((json_int_t)llround(v[i])) : json_real(v[i]));
+	return a;
+}
+
+static void ps_on_hist(void *ud, const double *cpu, const double *mem, size_t n, const char *err)
+{
+	struct ps_hist *h = ud;
+	h->done = true;
+	if (err) {
+		put_sanitised(stderr, "glovebox: usage history: ", err);
+		return;
+	}
+	h->doc = json_pack("{s:I, s:i, s:o, s:o}", "start", (json_int_t)(time(NULL) - PROMHIST_SPAN_S),
+	                   "step_s", PROMHIST_STEP_S, "cpu_percent", ps_hist_series(cpu, n, false),
+	                   "mem_bytes", ps_hist_series(mem, n, true));
+}
+
+static json_t *ps_history(struct session *cli, const struct task *const *tasks, size_t n)
+{
+	const struct engine_remote *rm = engine_remote(cli->engine, "metrics");
+	if (!rm)
+		return json_null();
+	struct prom *p = prom_new(cli->engine, rm);
+	const char **ids = xcalloc(n + 1, sizeof *ids);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (tasks[i]->container_id && *tasks[i]->container_id)
+			ids[k++] = tasks[i]->container_id;
+	struct ps_hist h = {0};
+	struct prom_hist *ph = prom_hist_start(p, ids, k, time(NULL), ps_on_hist, &h);
+	if (ph)
+		cli_wait(cli, &h.done, NULL);
+	prom_hist_free(&ph);
+	prom_free(&p);
+	free(ids);
+	return h.doc ? h.doc : json_null();
+}
 
 static const char ps_usage[] =
 	"usage: glovebox ps NAME [--json]\n"
@@ -141,6 +194,7 @@ int cmd_ps(struct session *cli, int argc, char **argv)
 		json_object_set_new(doc, "managed", json_boolean(j->managed));
 		json_object_set_new(doc, "state", json_string(job_state_name(j->state)));
 		json_object_set_new(doc, "tasks", arr);
+		json_object_set_new(doc, "usage_history", ps_history(cli, tasks, n));
 		json_print(doc);
 		goto out;
 	}

@@ -60,6 +60,21 @@ static void on_cluster(void *ud)
 
 static struct table *current_table(struct app *a);
 
+/* With Prometheus away or wrong, the bars show the last figures: say how old and why
+ * (unsanitised into buf: the status line sanitises). False while the figures are fresh. */
+static bool usage_stale(struct app *a, char *buf, size_t sz)
+{
+	const char *err = cluster_usage_error(a->cluster);
+	if (cluster_usage_source(a->cluster) != USAGE_PROMETHEUS || !err)
+		return false;
+	int64_t age = cluster_usage_age_ms(a->cluster);
+	if (age >= 0)
+		snprintf(buf, sz, "usage stale for %llds: %s", (long long)(age / 1000), err);
+	else
+		snprintf(buf, sz, "no usage yet: %s", err);
+	return true;
+}
+
 static void status_update(struct app *a)
 {
 	struct table *shown = current_table(a);
@@ -91,6 +106,8 @@ static void status_update(struct app *a)
 		statusbar_message(a->status, a->notice_level, a->notice);
 	} else if (watch_status(a->watch, mono_ms(), msg, sizeof msg)) {
 		statusbar_message(a->status, STATUS_ERROR, msg);
+	} else if (usage_stale(a, msg, sizeof msg)) {
+		statusbar_message(a->status, STATUS_WARN, msg);
 	} else {
 		statusbar_message(a->status, STATUS_INFO, NULL);
 	}

@@ -12,6 +12,7 @@
 #include "api/swarm/actions.h"
 #include "api/swarm/audit.h"
 #include "tui/console/app.h"
+#include "tui/console/histline.h"
 #include "tui/console/triage.h"
 #include "widgets/dialog.h"
 #include "widgets/meter.h"
@@ -71,6 +72,8 @@ struct nodes_screen {
 	bool act_done;
 	bool act_ok;
 	char *act_msg;                 /* the outcome for the status line */
+
+	struct histline hist;          /* the selected node's last hour, with Prometheus */
 };
 
 static const struct node *row_node(struct nodes_screen *s, size_t row)
@@ -252,6 +255,7 @@ static struct nodes_screen *nodes_new(struct app *a)
 {
 	struct nodes_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
+	histline_init(&s->hist, a);
 	s->table = table_new(nodes_columns, N_COLS, &nodes_source, s, &a->theme);
 	table_set_empty_text(s->table, "no nodes yet: waiting for the engine");
 	nodes_data_changed(s);
@@ -262,6 +266,7 @@ static void nodes_free(void *data)
 {
 	struct nodes_screen *s = data;
 	action_free(&s->action);
+	histline_clear(&s->hist);
 	dialog_free(&s->confirm);
 	free(s->confirm_id);
 	free(s->act_host);
@@ -294,9 +299,11 @@ static void nodes_place(void *data, struct rect area)
 {
 	struct nodes_screen *s = data;
 	s->area = area;
-	/* Line 0: title and counts; then the table; the last two lines: the selected node. */
+	/* Line 0: title and counts; then the table; the last two lines (three with Prometheus:
+	 * its last hour): the selected node. */
+	int below = histline_shown(&s->hist) ? 3 : 2;
 	widget_place(table_widget(s->table), stdscr,
-	             (struct rect){area.y + 1, area.x, area.h - 3, area.w});
+	             (struct rect){area.y + 1, area.x, area.h - 1 - below, area.w});
 	if (s->confirm)
 		widget_place(dialog_widget(s->confirm), stdscr, area);
 }
@@ -388,6 +395,8 @@ static void nodes_draw(void *data)
 	widget_draw(table_widget(s->table));
 	char use[512];
 	detail_text(s, line, use, sizeof use);
+	if (histline_shown(&s->hist))
+		histline_draw(&s->hist, r.y + r.h - 3, r.x, r.w);
 	widget_put(stdscr, r.y + r.h - 2, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
 	widget_put(stdscr, r.y + r.h - 1, r.x, r.w, use, theme_attr(th, THEME_NORMAL), true, th->ascii);
 	if (s->confirm)
@@ -561,9 +570,23 @@ static bool nodes_busy(const void *data)
 	return s->action != NULL;
 }
 
+/* The selected node's last hour: asked when the selection moves, and now and then. */
+static void nodes_tick_hist(struct nodes_screen *s)
+{
+	size_t row;
+	const struct node *n = table_selected_row(s->table, &row) ? row_node(s, row) : NULL;
+	if (!n || !n->id || !histline_due(&s->hist, n->id))
+		return;
+	char *qc = prom_hist_node_query(n->id, false), *qm = prom_hist_node_query(n->id, true);
+	histline_ask(&s->hist, qc, qm);
+	free(qc);
+	free(qm);
+}
+
 static void nodes_tick(void *data)
 {
 	struct nodes_screen *s = data;
+	nodes_tick_hist(s);
 	if (!s->action)
 		return;
 	if (!s->act_done) {
@@ -582,7 +605,8 @@ static int nodes_wait_ms(const void *data)
 	const struct nodes_screen *s = data;
 	if (s->action && s->act_done)
 		return 0;
-	return s->action ? action_wait_ms(s->action, mono_ns()) : -1;
+	int act = s->action ? action_wait_ms(s->action, mono_ns()) : -1, hist = histline_wait_ms(&s->hist);
+	return act < 0 ? hist : hist < 0 || act < hist ? act : hist;
 }
 
 const struct screen_ops nodes_screen_ops = {

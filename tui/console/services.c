@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/base/sanitize.h"
+#include "api/base/str.h"
 #include "api/base/xalloc.h"
 #include "api/core/attention.h"
 #include "api/core/jobtext.h"
@@ -18,10 +19,10 @@
 #include "tui/console/triage.h"
 #include "widgets/meter.h"
 
-enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_AGE, C_EXPIRES, N_COLS };
+enum { C_NAME, C_OWNER, C_CLASS, C_IMAGE, C_REPL, C_STATE, C_CPU, C_MEM, C_NODE, C_AGE, C_EXPIRES, N_COLS };
 
-/* At 80 columns everything but the expiry fits (an expired job says so in its state);
- * narrower, class goes first, then image, age, owner. */
+/* At 80 columns everything but the node and the expiry fits (an expired job says so in its
+ * state); narrower, class goes first, then image, age, owner. */
 static const struct table_column services_columns[N_COLS] = {
 	[C_NAME]  = {"NAME", 10, 28, 2, 9, TABLE_LEFT, true},
 	[C_OWNER] = {"OWNER", 6, 16, 1, 4, TABLE_LEFT, true},
@@ -31,8 +32,9 @@ static const struct table_column services_columns[N_COLS] = {
 	[C_STATE] = {"STATE", 12, 60, 4, 8, TABLE_LEFT, true},
 	[C_CPU]   = {"CPU", 8, 24, 1, 7, TABLE_LEFT, true},
 	[C_MEM]   = {"MEM", 8, 24, 1, 7, TABLE_LEFT, true},
+	[C_NODE]  = {"NODE", 6, 16, 0, 0, TABLE_LEFT, true},
 	[C_AGE]   = {"AGE", 3, 5, 0, 3, TABLE_RIGHT, true},
-	[C_EXPIRES] = {"EXPIRES", 7, 8, 0, 0, TABLE_RIGHT, true},
+	[C_EXPIRES] = {"EXPIRES", 7, 8, 0, 1, TABLE_RIGHT, true},
 };
 
 enum { OP_OPEN = OP_SCREEN, OP_LOGS, OP_NEW, OP_REMOVE, OP_PAUSE, OP_ATTENTION, OP_NODES };
@@ -149,6 +151,26 @@ static void state_text(struct services_screen *s, size_t row, const struct job *
 	free(reason);
 }
 
+/* The nodes other than j's first that run a task of it (at most a few are counted). */
+static unsigned job_other_nodes(const struct services_screen *s, const struct job *j)
+{
+	const struct task_list *tl = cluster_tasks(s->app->cluster);
+	const char *seen[8];
+	unsigned n = 0;
+	for (size_t i = 0; j->id && j->node_id && i < tl->n && n < 8; i++) {
+		const struct task *t = &tl->v[i];
+		if (!str_eq(t->service_id, j->id) || !str_eq(t->state, "running") || !t->node_id ||
+		    str_eq(t->node_id, j->node_id))
+			continue;
+		bool dup = false;
+		for (unsigned k = 0; k < n && !dup; k++)
+			dup = str_eq(seen[k], t->node_id);
+		if (!dup)
+			seen[n++] = t->node_id;
+	}
+	return n;
+}
+
 static void services_src_cell(void *ctx, size_t row, int col, char *buf, size_t sz)
 {
 	struct services_screen *s = ctx;
@@ -185,6 +207,18 @@ static void services_src_cell(void *ctx, size_t row, int col, char *buf, size_t 
 		usage_meter(s, row, col, &m, tmp, sizeof tmp);
 		snprintf(buf, sz, "%s", m.known ? tmp : "n/a");
 		return;
+	case C_NODE: {
+		/* Where it runs: the first running task's node, "+N" for the other nodes it runs on. */
+		const struct node *n = j->node_id ? cluster_node(s->app->cluster, j->node_id) : NULL;
+		char *host = sanitize_str(n && n->hostname ? n->hostname : j->node_id ? j->node_id : "-", 0);
+		unsigned others = job_other_nodes(s, j);
+		if (others)
+			snprintf(buf, sz, "%s +%u", host, others);
+		else
+			snprintf(buf, sz, "%s", host);
+		free(host);
+		return;
+	}
 	case C_AGE:
 		if (j->created_ns > 0)
 			format_age(buf, sz, (now_ns() - j->created_ns) / 1000000000LL);
@@ -259,6 +293,7 @@ static int services_src_compare(void *ctx, size_t a, size_t b, int col)
 	case C_STATE: return state_order(x->state) - state_order(y->state);
 	case C_CPU:   return services_cmp_dbl(x->sampled ? x->cpu_percent : -1, y->sampled ? y->cpu_percent : -1);
 	case C_MEM:   return services_cmp_u64(x->sampled ? x->mem_used + 1 : 0, y->sampled ? y->mem_used + 1 : 0);
+	case C_NODE:  return services_cmp_str(x->node_id, y->node_id);
 	case C_AGE:   return -services_cmp_u64((uint64_t)x->created_ns, (uint64_t)y->created_ns);
 	case C_EXPIRES: return (expiry_key(x) > expiry_key(y)) - (expiry_key(x) < expiry_key(y));
 	}

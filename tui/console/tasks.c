@@ -10,9 +10,9 @@
 #include "api/core/jobtext.h"
 #include "api/metrics/promhist.h"
 #include "tui/console/app.h"
+#include "tui/console/histline.h"
 #include "tui/console/logs.h"
 #include "tui/console/triage.h"
-#include "widgets/spark.h"
 
 enum { C_SLOT, C_NODE, C_DESIRED, C_STATE, C_EXIT, C_ERROR, C_ID, N_COLS };
 
@@ -55,16 +55,8 @@ struct tasks_screen {
 	size_t n;
 	struct table *table;
 	struct rect area;
-	/* The last hour from Prometheus (api/metrics/promhist.h), asked for again every
-	 * TASKS_HIST_EVERY_MS while the screen is shown; only with Prometheus configured. */
-	struct prom_hist *hist;
-	double cpu[PROMHIST_POINTS], mem[PROMHIST_POINTS];
-	bool have_hist;
-	char *hist_err;
-	int64_t next_hist;            /* mono ms */
+	struct histline hist;         /* the job's last hour, with Prometheus */
 };
-
-#define TASKS_HIST_EVERY_MS 30000
 
 static const struct service *tasks_find_service(struct tasks_screen *s)
 {
@@ -201,6 +193,7 @@ static struct tasks_screen *tasks_new(struct app *a, const char *service_id)
 	struct tasks_screen *s = xcalloc(1, sizeof *s);
 	s->app = a;
 	s->service_id = xstrdup(service_id);
+	histline_init(&s->hist, a);
 	s->table = table_new(tasks_columns, N_COLS, &tasks_source, s, &a->theme);
 	table_set_empty_text(s->table, "no tasks: the swarm has not scheduled this job yet");
 	return s;
@@ -209,8 +202,7 @@ static struct tasks_screen *tasks_new(struct app *a, const char *service_id)
 static void tasks_free(void *data)
 {
 	struct tasks_screen *s = data;
-	prom_hist_free(&s->hist);
-	free(s->hist_err);
+	histline_clear(&s->hist);
 	table_free(&s->table);
 	free(s->rows);
 	free(s->service_id);
@@ -235,97 +227,28 @@ static const struct keybinding *tasks_keys_now(const void *data)
 	return tasks_keys;
 }
 
-/* Whether the history line is shown: usage comes from Prometheus. */
-static bool tasks_hist_shown(const struct tasks_screen *s)
-{
-	return cluster_usage_source(s->app->cluster) == USAGE_PROMETHEUS;
-}
-
-static void tasks_on_hist(void *ud, const double *cpu, const double *mem, size_t n, const char *err)
-{
-	struct tasks_screen *s = ud;
-	prom_hist_free(&s->hist);   /* nothing of it is touched after the callback */
-	free(s->hist_err);
-	s->hist_err = err ? xstrdup(err) : NULL;
-	memcpy(s->cpu, cpu, n * sizeof *cpu);
-	memcpy(s->mem, mem, n * sizeof *mem);
-	s->have_hist = true;
-	s->app->dirty = true;
-}
-
 /* Ask for the hour of every container the job's tasks had, now and then. */
 static void tasks_tick(void *data)
 {
 	struct tasks_screen *s = data;
-	int64_t now = mono_ms();
-	struct prom *p = cluster_prom(s->app->cluster);
-	if (s->hist || now < s->next_hist || !p || !tasks_hist_shown(s))
+	if (!histline_due(&s->hist, s->service_id))
 		return;
-	s->next_hist = now + TASKS_HIST_EVERY_MS;
 	const char **ids = xcalloc(s->n + 1, sizeof *ids);
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i]->container_id && *s->rows[i]->container_id)
 			ids[n++] = s->rows[i]->container_id;
-	s->hist = prom_hist_start(p, ids, n, now_ns() / 1000000000LL, tasks_on_hist, s);
+	char *qc = prom_hist_query(ids, n, false), *qm = prom_hist_query(ids, n, true);
+	histline_ask(&s->hist, qc, qm);
+	free(qc);
+	free(qm);
 	free(ids);
 }
 
 static int tasks_wait_ms(const void *data)
 {
 	const struct tasks_screen *s = data;
-	if (s->hist || !tasks_hist_shown(s))
-		return -1;
-	int64_t ms = s->next_hist - mono_ms();
-	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
-}
-
-/* "last hour  CPU ▁▂▄█▇▃ 2-98%  MEM ▁▁▂▂▃▃ 10-31 MiB", the sparklines as wide as fits. */
-static void tasks_draw_hist(struct tasks_screen *s, int y)
-{
-	const struct theme *th = &s->app->theme;
-	struct rect r = s->area;
-	if (!s->have_hist || s->hist_err) {
-		char *why = s->hist_err ? sanitize_str(s->hist_err, 0) : NULL;
-		char *line = xasprintf("last hour: %s", why ? why : "asking Prometheus...");
-		widget_put(stdscr, y, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
-		free(line);
-		free(why);
-		return;
-	}
-	struct spark cpu = {.v = s->cpu, .n = PROMHIST_POINTS}, mem = {.v = s->mem, .n = PROMHIST_POINTS};
-	double clo = 0, chi = 0, mlo = 0, mhi = 0;
-	bool hc = spark_range(&cpu, &clo, &chi), hm = spark_range(&mem, &mlo, &mhi);
-	char ct[48] = "no data", a[32], b[32], mt[64] = "no data";
-	if (hc)
-		snprintf(ct, sizeof ct, "%.0f-%.0f%%", clo, chi);
-	if (hm) {
-		format_bytes(a, sizeof a, (uint64_t)mlo);
-		format_bytes(b, sizeof b, (uint64_t)mhi);
-		snprintf(mt, sizeof mt, "%s-%s", a, b);
-	}
-	/* The rest of the line split between the two sparklines. */
-	int fixed = (int)(strlen("last hour  CPU   MEM  ") + strlen(ct) + strlen(mt) + 2);
-	int w = (r.w - fixed) / 2;
-	if (w > PROMHIST_POINTS)
-		w = PROMHIST_POINTS;
-	int x = r.x;
-	x += widget_put(stdscr, y, x, r.w, "last hour  CPU ", theme_attr(th, THEME_NORMAL), false, th->ascii);
-	if (w >= 4) {
-		spark_draw(stdscr, y, x, w, &cpu, th);
-		x += w;
-	}
-	char *t = xasprintf(" %s  MEM ", ct);
-	x += widget_put(stdscr, y, x, r.x + r.w - x, t, theme_attr(th, THEME_NORMAL), false, th->ascii);
-	free(t);
-	if (w >= 4 && x + w < r.x + r.w) {
-		spark_draw(stdscr, y, x, w, &mem, th);
-		x += w;
-	}
-	t = xasprintf(" %s", mt);
-	if (x < r.x + r.w)
-		widget_put(stdscr, y, x, r.x + r.w - x, t, theme_attr(th, THEME_NORMAL), true, th->ascii);
-	free(t);
+	return histline_wait_ms(&s->hist);
 }
 
 static void tasks_place(void *data, struct rect area)
@@ -334,7 +257,7 @@ static void tasks_place(void *data, struct rect area)
 	s->area = area;
 	/* Two lines of summary above the table (a third, the last hour, with Prometheus); below
 	 * it what glovebox saw fail this session, then the selected task's error. */
-	int top = tasks_hist_shown(s) ? 3 : 2;
+	int top = histline_shown(&s->hist) ? 3 : 2;
 	widget_place(table_widget(s->table), stdscr,
 	             (struct rect){area.y + top, area.x, area.h - top - 2, area.w});
 }
@@ -402,8 +325,8 @@ static void tasks_draw(void *data)
 		widget_put(stdscr, r.y, r.x, r.w, "this job is gone (removed)", theme_attr(th, THEME_HEADER),
 		           true, th->ascii);
 	}
-	if (tasks_hist_shown(s))
-		tasks_draw_hist(s, r.y + 2);
+	if (histline_shown(&s->hist))
+		histline_draw(&s->hist, r.y + 2, r.x, r.w);
 	widget_draw(table_widget(s->table));
 	job_history_line(line, sizeof line, jobview_history(a->view), s->service_id, now_ns());
 	widget_put(stdscr, r.y + r.h - 2, r.x, r.w, line, theme_attr(th, THEME_NORMAL), true, th->ascii);
